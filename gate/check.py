@@ -1,0 +1,116 @@
+"""The one orchestration function: config -> reports -> evaluate -> report.
+
+Reads top to bottom like the data flow in DESIGN.md. Everything that touches
+the outside world for a check (files, the clock, git) is decided here or in the
+CLI and handed down as values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gate.config import Config, load_config
+from gate.evaluate import Evaluation, evaluate
+from gate.model import CoverageData, TestResults
+from gate.paths import PathResolver
+from gate.readers import expand, read_coverage, read_tests
+from gate.report import Provenance, ProvenanceFile, Report
+from gate.safety import SafetyContext, run_safety
+
+# Directories never scanned for source or test files.
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
+     ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Run settings: where and how to check (the gate config says what)."""
+
+    root: Path
+    config: str | None = None
+    coverage: tuple[str, ...] = ()  # replace the config's reports.coverage when given
+    junit: tuple[str, ...] = ()
+    allow_exec: bool = True
+    today: dt.date = field(default_factory=dt.date.today)
+    head_sha: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """A finished check: the report plus what it was computed from."""
+
+    config: Config
+    coverage: CoverageData
+    tests: TestResults
+    report: Report
+
+
+def run_check(opts: CheckOptions) -> CheckRun:
+    """Load everything, evaluate, return the report. Raises GateError on bad input."""
+    config = load_config(opts.config, opts.root)
+    resolver = PathResolver(opts.root, config.paths)
+
+    coverage_paths = expand(opts.coverage or config.reports.coverage, opts.root, "coverage")
+    junit_paths = expand(opts.junit or config.reports.junit, opts.root, "JUnit")
+    coverage = read_coverage(coverage_paths, resolver)
+    tests = read_tests(junit_paths, resolver)
+    repo_files = scan_repo(opts.root)
+
+    waivers = {w.target: w for w in config.waivers}
+    safety = run_safety(
+        config.safety,
+        SafetyContext(opts.root, coverage.files, tests, opts.allow_exec, opts.today, waivers),
+    )
+    provenance = Provenance(
+        config_sha256=config.sha256,
+        head_sha=opts.head_sha or git_head(opts.root),
+        files=[
+            ProvenanceFile(i.path, i.sha256, i.format) for i in (*coverage.inputs, *tests.inputs)
+        ],
+    )
+    report = evaluate(
+        Evaluation(
+            config=config,
+            coverage=coverage.files,
+            tests=tests,
+            today=opts.today,
+            safety=safety,
+            repo_files=repo_files,
+            inputs={
+                "coverage": [str(p) for p in coverage_paths],
+                "junit": [str(p) for p in junit_paths],
+            },
+            provenance=provenance,
+            notes=[*coverage.notes, *tests.notes],
+        )
+    )
+    return CheckRun(config, coverage, tests, report)
+
+
+def scan_repo(root: Path) -> frozenset[str]:
+    """Every file under root (repository-relative), skipping VCS, venvs and caches."""
+    found: list[str] = []
+    base = len(str(root.resolve())) + 1
+    for dirpath, dirnames, filenames in os.walk(root.resolve()):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")]
+        rel = dirpath[base:].replace(os.sep, "/")
+        found.extend(f"{rel}/{name}" if rel else name for name in filenames)
+    return frozenset(found)
+
+
+def git_head(root: Path) -> str | None:
+    """The checked-out commit, when root is a git work tree; provenance only."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    sha = done.stdout.strip()
+    return sha if done.returncode == 0 and len(sha) == 40 else None

@@ -1,0 +1,400 @@
+"""Config + model -> verdict. Pure: no files, no clock, no network.
+
+The numbers and statuses are DESIGN.md's "Numbers" section. Thresholds are
+compared on exact counts (`covered * 100 >= threshold * total`, in exact
+fractions), never on rounded figures: 94.96% does not pass a 95% gate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from gate.config import Config, Interaction, UnmappedPolicy, Waiver
+from gate.model import FileCoverage, Outcome, TestCase, TestResults
+from gate.numbers import display_percent, format_ranges
+from gate.patterns import is_glob, matches_path, matches_test, module_regex
+from gate.report import (
+    SCHEMA,
+    EvidenceTest,
+    FileSummary,
+    InteractionResult,
+    Overlap,
+    Provenance,
+    Report,
+    SafetyResult,
+    Status,
+    TestCounts,
+    WaiverInfo,
+)
+
+GAP_FILE_LIMIT = 10
+# Files on disk that count as source when no coverage report mentions them (a
+# client module nobody imports must not vanish from its interaction).
+SOURCE_SUFFIXES = (
+    ".py",
+    ".pyx",
+    ".js",
+    ".jsx",
+    ".mjs",
+    ".cjs",
+    ".ts",
+    ".tsx",
+    ".go",
+    ".java",
+    ".kt",
+    ".scala",
+    ".rs",
+    ".c",
+    ".cc",
+    ".cpp",
+    ".cxx",
+    ".h",
+    ".hpp",
+    ".cs",
+    ".rb",
+    ".php",
+    ".swift",
+    ".lua",
+    ".dart",
+    ".sol",
+    ".m",
+)  # per-file gaps listed before "... and N more files"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the evaluator reads, already loaded."""
+
+    config: Config
+    coverage: Mapping[str, FileCoverage]
+    tests: TestResults
+    today: dt.date
+    safety: SafetyResult = field(default_factory=SafetyResult)
+    repo_files: frozenset[str] | None = None  # paths on disk, when the source is present
+    inputs: Mapping[str, list[str]] | None = None
+    provenance: Provenance | None = None
+    notes: Sequence[str] = ()
+
+
+def evaluate(ev: Evaluation) -> Report:
+    """Compute the integration matrix and the verdict."""
+    config = ev.config
+    on_disk = {p for p in ev.repo_files or () if p.endswith(SOURCE_SUFFIXES)}
+    known = sorted(set(ev.coverage) | on_disk)
+    claims = {it.id: claimed_files(it, known) for it in config.interactions}
+    waivers = {w.target: w for w in config.waivers}
+    results = [
+        evaluate_interaction(it, claims[it.id], ev, waivers.get(it.id))
+        for it in config.interactions
+    ]
+    overall = overall_confidence(results)
+    # An empty module (a bare __init__.py) is no interaction anyone forgot.
+    substantial = [p for p in known if p not in ev.coverage or ev.coverage[p].statements]
+    unmapped = unmapped_files(config.unmapped.paths, substantial, claims.values())
+    safety = ev.safety
+    reasons = verdict_reasons(config, results, overall, safety, unmapped)
+    return Report(
+        schema=SCHEMA,
+        passed=not reasons,
+        overall_confidence=overall,
+        min_confidence=config.min_confidence,
+        interactions=results,
+        safety=safety,
+        unmapped=unmapped,
+        inputs=dict(ev.inputs or {"coverage": [], "junit": []}),
+        provenance=ev.provenance or Provenance(config_sha256=config.sha256),
+        id=config.id,
+        title=config.title,
+        maintainer=config.maintainer,
+        reasons=reasons,
+        unmapped_policy=config.unmapped.policy.value,
+        overlaps=overlaps(claims),
+        notes=list(ev.notes),
+    )
+
+
+def claimed_files(it: Interaction, known: Iterable[str]) -> list[str]:
+    regexes = [module_regex(m) for m in it.modules]
+    return [path for path in known if any(r.match(path) for r in regexes)]
+
+
+def evaluate_interaction(
+    it: Interaction, files: list[str], ev: Evaluation, waiver: Waiver | None
+) -> InteractionResult:
+    measured = [ev.coverage[p] for p in files if p in ev.coverage]
+    statements = sum(len(f.statements) for f in measured)
+    covered = sum(len(f.executed & f.statements) for f in measured)
+    with_branches = [f for f in measured if f.branches is not None]
+    branches = sum(f.branch_total for f in with_branches)
+    covered_branches = sum(f.branch_covered for f in with_branches)
+    has_branch_data = bool(with_branches)
+
+    line_pct = percent(covered, statements)
+    branch_pct = percent(covered_branches, branches) if has_branch_data else None
+    total_pct = percent(covered + covered_branches, statements + branches)
+
+    evidence = [c for c in ev.tests.cases.values() if _selected(it.evidence, c)]
+    counts = count_tests(evidence)
+    ran = counts.passed + counts.failed + counts.errors
+    pass_rate = counts.passed / ran if ran else 0.0
+    confidence = (total_pct or 0.0) * pass_rate
+
+    gaps, to_pass = interaction_gaps(it, files, measured, evidence, ev)
+    if not files or not it.evidence:
+        status = Status.UNKNOWN
+    elif not gaps:
+        status = Status.READY
+    elif confidence >= ev.config.near:
+        status = Status.NEAR
+    else:
+        status = Status.ATTENTION
+
+    return InteractionResult(
+        id=it.id,
+        name=it.name,
+        direction=it.direction.value,
+        peer=it.peer,
+        critical=it.critical,
+        required=it.required,
+        status=status,
+        confidence=confidence,
+        coverage_percent=total_pct,
+        line_percent=line_pct,
+        branch_percent=branch_pct,
+        statements=statements,
+        covered_statements=covered,
+        branches=branches,
+        covered_branches=covered_branches,
+        threshold={"line": it.threshold.line, "branch": it.threshold.branch},
+        files=files,
+        tests=counts,
+        pass_rate=pass_rate,
+        gaps=[] if status is Status.READY else gaps,
+        modules=list(it.modules),
+        evidence=list(it.evidence),
+        contract=it.contract,
+        details=dict(it.details),
+        weight=it.weight,
+        coverage_scope=it.coverage_scope.value,
+        to_pass=to_pass,
+        file_details=[file_summary(f) for f in measured],
+        evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in evidence],
+        waiver=waiver_info(waiver, ev.today),
+    )
+
+
+def _selected(patterns: Sequence[str], case: TestCase) -> bool:
+    return any(matches_test(p, case.nodeid, case.file) for p in patterns)
+
+
+def percent(part: int, whole: int) -> float | None:
+    return part * 100 / whole if whole else None
+
+
+def count_tests(cases: Sequence[TestCase]) -> TestCounts:
+    by = {o: sum(1 for c in cases if c.outcome is o) for o in Outcome}
+    return TestCounts(
+        total=len(cases),
+        passed=by[Outcome.PASSED],
+        failed=by[Outcome.FAILED],
+        errors=by[Outcome.ERROR],
+        skipped=by[Outcome.SKIPPED],
+    )
+
+
+def shortfall(covered: int, total: int, threshold: float) -> int:
+    """How many more covered items reach `threshold` percent, on exact counts."""
+    needed = math.ceil(Fraction(str(threshold)) * total / 100)
+    return max(0, needed - covered)
+
+
+def interaction_gaps(
+    it: Interaction,
+    files: list[str],
+    measured: list[FileCoverage],
+    evidence: list[TestCase],
+    ev: Evaluation,
+) -> tuple[list[str], list[str]]:
+    """Every concrete reason the interaction is not PRODUCTION READY, and what it
+    takes to pass its thresholds."""
+    gaps: list[str] = []
+    to_pass: list[str] = []
+    if not it.evidence:
+        gaps.append("no evidence tests declared")
+    for pattern in it.modules:
+        regex = module_regex(pattern)
+        if not any(regex.match(p) for p in files):
+            gaps.append(f"module {pattern!r} matches no source file")
+    for path in files:
+        if path not in ev.coverage:
+            gaps.append(f"{path}: not in the coverage reports (never imported by the tests?)")
+
+    statements = sum(len(f.statements) for f in measured)
+    covered = sum(len(f.executed & f.statements) for f in measured)
+    with_branches = [f for f in measured if f.branches is not None]
+    branches = sum(f.branch_total for f in with_branches)
+    covered_branches = sum(f.branch_covered for f in with_branches)
+    line_t, branch_t = it.threshold.line, it.threshold.branch
+
+    if measured and line_t is not None:
+        if statements == 0:
+            gaps.append("no statements measured in its files")
+        elif (need := shortfall(covered, statements, line_t)) > 0:
+            gaps.append(
+                f"line coverage {covered}/{statements} "
+                f"({_pct(covered, statements)}) is below {line_t:g}%"
+            )
+            to_pass.append(f"{need} more statement{'s' if need != 1 else ''}")
+    if measured and branch_t is not None:
+        if not with_branches:
+            gaps.append("no branch data in the coverage reports (measure with --cov-branch)")
+        elif branches and (need := shortfall(covered_branches, branches, branch_t)) > 0:
+            gaps.append(
+                f"branch coverage {covered_branches}/{branches} "
+                f"({_pct(covered_branches, branches)}) is below {branch_t:g}%"
+            )
+            to_pass.append(f"{need} more branch{'es' if need != 1 else ''}")
+    if to_pass:
+        gaps.extend(_missing_detail(measured))
+
+    gaps.extend(_evidence_gaps(it, evidence, ev))
+    return gaps, to_pass
+
+
+def _missing_detail(measured: list[FileCoverage]) -> list[str]:
+    lines: list[str] = []
+    incomplete = [f for f in measured if f.missing or _missing_branches(f)]
+    for f in incomplete[:GAP_FILE_LIMIT]:
+        parts = []
+        if f.missing:
+            parts.append(f"lines {format_ranges(f.missing)}")
+        if branches := _missing_branches(f):
+            parts.append(f"branches {', '.join(branches)}")
+        lines.append(f"{f.path}: missing {'; '.join(parts)}")
+    if len(incomplete) > GAP_FILE_LIMIT:
+        lines.append(f"... and {len(incomplete) - GAP_FILE_LIMIT} more files with missing lines")
+    return lines
+
+
+def _missing_branches(f: FileCoverage) -> list[str]:
+    out: list[str] = []
+    for line, b in sorted((f.branches or {}).items()):
+        if b.missing:
+            out.extend(f"{line}->{dest}" for dest in b.missing)
+        elif b.covered < b.total:
+            out.append(f"{line} ({b.total - b.covered} of {b.total} not taken)")
+    return out
+
+
+def _evidence_gaps(it: Interaction, evidence: list[TestCase], ev: Evaluation) -> list[str]:
+    gaps: list[str] = []
+    for pattern in it.evidence:
+        if any(matches_test(pattern, c.nodeid, c.file) for c in evidence):
+            continue
+        if "::" not in pattern and ev.repo_files is not None:
+            if not is_glob(pattern) and pattern.removeprefix("./") not in ev.repo_files:
+                gaps.append(f"evidence file {pattern!r} does not exist")
+                continue
+            if is_glob(pattern) and not any(matches_path(pattern, p) for p in ev.repo_files):
+                gaps.append(f"evidence glob {pattern!r} matches no file")
+                continue
+        gaps.append(f"evidence {pattern!r} matched no test in the JUnit results")
+    for case in evidence:
+        if case.outcome is Outcome.PASSED:
+            continue
+        verb = {Outcome.FAILED: "failed", Outcome.ERROR: "errored", Outcome.SKIPPED: "skipped"}
+        message = f": {case.message}" if case.message else ""
+        gaps.append(f"test {case.nodeid} {verb[case.outcome]}{message}")
+    return gaps
+
+
+def file_summary(f: FileCoverage) -> FileSummary:
+    return FileSummary(
+        path=f.path,
+        statements=len(f.statements),
+        covered_statements=len(f.executed & f.statements),
+        branches=f.branch_total,
+        covered_branches=f.branch_covered,
+        missing_lines=f.missing,
+        missing_branches=_missing_branches(f),
+    )
+
+
+def overall_confidence(results: Sequence[InteractionResult]) -> float:
+    """Weighted mean of the interactions' confidence; UNKNOWN counts as 0."""
+    total_weight = sum(r.weight for r in results)
+    if total_weight == 0:
+        return 0.0
+    weighted = sum(0.0 if r.status is Status.UNKNOWN else r.confidence * r.weight for r in results)
+    return weighted / total_weight
+
+
+def unmapped_files(
+    patterns: Sequence[str], known: Iterable[str], claims: Iterable[list[str]]
+) -> list[str]:
+    claimed = {p for files in claims for p in files}
+    return [
+        p
+        for p in known
+        if p not in claimed and any(matches_path(pattern, p) for pattern in patterns)
+    ]
+
+
+def overlaps(claims: Mapping[str, list[str]]) -> list[Overlap]:
+    owners: dict[str, list[str]] = {}
+    for interaction_id, files in claims.items():
+        for path in files:
+            owners.setdefault(path, []).append(interaction_id)
+    return [Overlap(p, ids) for p, ids in sorted(owners.items()) if len(ids) > 1]
+
+
+def waiver_info(waiver: Waiver | None, today: dt.date) -> WaiverInfo | None:
+    if waiver is None:
+        return None
+    return WaiverInfo(
+        reason=waiver.reason,
+        until=waiver.until.isoformat(),
+        owner=waiver.owner,
+        expired=today > waiver.until,
+    )
+
+
+def verdict_reasons(
+    config: Config,
+    results: Sequence[InteractionResult],
+    overall: float,
+    safety: SafetyResult,
+    unmapped: Sequence[str],
+) -> list[str]:
+    """Why the gate fails, one line each; empty when it passes."""
+    reasons: list[str] = []
+    for r in results:
+        if not r.required or r.status is Status.READY:
+            continue
+        if r.waiver is not None and not r.waiver.expired:
+            continue
+        expired = f" (waiver expired {r.waiver.until})" if r.waiver is not None else ""
+        kind = "critical interaction" if r.critical else "interaction"
+        reasons.append(f"{kind} {r.id} is {r.status.value}{expired}")
+    if overall < config.min_confidence:
+        reasons.append(f"overall confidence {overall:.1f}% is below {config.min_confidence:g}%")
+    failing = [c for c in safety.checks if not c.passed]
+    waived = [c for c in failing if c.waiver is not None and not c.waiver.expired]
+    if safety.passed + len(waived) < safety.required:
+        reasons.append(
+            f"deployment safety {safety.passed}/{safety.total}, {safety.required} required"
+        )
+    for c in failing:
+        if c.waiver is not None and c.waiver.expired:
+            reasons.append(f"safety check {c.id}: waiver expired {c.waiver.until}")
+    if unmapped and config.unmapped.policy is UnmappedPolicy.FAIL:
+        reasons.append(f"{len(unmapped)} source file(s) claimed by no interaction")
+    return reasons
+
+
+def _pct(part: int, whole: int) -> str:
+    return display_percent(part * 100 / whole if whole else None)

@@ -1,0 +1,85 @@
+"""One identity for a test, whichever report it comes from.
+
+JUnit files name a test by `classname` + `name` (+ `file` in pytest's xunit1
+family); coverage.py's per-test contexts name it by pytest node id plus a phase
+(`tests/x.py::TestY::test_z|run`, pytest-cov's format). Evidence patterns and
+shard merging both need the same key, so it is made in exactly one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gate.paths import normalise
+
+# pytest's default `python_files`: test_*.py and *_test.py.
+_TEST_MODULE = re.compile(r"^(test_\w*|\w+_test)$")
+_PHASE = re.compile(r"\|(setup|run|teardown)$")
+
+
+@dataclass(frozen=True, slots=True)
+class TestIdentity:
+    __test__ = False
+
+    nodeid: str  # pytest-style: tests/x/test_y.py::TestY::test_z[param]
+    file: str | None  # the test file, when the report says or the classname shows it
+    classname: str
+    name: str
+
+
+def test_identity(classname: str, name: str, file: str | None = None) -> TestIdentity:
+    """Build the identity of a JUnit test case.
+
+    The file comes from the `file` attribute when it names a real file, else from
+    a pytest-shaped classname (`tests.integration.test_x.TestY`: module segments
+    up to the first capitalised one, the last of them a pytest test module).
+    """
+    classname = classname.strip()
+    name = name.strip()
+    path = _usable_file(file)
+    module, classes = _split_classname(classname)
+    if path is None and module and _TEST_MODULE.match(module[-1]):
+        path = "/".join(module) + ".py"
+    if path is not None:
+        if path.endswith(".py") and module and _module_matches(path, module):
+            parts = classes
+        elif path.endswith(".py"):
+            parts = classes or []
+        else:
+            parts = [classname] if classname and classname != path else []
+        nodeid = "::".join([path, *parts, name] if name else [path, *parts])
+        return TestIdentity(nodeid, path, classname, name)
+    if classname:
+        return TestIdentity(f"{classname}::{name}", None, classname, name)
+    return TestIdentity(name, None, classname, name)
+
+
+def context_nodeid(context: str) -> str:
+    """coverage.py context `tests/x.py::test_y|run` -> node id `tests/x.py::test_y`."""
+    return _PHASE.sub("", context)
+
+
+def _usable_file(file: str | None) -> str | None:
+    if not file:
+        return None
+    path = normalise(file)
+    # unittest-xml-reporting writes file=".py" when it cannot tell.
+    if path in ("", ".", ".py") or path.endswith("/.py"):
+        return None
+    return path
+
+
+def _split_classname(classname: str) -> tuple[list[str], list[str]]:
+    """`tests.integration.test_x.TestY` -> (['tests', 'integration', 'test_x'], ['TestY'])."""
+    if not classname or any(c in classname for c in "/\\ :()[]<>$"):
+        return [], []
+    segments = classname.split(".")
+    for index, segment in enumerate(segments):
+        if segment[:1].isupper():
+            return segments[:index], segments[index:]
+    return segments, []
+
+
+def _module_matches(path: str, module: list[str]) -> bool:
+    return path[: -len(".py")].split("/")[-len(module) :] == module

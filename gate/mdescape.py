@@ -1,0 +1,44 @@
+"""Untrusted text -> Markdown that renders as exactly that text.
+
+Test names, failure messages and paths come from pull requests. On GitHub they
+must not become HTML, images, links, @mentions or extra table cells. The rules
+follow CommonMark (any ASCII punctuation may be backslash-escaped; entities for
+`&`, `<`, `>`) and GitHub's extensions (autolinks on `www.`, `scheme://` and
+e-mail addresses; mentions on `@name`), which a zero-width space breaks.
+"""
+
+from __future__ import annotations
+
+import re
+
+ZWSP = "\u200b"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^$=\"'])")
+_AUTOLINK = re.compile(r"(?i)(www)(\\\.)|(:)(//)")
+
+
+def plain(text: str, limit: int | None = None) -> str:
+    """One line of untrusted text, control characters removed, shortened if asked."""
+    line = " ".join(_CONTROL.sub("", text).split())
+    if limit is not None and len(line) > limit:
+        line = line[: limit - 1] + "…"
+    return line
+
+
+def md(text: str, limit: int | None = 300) -> str:
+    """Escape untrusted text for a Markdown paragraph, list item or table cell."""
+    out = _PUNCT.sub(r"\\\1", plain(text, limit))
+    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = out.replace("@", "@" + ZWSP)
+    return _AUTOLINK.sub(lambda m: f"{m[1]}{ZWSP}{m[2]}" if m[1] else f"{m[3]}{ZWSP}{m[4]}", out)
+
+
+def code(text: str, limit: int | None = 200) -> str:
+    """Untrusted text as inline code: a backtick fence longer than any run inside."""
+    line = plain(text, limit).replace("|", "¦")  # a pipe would end a table cell even in code
+    if not line:
+        return ""
+    longest = max((len(m) for m in re.findall(r"`+", line)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if line.startswith("`") or line.endswith("`") else ""
+    return f"{fence}{pad}{line}{pad}{fence}"

@@ -1,0 +1,39 @@
+"""How numbers are shown: percentages and line ranges.
+
+coverage.py's rule: never show 100% unless it is exactly 100, nor 0% unless it
+is exactly 0. Display never feeds back into a decision; thresholds compare
+exact counts (see gate.evaluate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def display_percent(value: float | None, places: int = 1) -> str:
+    """`96.84` -> "96.8%"; `99.99` -> "99.9%" (not 100%); None -> "n/a"."""
+    if value is None:
+        return "n/a"
+    step = 10.0**-places
+    shown = round(value, places)
+    if shown >= 100 and value < 100:
+        shown = 100 - step
+    elif shown <= 0 < value:
+        shown = step
+    return f"{shown:.{places}f}%"
+
+
+def format_ranges(numbers: Iterable[int]) -> str:
+    """[40, 41, 42, 43, 44, 97] -> "40-44, 97"."""
+    out: list[str] = []
+    start = prev = None
+    for n in sorted(set(numbers)):
+        if prev is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            out.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = n
+    if start is not None:
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+    return ", ".join(out)

@@ -1,0 +1,118 @@
+"""Paths as reports write them -> paths relative to the repository root.
+
+Reports carry absolute paths from other machines (`/home/runner/work/x/x/app`,
+`C:\\src\\app`, `/app/src` inside a container), relative paths with `./`, `..`
+or doubled slashes, and Windows separators. The gate keys everything by one
+form: relative to `--root`, '/'-separated, no `.` or `..` segments.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_DRIVE = re.compile(r"^[A-Za-z]:/")
+
+
+def normalise(path: str) -> str:
+    """Separators to '/', no '.', no empty segments; '..' folded lexically."""
+    path = path.strip().replace("\\", "/")
+    if not path:
+        return ""
+    absolute = path.startswith("/")
+    drive = ""
+    if _DRIVE.match(path):
+        drive, path, absolute = path[:2], path[2:], True
+    folded = posixpath.normpath(path)
+    if folded == ".":
+        return drive + "/" if absolute else ""
+    if absolute and not folded.startswith("/"):
+        folded = "/" + folded
+    folded = re.sub(r"^/{2,}", "/", folded)
+    return drive + folded
+
+
+def is_absolute(path: str) -> bool:
+    return path.startswith("/") or bool(_DRIVE.match(path))
+
+
+def escapes(path: str) -> bool:
+    """True for a relative path that climbs out of the root (`../x`)."""
+    return path == ".." or path.startswith("../")
+
+
+@dataclass
+class PathResolver:
+    """Resolves report paths against the root, the report's own source roots and
+    the config's `paths` remapping; remembers what it resolved."""
+
+    root: Path
+    remap: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    _root_posix: str = field(init=False)
+    _cache: dict[tuple[str, tuple[str, ...]], str] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._root_posix = normalise(str(self.root.resolve()))
+
+    def resolve(self, name: str, sources: Iterable[str] = ()) -> str:
+        """Return the repository-relative path for `name` as the report wrote it.
+
+        Candidates are `source/name` for each source root, then `name`; the first
+        that exists under the root wins. If none exists, the best guess is
+        returned (a relative candidate, else the name itself), never a path that
+        was opened outside the root.
+        """
+        key = (name, tuple(sources))
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._resolve(name, key[1])
+        return hit
+
+    def _resolve(self, name: str, sources: tuple[str, ...]) -> str:
+        name = normalise(name)
+        candidates = [normalise(f"{s}/{name}") for s in sources if s and not is_absolute(name)]
+        candidates.append(name)
+        for candidate in candidates:
+            for rel in self._relative_forms(candidate):
+                if (
+                    rel
+                    and not escapes(rel)
+                    and not is_absolute(rel)
+                    and (self.root / rel).is_file()
+                ):
+                    return rel
+        # Nothing on disk (the source tree is not checked out here): the best guess
+        # is a candidate inside the root, else the path relative to its source root
+        # as the report wrote it, else the name itself.
+        for candidate in candidates:
+            forms = self._relative_forms(candidate)
+            if len(forms) == 1 and not is_absolute(forms[0]):
+                return forms[0]
+        return name
+
+    def _relative_forms(self, path: str) -> list[str]:
+        """The forms of `path` that could be a repository path, most likely first."""
+        path = self._remapped(path)
+        if not is_absolute(path):
+            return [path]
+        root = self._root_posix.rstrip("/") + "/"
+        if path.startswith(root):
+            return [path[len(root) :]]
+        # An absolute path from another machine: try its suffixes
+        # (/home/runner/work/repo/repo/app/x.py -> app/x.py).
+        parts = path.split("/")[1:]
+        if _DRIVE.match(path):
+            parts = parts[1:] if parts and parts[0] == "" else parts
+        forms = ["/".join(parts[i:]) for i in range(1, len(parts))]
+        return [*forms, path]
+
+    def _remapped(self, path: str) -> str:
+        for canonical, aliases in self.remap.items():
+            for alias in aliases:
+                prefix = normalise(alias).rstrip("/") + "/"
+                if path.startswith(prefix):
+                    return normalise(canonical).rstrip("/") + "/" + path[len(prefix) :]
+        return path

@@ -1,0 +1,134 @@
+"""Report files -> model values. Formats are told apart by content, never by name.
+
+`read_coverage` and `read_tests` take every file (sharded CI jobs upload many)
+and merge them into one view: a line is covered if any shard covered it, and a
+test that appears in several files counts by its last outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+from gate.errors import InputError
+from gate.model import CoverageData, FileCoverage, InputFile, TestCase, TestResults, merge_files
+from gate.paths import PathResolver
+from gate.readers.cobertura import read_cobertura
+from gate.readers.junit import read_junit
+from gate.readers.xmlstream import root_tag, sniff
+
+CoverageReader = Callable[[Path, PathResolver], Iterator[FileCoverage]]
+
+_LCOV_LINE = re.compile(rb"^(TN|SF|DA|FN|FNDA|LF|LH|BRDA|FNL|FNA):", re.M)
+
+
+def expand(patterns: Iterable[str], root: Path, what: str) -> list[Path]:
+    """Files named by paths or globs (relative to root); each pattern must match."""
+    found: list[Path] = []
+    for pattern in patterns:
+        if any(c in pattern for c in "*?["):
+            base = Path(pattern) if Path(pattern).is_absolute() else root / pattern
+            anchor = Path(base.anchor)
+            matches = sorted(p for p in anchor.glob(str(base.relative_to(anchor))) if p.is_file())
+            if not matches:
+                raise InputError(f"{what} pattern {pattern!r} matches no file under {root}")
+            found.extend(matches)
+        else:
+            path = Path(pattern) if Path(pattern).is_absolute() else root / pattern
+            if not path.exists():
+                raise InputError(f"{path}: {what} file not found")
+            found.append(path)
+    # The same file named twice (a path and a glob) is read once.
+    return list(dict.fromkeys(found))
+
+
+def detect_coverage_format(path: Path) -> str:
+    """Name the coverage format of `path` from its content, or raise InputError."""
+    head = sniff(path)
+    if head.startswith(b"SQLite format 3\x00"):
+        return "coveragepy-data"
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if body.startswith(b"{"):
+        return "coveragepy-json"
+    if _LCOV_LINE.search(head):
+        return "lcov"
+    if body.startswith(b"<"):
+        tag = root_tag(path)
+        if tag == "coverage":
+            return "cobertura"
+        if tag == "report":
+            return "jacoco"
+        if tag in ("testsuites", "testsuite"):
+            raise InputError(f"{path}: a JUnit test report, not a coverage report")
+        if tag.lower() == "html":
+            raise InputError(f"{path}: an HTML page (an error page saved as a report?)")
+        raise InputError(
+            f"{path}: XML with root <{tag}> is not a coverage format signal-gate reads"
+        )
+    if b"\x00" in head:
+        raise InputError(f"{path}: binary data, not a coverage report")
+    raise InputError(
+        f"{path}: not a coverage report signal-gate can read "
+        "(Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON or data file)"
+    )
+
+
+def coverage_readers() -> dict[str, CoverageReader]:
+    """Format name -> reader. Formats not listed are detected but refused clearly."""
+    return {"cobertura": read_cobertura}
+
+
+def read_coverage(paths: Sequence[Path], resolver: PathResolver) -> CoverageData:
+    """Read and merge every coverage file; fail closed on anything unreadable."""
+    if not paths:
+        raise InputError("no coverage report given; a gate without coverage never passes")
+    readers = coverage_readers()
+    observations: list[FileCoverage] = []
+    inputs: list[InputFile] = []
+    for path in paths:
+        fmt = detect_coverage_format(path)
+        reader = readers.get(fmt)
+        if reader is None:
+            raise InputError(f"{path}: {fmt} coverage is recognised but not supported yet")
+        observations.extend(reader(path, resolver))
+        inputs.append(InputFile(str(path), _sha256(path), fmt))
+    return CoverageData(files=merge_files(observations), inputs=tuple(inputs))
+
+
+def read_tests(paths: Sequence[Path], resolver: PathResolver) -> TestResults:
+    """Read and merge every JUnit file: one case per identity, the last outcome wins."""
+    if not paths:
+        raise InputError("no JUnit report given; evidence tests cannot be confirmed")
+    cases: dict[str, TestCase] = {}
+    inputs: list[InputFile] = []
+    notes: list[str] = []
+    for path in paths:
+        head = sniff(path).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(b"<"):
+            raise InputError(f"{path}: not XML, so not a JUnit report")
+        # Within one file every <testcase> counts, even when two share a name
+        # (same title in two describe blocks); across files the same identity is
+        # the same test seen again (a shard, a rerun), and the last outcome wins.
+        seen_here: dict[str, int] = {}
+        count = 0
+        for case in read_junit(path, resolver):
+            count += 1
+            key = case.nodeid
+            if key in seen_here:
+                seen_here[key] += 1
+                key = f"{key} #{seen_here[key]}"
+            else:
+                seen_here[key] = 1
+            cases.pop(key, None)  # re-insert so "last" is also last in order
+            cases[key] = case
+        if count == 0:
+            notes.append(f"{path}: JUnit report with no test cases")
+        inputs.append(InputFile(str(path), _sha256(path), "junit"))
+    return TestResults(cases=cases, inputs=tuple(inputs), notes=tuple(notes))
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

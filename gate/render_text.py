@@ -1,0 +1,103 @@
+"""The report for a terminal: the matrix as a table, then what needs doing."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from gate.mdescape import plain
+from gate.numbers import display_percent
+from gate.report import InteractionResult, Report, Status
+
+SHORT_STATUS = {
+    Status.READY: "READY",
+    Status.NEAR: "NEAR",
+    Status.ATTENTION: "ATTENTION",
+    Status.UNKNOWN: "UNKNOWN",
+}
+
+
+def render_text(report: Report) -> str:
+    """The whole report as plain text, ending with the verdict."""
+    verdict = "PASSED" if report.passed else "FAILED"
+    parts = [
+        f"{plain(report.title)}: {verdict}",
+        "",
+        matrix_table(report),
+        "",
+        *summary_lines(report),
+    ]
+    parts.extend(_gap_lines(report))
+    if report.overlaps:
+        parts.append("")
+        parts.append("Files shared by several interactions:")
+        parts.extend(f"  {plain(o.path)}: {', '.join(o.interactions)}" for o in report.overlaps)
+    if report.notes:
+        parts.append("")
+        parts.append("Notes:")
+        parts.extend(f"  {plain(n)}" for n in report.notes)
+    parts.append("")
+    if report.passed:
+        parts.append("Verdict: PASSED")
+    else:
+        parts.append("Verdict: FAILED")
+        parts.extend(f"  - {plain(r)}" for r in report.reasons)
+    return "\n".join(parts) + "\n"
+
+
+def matrix_table(report: Report) -> str:
+    rows = [_row(r) for r in report.interactions]
+    headers = ["Interaction", "Dir", "Line", "Branch", "Tests", "Confidence", "Status"]
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def _row(r: InteractionResult) -> list[str]:
+    status = SHORT_STATUS[r.status]
+    if r.waiver is not None:
+        status += " (waived)" if not r.waiver.expired else " (waiver expired)"
+    critical = " *" if r.critical else ""
+    return [
+        f"{r.id}{critical}",
+        r.direction[:3],
+        display_percent(r.line_percent),
+        display_percent(r.branch_percent),
+        f"{r.tests.passed}/{r.tests.total}",
+        display_percent(r.confidence if r.status is not Status.UNKNOWN else None),
+        status,
+    ]
+
+
+def summary_lines(report: Report) -> list[str]:
+    ready = sum(1 for r in report.interactions if r.status is Status.READY)
+    s = report.safety
+    lines = [
+        f"Overall confidence: {display_percent(report.overall_confidence)} "
+        f"(target {report.min_confidence:g}%)",
+        f"Interactions ready: {ready}/{len(report.interactions)}  (* = critical)",
+        f"Deployment safety: {s.passed}/{s.total}"
+        + (f" ({s.required} required)" if s.required != s.total else ""),
+    ]
+    if report.unmapped:
+        lines.append(f"Unmapped source files ({report.unmapped_policy}):")
+        lines.extend(f"  {plain(p)}" for p in report.unmapped)
+    failing = [c for c in s.checks if not c.passed]
+    for c in failing:
+        waived = f" [waived until {c.waiver.until}]" if c.waiver and not c.waiver.expired else ""
+        lines.append(f"  safety {c.id} failed{waived}: {plain(c.detail, 200)}")
+    return lines
+
+
+def _gap_lines(report: Report) -> list[str]:
+    lines: list[str] = []
+    for r in report.interactions:
+        if not r.gaps:
+            continue
+        lines.append("")
+        head = f"{r.id} ({r.status.value})"
+        if r.to_pass:
+            head += f": to pass, cover {', '.join(r.to_pass)}"
+        if r.waiver is not None:
+            state = "expired" if r.waiver.expired else "until"
+            head += f" [waiver {state} {r.waiver.until}: {plain(r.waiver.reason)}]"
+        lines.append(head)
+        lines.extend(f"  - {plain(g, 240)}" for g in r.gaps)
+    return lines

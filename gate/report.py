@@ -1,0 +1,172 @@
+"""The verdict as data: what every renderer reads and what `--format json` writes.
+
+The field names are DESIGN.md's "Report JSON" contract (schema
+`signal-gate/report@1`); fields may be added, never renamed or removed. The
+report round-trips through JSON, so `publish` renders from the same values
+`check` produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import msgspec
+
+SCHEMA = "signal-gate/report@1"
+
+
+class Status(Enum):
+    READY = "PRODUCTION READY"
+    NEAR = "NEAR PRODUCTION READY"
+    ATTENTION = "REQUIRES ATTENTION"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class TestCounts:
+    __test__ = False
+
+    total: int = 0
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class EvidenceTest:
+    id: str
+    outcome: str  # passed | failed | error | skipped
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    path: str
+    statements: int
+    covered_statements: int
+    branches: int
+    covered_branches: int
+    missing_lines: list[int] = field(default_factory=list)
+    missing_branches: list[str] = field(default_factory=list)  # "88->91", "90->exit"
+
+
+@dataclass(frozen=True)
+class WaiverInfo:
+    reason: str
+    until: str  # ISO date
+    owner: str | None = None
+    expired: bool = False
+
+
+@dataclass(frozen=True)
+class InteractionResult:
+    id: str
+    name: str
+    direction: str
+    peer: str | None
+    critical: bool
+    required: bool
+    status: Status
+    confidence: float
+    coverage_percent: float | None
+    line_percent: float | None
+    branch_percent: float | None
+    statements: int
+    covered_statements: int
+    branches: int
+    covered_branches: int
+    threshold: dict[str, float | None]
+    files: list[str]
+    tests: TestCounts
+    pass_rate: float
+    gaps: list[str]
+    # Additions to the @1 contract, for explain, the document and publishing.
+    modules: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    contract: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+    weight: float = 1.0
+    coverage_scope: str = "all"
+    to_pass: list[str] = field(default_factory=list)  # "3 more statements", ...
+    file_details: list[FileSummary] = field(default_factory=list)
+    evidence_tests: list[EvidenceTest] = field(default_factory=list)
+    waiver: WaiverInfo | None = None
+
+
+@dataclass(frozen=True)
+class SafetyCheckResult:
+    id: str
+    name: str
+    kind: str
+    passed: bool
+    detail: str
+    waiver: WaiverInfo | None = None
+
+
+@dataclass(frozen=True)
+class SafetyResult:
+    passed: int = 0
+    total: int = 0
+    required: int = 0
+    checks: list[SafetyCheckResult] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    path: str
+    interactions: list[str]
+
+
+@dataclass(frozen=True)
+class ProvenanceFile:
+    path: str
+    sha256: str
+    format: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    config_sha256: str
+    head_sha: str | None = None
+    files: list[ProvenanceFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    schema: str
+    passed: bool
+    overall_confidence: float
+    min_confidence: float
+    interactions: list[InteractionResult]
+    safety: SafetyResult
+    unmapped: list[str]
+    inputs: dict[str, list[str]]
+    provenance: Provenance
+    # Additions to the @1 contract.
+    id: str = "default"
+    title: str = "signal-gate"
+    maintainer: str | None = None
+    reasons: list[str] = field(default_factory=list)  # why the gate failed, one line each
+    unmapped_policy: str = "warn"
+    overlaps: list[Overlap] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def interaction(self, interaction_id: str) -> InteractionResult | None:
+        return next((i for i in self.interactions if i.id == interaction_id), None)
+
+
+def to_json(report: Report) -> bytes:
+    """The report as formatted JSON bytes (stable key order, trailing newline)."""
+    return msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n"
+
+
+def to_data(report: Report) -> Any:
+    return msgspec.to_builtins(report)
+
+
+def from_json(data: bytes | str) -> Report:
+    """Read a report back; raises msgspec.ValidationError on a malformed one."""
+    return msgspec.json.decode(data, type=Report)
