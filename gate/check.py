@@ -71,7 +71,8 @@ def run_check(opts: CheckOptions) -> CheckRun:
         config_sha256=config.sha256,
         head_sha=opts.head_sha or git_head(opts.root),
         files=[
-            ProvenanceFile(i.path, i.sha256, i.format) for i in (*coverage.inputs, *tests.inputs)
+            ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format)
+            for i in (*coverage.inputs, *tests.inputs)
         ],
     )
     report = evaluate(
@@ -83,14 +84,22 @@ def run_check(opts: CheckOptions) -> CheckRun:
             safety=safety,
             repo_files=repo_files,
             inputs={
-                "coverage": [str(p) for p in coverage_paths],
-                "junit": [str(p) for p in junit_paths],
+                "coverage": [shown(p, opts.root) for p in coverage_paths],
+                "junit": [shown(p, opts.root) for p in junit_paths],
             },
             provenance=provenance,
             notes=[*coverage.notes, *tests.notes],
         )
     )
     return CheckRun(config, coverage, tests, report)
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as reports show it: relative to root when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def scan_repo(root: Path) -> frozenset[str]:

@@ -28,7 +28,7 @@ class TestIdentity:
     name: str
 
 
-def test_identity(classname: str, name: str, file: str | None = None) -> TestIdentity:
+def junit_identity(classname: str, name: str, file: str | None = None) -> TestIdentity:
     """Build the identity of a JUnit test case.
 
     The file comes from the `file` attribute when it names a real file, else from

@@ -45,12 +45,12 @@ def headline(report: Report) -> str:
     icon, word = ("✅", "passed") if report.passed else ("❌", "failed")
     ready = sum(1 for r in report.interactions if r.status is Status.READY)
     s = report.safety
+    safety = f" · **Deployment safety {s.passed}/{s.total}**" if s.total else ""
     return (
         f"## {icon} {md(report.title)}: {word}\n\n"
         f"**Overall confidence {display_percent(report.overall_confidence)}** "
         f"(target {report.min_confidence:g}%) · "
-        f"**{ready}/{len(report.interactions)}** interactions production ready · "
-        f"**Deployment safety {s.passed}/{s.total}**"
+        f"**{ready}/{len(report.interactions)}** interactions production ready{safety}"
     )
 
 

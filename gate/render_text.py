@@ -74,7 +74,8 @@ def summary_lines(report: Report) -> list[str]:
         f"(target {report.min_confidence:g}%)",
         f"Interactions ready: {ready}/{len(report.interactions)}  (* = critical)",
         f"Deployment safety: {s.passed}/{s.total}"
-        + (f" ({s.required} required)" if s.required != s.total else ""),
+        + (f" ({s.required} required)" if s.required != s.total else "")
+        + (" (no checks declared)" if not s.total else ""),
     ]
     if report.unmapped:
         lines.append(f"Unmapped source files ({report.unmapped_policy}):")

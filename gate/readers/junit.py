@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.errors import InputError
-from gate.identity import test_identity
+from gate.identity import junit_identity
 from gate.model import Outcome, TestCase
 from gate.paths import PathResolver
 from gate.readers.xmlstream import iterparse, local_name
@@ -74,11 +74,11 @@ def read_junit(path: Path, resolver: PathResolver) -> Iterator[TestCase]:
                 case.results.append((outcome, _first_line(el)))
             else:  # a result directly under a suite: keep it visible
                 suite = suites[-1] if suites else path.name
-                ident = test_identity(suite, "(suite-level " + tag + ")")
+                ident = junit_identity(suite, "(suite-level " + tag + ")")
                 yield TestCase(ident.nodeid, ident.file, outcome, _first_line(el), report)
             el.clear()
         elif tag == "testcase" and case is not None:
-            ident = test_identity(case.classname, case.name, case.file)
+            ident = junit_identity(case.classname, case.name, case.file)
             outcome, message = _outcome(case)
             yield TestCase(ident.nodeid, ident.file, outcome, message, report)
             case = None

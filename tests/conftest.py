@@ -1,0 +1,131 @@
+"""Shared fixtures: the corpus, a real pytest+coverage run of the fixture project,
+golden files and report-schema validation."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TESTS = REPO / "tests"
+GOLDEN = TESTS / "golden"
+
+# The fixture project and the demo example have tests of their own: they are run
+# in subprocesses by the tests that need their reports, never collected here.
+collect_ignore = ["fixture_project", "hostile"]
+
+
+def shared_dir() -> Path | None:
+    configured = os.environ.get("SIGNAL_GATE_SHARED")
+    candidate = Path(configured) if configured else REPO.parent / "shared"
+    return candidate if (candidate / "DESIGN.md").is_file() else None
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    found = shared_dir()
+    if found is None:
+        pytest.skip("../shared (corpus, schemas) is not beside this checkout")
+    return found
+
+
+@pytest.fixture(scope="session")
+def report_schema(shared: Path) -> Callable[[object], None]:
+    """Validate a report (parsed JSON) against schemas/report-1.schema.json."""
+    import jsonschema
+
+    schema = json.loads((shared / "schemas" / "report-1.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+
+    def validate(data: object) -> None:
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+    return validate
+
+
+@dataclass(frozen=True)
+class ProjectRun:
+    """A copy of the fixture project after a real pytest run with coverage."""
+
+    root: Path
+    pytest_exit: int
+
+    def coverage_json(self, *args: str) -> dict:
+        """coverage.py's own figures for the same data (`coverage json`)."""
+        out = self.root / "cov-independent.json"
+        subprocess.run(
+            [sys.executable, "-m", "coverage", "json", "-q", "-o", str(out), *args],
+            cwd=self.root, check=True,
+        )  # fmt: skip
+        return json.loads(out.read_text())
+
+
+PYTEST_REPORT_ARGS = (
+    "-p", "no:cacheprovider", "-q",
+    "--cov", "--cov-branch", "--cov-context=test",
+    "--cov-report=xml:coverage.xml", "--junitxml=junit.xml", "-o", "junit_family=xunit1",
+)  # fmt: skip
+
+
+def run_fixture_project(dest: Path) -> ProjectRun:
+    shutil.copytree(TESTS / "fixture_project", dest, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "COVERAGE_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *PYTEST_REPORT_ARGS],
+        cwd=dest, capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert (dest / "coverage.xml").is_file(), done.stdout + done.stderr
+    return ProjectRun(dest, done.returncode)
+
+
+@pytest.fixture(scope="session")
+def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> ProjectRun:
+    """The fixture project, run once per session: 1 failing, 1 skipped test on purpose."""
+    return run_fixture_project(tmp_path_factory.mktemp("fixture") / "project")
+
+
+@pytest.fixture
+def golden() -> Callable[[str, str], None]:
+    """Compare text with tests/golden/<name>; SIGNAL_GATE_REGEN_GOLDEN=1 rewrites it.
+
+    On a mismatch the actual text is saved beside the golden file as
+    <name>.actual, for review as a diff.
+    """
+
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if os.environ.get("SIGNAL_GATE_REGEN_GOLDEN"):
+            path.write_text(actual, encoding="utf-8")
+            return
+        assert path.exists(), f"no golden file {path}; run with SIGNAL_GATE_REGEN_GOLDEN=1"
+        expected = path.read_text(encoding="utf-8")
+        if actual != expected:
+            path.with_name(path.name + ".actual").write_text(actual, encoding="utf-8")
+        assert actual == expected, f"{name} differs from its golden file; see {name}.actual"
+
+    return check
+
+
+def signal_gate(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a user would: a real subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "gate", *args],
+        cwd=cwd, capture_output=True, text=True, env=full_env, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    return signal_gate

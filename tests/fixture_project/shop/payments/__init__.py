@@ -1,0 +1,1 @@
+"""Payments package: a gateway client and its retry policy."""

@@ -1,0 +1,126 @@
+"""The CLI as a user runs it: a real subprocess, exit codes 0, 1 and 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+PASSING_CONFIG = """\
+version: 1
+title: Payments only
+overall: {min_confidence: 90}
+interactions:
+  - id: payments
+    name: Payment Gateway
+    direction: outbound
+    critical: true
+    modules: [shop.payments]
+    evidence: [tests/integration/test_payments.py]
+"""
+
+
+def test_exit_1_when_the_gate_fails(fixture_run, cli, tmp_path: Path) -> None:
+    out_json, out_md = tmp_path / "r.json", tmp_path / "c.md"
+    done = cli("check", "--json-out", str(out_json), "--markdown-out", str(out_md),
+               cwd=fixture_run.root)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "Verdict: FAILED" in done.stdout
+    assert "interaction inventory is REQUIRES ATTENTION" in done.stdout
+    assert json.loads(out_json.read_text())["passed"] is False
+    assert out_md.read_text().startswith("## ❌ Shop integration gate: failed")
+
+
+def test_exit_0_when_the_gate_passes(fixture_run, cli, tmp_path: Path, report_schema) -> None:
+    config = tmp_path / "pass.yml"
+    config.write_text(PASSING_CONFIG)
+    done = cli("check", "--config", str(config), "--format", "json", cwd=fixture_run.root)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    report_schema(data)
+    assert data["passed"] is True and data["reasons"] == []
+
+
+def test_inputs_on_the_command_line_replace_the_configs(fixture_run, cli) -> None:
+    root = fixture_run.root
+    done = cli("check", "--coverage", str(root / "coverage.xml"), "--junit", "junit*.xml",
+               "--format", "json", cwd=root)  # fmt: skip
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["inputs"] == {
+        "coverage": ["coverage.xml"],
+        "junit": ["junit.xml"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--coverage", "missing.xml"], "missing.xml: coverage file not found"),
+        (["--junit", "reports/*.xml"], "JUnit pattern 'reports/*.xml' matches no file"),
+        (["--coverage", "junit.xml"], "junit.xml: a JUnit test report, not a coverage report"),
+        (["--junit", "coverage.xml"], "a coverage report, not JUnit XML"),
+        (["--config", "nope.yml"], "nope.yml: config file not found"),
+    ],
+)
+def test_exit_2_for_bad_input_names_the_file(fixture_run, cli, args, message) -> None:
+    done = cli("check", *args, cwd=fixture_run.root)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file, not a report"),
+        (b"<coverage version='7'><sources/><packages/></coverage>", "lists no source files"),
+        (b"<html><body>502 Bad Gateway</body></html>", "an HTML page"),
+        (b"<coverage><packages><package><classes><class filename='a.py'><lines>"
+         b"<line number='1' hits='-3'/></lines></class></classes></package></packages></coverage>",
+         "hits='-3' is negative"),
+        (b"<coverage><packages>", "not well-formed XML"),
+    ],
+)  # fmt: skip
+def test_empty_or_unreadable_coverage_never_passes(
+    fixture_run, cli, tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "coverage.xml"
+    bad.write_bytes(content)
+    out = tmp_path / "report.json"
+    done = cli("check", "--coverage", str(bad), "--json-out", str(out), cwd=fixture_run.root)
+    assert done.returncode == 2
+    assert str(bad) in done.stderr and message in done.stderr
+    assert not out.exists()  # nothing half-written
+
+
+def test_bad_config_is_exit_2(tmp_path: Path, cli) -> None:
+    (tmp_path / "signal-gate.yml").write_text("version: 1\ninteractions: [{id: a, nam: x}]\n")
+    done = cli("check", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "signal-gate.yml: interactions[0].nam: unknown key" in done.stderr
+
+
+def test_python_dash_m_and_version(cli, tmp_path: Path) -> None:
+    done = cli("--version", cwd=tmp_path)
+    assert done.returncode == 0 and "signal-gate, version" in done.stdout
+
+
+def test_markdown_format_is_a_real_table(fixture_run, cli) -> None:
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    done = cli("check", "--format", "markdown", cwd=fixture_run.root)
+    html = cmarkgfm.github_flavored_markdown_to_html(done.stdout, options=Options.CMARK_OPT_UNSAFE)
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert body.count("<tr>") == 3
+    assert "<details>" in html  # gaps folded away
+
+
+def test_explain_shows_missing_lines_with_source(fixture_run, cli) -> None:
+    done = cli("explain", "inventory", cwd=fixture_run.root)
+    assert done.returncode == 1
+    assert "shop/clients/inventory_client.py" in done.stdout
+    assert "if quantity < 1:" not in done.stdout or "return False" in done.stdout
+    unknown = cli("explain", "nope", cwd=fixture_run.root)
+    assert unknown.returncode == 2 and "no interaction with id 'nope'" in unknown.stderr

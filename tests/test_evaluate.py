@@ -1,0 +1,255 @@
+"""The numbers, statuses, gaps and verdict, checked against independent figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from gate.check import CheckOptions, run_check
+from gate.config import config_from_data
+from gate.evaluate import Evaluation, evaluate, shortfall
+from gate.model import FileCoverage, LineBranches, Outcome, TestCase, TestResults
+from gate.report import Status, to_data
+
+TODAY = dt.date(2026, 11, 29)
+
+
+# --- against coverage.py's own figures, on a real run --------------------------------
+
+
+def test_every_number_matches_coverage_py_and_the_junit_file(fixture_run, report_schema) -> None:
+    run = run_check(CheckOptions(root=fixture_run.root, today=TODAY))
+    data = to_data(run.report)
+    report_schema(data)
+    for it in data["interactions"]:
+        if not it["files"]:
+            continue
+        theirs = fixture_run.coverage_json("--include=" + ",".join(it["files"]))["totals"]
+        assert it["statements"] == theirs["num_statements"]
+        assert it["covered_statements"] == theirs["covered_lines"]
+        assert it["branches"] == theirs["num_branches"]
+        assert it["covered_branches"] == theirs["covered_branches"]
+        assert it["coverage_percent"] == pytest.approx(theirs["percent_covered"])
+    junit = (fixture_run.root / "junit.xml").read_text()
+    payments = next(i for i in data["interactions"] if i["id"] == "payments")
+    # test_payments.py holds 7 test cases (one parametrised twice), all passing
+    assert junit.count('file="tests/integration/test_payments.py"') == 7
+    assert payments["tests"] == {"total": 7, "passed": 7, "failed": 0, "errors": 0, "skipped": 0}
+    assert payments["status"] == "PRODUCTION READY" and payments["gaps"] == []
+
+
+def test_fixture_project_statuses_and_gaps(fixture_run) -> None:
+    report = run_check(CheckOptions(root=fixture_run.root, today=TODAY)).report
+    by_id = {r.id: r for r in report.interactions}
+    inventory = by_id["inventory"]
+    assert inventory.status is Status.ATTENTION
+    assert inventory.tests.failed == 1 and inventory.tests.skipped == 1
+    assert inventory.pass_rate == 3 / 4
+    assert inventory.confidence == pytest.approx(inventory.coverage_percent * 3 / 4)
+    assert any("test_stock_missing_is_reported failed: LookupError" in g for g in inventory.gaps)
+    assert any(
+        "test_release skipped: release endpoint not deployed yet" in g for g in inventory.gaps
+    )
+    assert any(
+        g.startswith("shop/clients/inventory_client.py: missing lines") for g in inventory.gaps
+    )
+    assert inventory.to_pass == ["1 more branch"]
+    assert by_id["shipping"].status is Status.UNKNOWN
+    assert "module 'shop/clients/shipping_*.py' matches no source file" in by_id["shipping"].gaps
+    assert report.unmapped == ["shop/clients/mailer_client.py"]
+    weights = [1, 1, 1]
+    expected = (by_id["payments"].confidence + inventory.confidence + 0) / sum(weights)
+    assert report.overall_confidence == pytest.approx(expected)
+    assert not report.passed
+    assert report.reasons[0] == "interaction inventory is REQUIRES ATTENTION"
+
+
+# --- exact thresholds ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("covered", "total", "threshold", "needed"),
+    [
+        (1899, 2000, 95, 1),  # 94.95% is not 95%
+        (1900, 2000, 95, 0),
+        (9496, 10000, 95, 4),  # 94.96% displays as 95.0% and still fails
+        (0, 0, 95, 0),
+        (2, 3, 66.67, 1),  # 66.666..% < 66.67%
+        (7, 7, 100, 0),
+        (6, 7, 100, 1),
+    ],
+)
+def test_shortfall_on_exact_counts(covered: int, total: int, threshold: float, needed: int) -> None:
+    assert shortfall(covered, total, threshold) == needed
+
+
+def build_file(path: str, statements: int, executed: int, branches: tuple[int, int] | None = None):
+    lines = frozenset(range(1, statements + 1))
+    done = frozenset(range(1, executed + 1))
+    branch_map = None
+    if branches is not None:
+        total, covered = branches
+        branch_map = {1: LineBranches(total, covered)}
+    return FileCoverage(path, lines, done, branch_map)
+
+
+def build_tests(*outcomes: tuple[str, Outcome]) -> TestResults:
+    cases = {nodeid: TestCase(nodeid, nodeid.split("::")[0], o) for nodeid, o in outcomes}
+    return TestResults(cases=cases)
+
+
+def build_config(**overrides):
+    data = {
+        "version": 1,
+        "interactions": [
+            {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py"],
+             "evidence": ["tests/test_a.py"]},
+        ],
+    }  # fmt: skip
+    data.update(overrides)
+    return config_from_data(data, "test.yml")
+
+
+def evaluate_one(files, tests, **config):
+    ev = Evaluation(build_config(**config), {f.path: f for f in files}, tests, TODAY)
+    return evaluate(ev)
+
+
+PASSING = build_tests(("tests/test_a.py::test_1", Outcome.PASSED))
+
+
+def test_94_96_percent_is_not_ready_even_though_it_shows_95() -> None:
+    report = evaluate_one([build_file("app/a.py", 10000, 9496, (10, 10))], PASSING)
+    (a,) = report.interactions
+    assert a.status is Status.NEAR
+    assert a.to_pass == ["4 more statements"]
+    assert "line coverage 9496/10000 (95.0%) is below 95%" in a.gaps
+
+
+def test_ready_needs_branch_data_when_a_branch_threshold_is_set() -> None:
+    report = evaluate_one([build_file("app/a.py", 10, 10, None)], PASSING)
+    (a,) = report.interactions
+    assert a.status is not Status.READY
+    assert a.branch_percent is None
+    assert any("no branch data" in g for g in a.gaps)
+
+
+def test_branch_threshold_null_disables_it() -> None:
+    config = {"defaults": {"threshold": {"branch": None}}}
+    report = evaluate_one([build_file("app/a.py", 10, 10, None)], PASSING, **config)
+    assert report.interactions[0].status is Status.READY
+    assert report.passed
+
+
+def test_confidence_is_coverage_times_pass_rate_and_drives_near_vs_attention() -> None:
+    tests = build_tests(
+        ("tests/test_a.py::test_1", Outcome.PASSED),
+        ("tests/test_a.py::test_2", Outcome.PASSED),
+        ("tests/test_a.py::test_3", Outcome.FAILED),
+        ("tests/test_a.py::test_4", Outcome.SKIPPED),
+    )
+    (a,) = evaluate_one([build_file("app/a.py", 100, 100, (20, 20))], tests).interactions
+    assert a.pass_rate == 2 / 3
+    assert a.confidence == pytest.approx(100 * 2 / 3)
+    assert a.status is Status.ATTENTION
+    (b,) = evaluate_one(
+        [build_file("app/a.py", 100, 91, (20, 20))], PASSING, defaults={"near": 90}
+    ).interactions
+    assert b.confidence == pytest.approx(111 / 120 * 100)
+    assert b.status is Status.NEAR
+
+
+def test_no_test_ran_means_zero_confidence() -> None:
+    (a,) = evaluate_one([build_file("app/a.py", 10, 10, (2, 2))], build_tests()).interactions
+    assert a.confidence == 0 and a.pass_rate == 0
+    assert "evidence 'tests/test_a.py' matched no test in the JUnit results" in a.gaps
+
+
+def test_waiver_keeps_a_failing_interaction_visible_but_not_failing_until_it_expires() -> None:
+    waiver = {"target": "a", "reason": "rewrite", "until": "2026-12-31"}
+    files = [build_file("app/a.py", 10, 5, (2, 2))]
+    live = evaluate_one(files, PASSING, waivers=[waiver], overall={"min_confidence": 0})
+    assert live.passed and live.interactions[0].waiver.expired is False
+    expired = evaluate_one(
+        files, PASSING, waivers=[{**waiver, "until": "2026-11-28"}], overall={"min_confidence": 0}
+    )
+    assert not expired.passed
+    assert "(waiver expired 2026-11-28)" in expired.reasons[0]
+
+
+def test_not_required_interaction_never_fails_the_gate_but_critical_is_always_required() -> None:
+    files = [build_file("app/a.py", 10, 5, (2, 2))]
+    base = {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py"],
+            "evidence": ["tests/test_a.py"], "required": False}  # fmt: skip
+    optional = evaluate_one(files, PASSING, interactions=[base], overall={"min_confidence": 0})
+    assert optional.passed
+    critical = evaluate_one(
+        files, PASSING, interactions=[{**base, "critical": True}], overall={"min_confidence": 0}
+    )
+    assert not critical.passed
+    assert critical.reasons == ["critical interaction a is REQUIRES ATTENTION"]
+
+
+def test_overall_confidence_is_the_weighted_mean_with_unknown_as_zero() -> None:
+    interactions = [
+        {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py"],
+         "evidence": ["tests/test_a.py"], "weight": 3},
+        {"id": "b", "name": "B", "direction": "inbound", "modules": ["app/b.py"], "weight": 1},
+    ]  # fmt: skip
+    files = [build_file("app/a.py", 10, 10, (2, 2)), build_file("app/b.py", 10, 10, (2, 2))]
+    report = evaluate_one(files, PASSING, interactions=interactions)
+    assert report.interactions[1].status is Status.UNKNOWN  # no evidence declared
+    assert report.overall_confidence == pytest.approx((100 * 3 + 0 * 1) / 4)
+
+
+def test_unmapped_policy_fail_and_overlaps() -> None:
+    interactions = [
+        {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py", "app/http.py"],
+         "evidence": ["tests/test_a.py"]},
+        {"id": "b", "name": "B", "direction": "outbound", "modules": ["app/http.py"],
+         "evidence": ["tests/test_a.py"]},
+    ]  # fmt: skip
+    files = [build_file(p, 4, 4, (2, 2)) for p in ("app/a.py", "app/http.py", "app/new.py")]
+    report = evaluate_one(
+        files, PASSING, interactions=interactions,
+        unmapped={"paths": ["app/*.py"], "policy": "fail"},
+    )  # fmt: skip
+    assert report.unmapped == ["app/new.py"]
+    assert [(o.path, o.interactions) for o in report.overlaps] == [("app/http.py", ["a", "b"])]
+    assert report.reasons == ["1 source file(s) claimed by no interaction"]
+
+
+def test_a_module_file_present_on_disk_but_missing_from_coverage_blocks_ready() -> None:
+    ev = Evaluation(
+        build_config(),
+        {},
+        PASSING,
+        TODAY,
+        repo_files=frozenset({"app/a.py", "tests/test_a.py"}),
+    )
+    (a,) = evaluate(ev).interactions
+    assert a.files == ["app/a.py"]
+    assert "app/a.py: not in the coverage reports (never imported by the tests?)" in a.gaps
+    assert a.status is not Status.READY
+
+
+def test_missing_branches_are_named(tmp_path: Path) -> None:
+    f = FileCoverage(
+        "app/a.py",
+        frozenset({1, 2, 3}),
+        frozenset({1, 2}),
+        {2: LineBranches(2, 1, ("3",)), 1: LineBranches(2, 1, ("exit",))},
+    )
+    (a,) = evaluate_one([f], PASSING).interactions
+    assert "app/a.py: missing lines 3; branches 1->exit, 2->3" in a.gaps
+
+
+def test_report_round_trips_through_json(fixture_run) -> None:
+    from gate.report import from_json, to_json
+
+    report = run_check(CheckOptions(root=fixture_run.root, today=TODAY)).report
+    assert from_json(to_json(report)) == report
+    assert json.loads(to_json(report))["schema"] == "signal-gate/report@1"
