@@ -39,6 +39,7 @@ class CheckOptions:
     allow_exec: bool = True
     today: dt.date = field(default_factory=dt.date.today)
     head_sha: str | None = None
+    pull_request: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
     provenance = Provenance(
         config_sha256=config.sha256,
         head_sha=opts.head_sha or git_head(opts.root),
+        pull_request=opts.pull_request,
         files=[
             ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format)
             for i in (*coverage.inputs, *tests.inputs)

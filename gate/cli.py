@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from gate import __version__
-from gate.errors import GateError
+from gate.errors import GateError, UsageError
 
 if TYPE_CHECKING:
     from gate.check import CheckRun
+    from gate.report import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,6 +75,16 @@ def check_options(func: F) -> F:
     return func
 
 
+def evidence_dir_option(func: F) -> F:
+    """`--evidence-dir DIR`, shared by check and report."""
+    option = click.option(
+        "--evidence-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+        help="Also write the evidence package here: report.json, assessment.md, comment.md, "
+        "interactions/<id>/coverage.json and tests.json.",
+    )  # fmt: skip
+    return option(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="signal-gate")
 def main() -> None:
@@ -88,6 +99,17 @@ def main() -> None:
 )  # fmt: skip
 @click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
 @click.option("--markdown-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option(
+    "--summary-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Append the Markdown report to FILE (e.g. $GITHUB_STEP_SUMMARY), within 1 MiB.",
+)
+@click.option(
+    "--github-output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Append passed/confidence/safety/report to FILE (e.g. $GITHUB_OUTPUT).",
+)  # fmt: skip
+@evidence_dir_option
 @handle_errors
 def check(
     config: str | None,
@@ -98,6 +120,9 @@ def check(
     fmt: str,
     json_out: Path | None,
     markdown_out: Path | None,
+    summary_out: Path | None,
+    github_output: Path | None,
+    evidence_dir: Path | None,
 ) -> None:
     """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input."""
     from gate.files import write_atomic
@@ -116,6 +141,10 @@ def check(
         write_atomic(json_out, to_json(report))
     if markdown_out is not None:
         write_atomic(markdown_out, render_markdown(report))
+    if summary_out is not None or github_output is not None:
+        _runner_files(report, summary_out, github_output, json_out)
+    if evidence_dir is not None:
+        _write_evidence(evidence_dir, report)
     click.echo(rendered[fmt](), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
@@ -161,6 +190,116 @@ def explain(
     sys.exit(EXIT_PASS if result.status.value == "PRODUCTION READY" else EXIT_FAIL)
 
 
+@main.command("report")
+@check_options
+@click.option(
+    "--out", required=True, metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where the document goes ('-' for stdout); with --check, the committed document.",
+)  # fmt: skip
+@click.option(
+    "--check", "check_only", is_flag=True,
+    help="Write nothing; exit 1 (with a diff) when FILE differs from a fresh document "
+    "other than in its Generated: line, 0 when it is up to date.",
+)  # fmt: skip
+@evidence_dir_option
+@handle_errors
+def report_command(
+    config: str | None,
+    coverage: tuple[str, ...],
+    junit: tuple[str, ...],
+    root: Path,
+    no_exec: bool,
+    out: Path,
+    check_only: bool,
+    evidence_dir: Path | None,
+) -> None:
+    """Write the integration assessment document (Markdown).
+
+    Exit codes: 0 the gate passed, 1 it failed (the document is written either
+    way), 2 usage, config or input error. With --check: 0 the document is up to
+    date, 1 it is stale or missing, 2 error; the gate's verdict does not count.
+    """
+    from gate.errors import UsageError
+    from gate.files import write_atomic
+    from gate.render_document import generated_timestamp, render_document
+
+    if check_only and (str(out) == "-" or evidence_dir is not None):
+        raise UsageError("--check writes nothing: it needs --out FILE and no --evidence-dir")
+    run = _run(config, coverage, junit, root, no_exec)
+    document = render_document(run.report, generated_timestamp())
+    if check_only:
+        sys.exit(_check_document(out, document))
+    if str(out) == "-":
+        click.echo(document, nl=False)
+    else:
+        write_atomic(out, document)
+        verdict = "passed" if run.report.passed else "failed"
+        click.echo(f"signal-gate: wrote {out} (gate {verdict})", err=True)
+    if evidence_dir is not None:
+        _write_evidence(evidence_dir, run.report)
+    sys.exit(EXIT_PASS if run.report.passed else EXIT_FAIL)
+
+
+def _check_document(path: Path, fresh: str) -> int:
+    """Compare the committed document with a fresh one; print why when stale."""
+    from gate.errors import InputError
+    from gate.render_document import stale_diff
+
+    regenerate = f"regenerate it with `signal-gate report ... --out {path}` and commit it"
+    try:
+        committed = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        click.echo(f"signal-gate: {path} does not exist; {regenerate}", err=True)
+        return EXIT_FAIL
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    diff = stale_diff(committed, fresh, str(path))
+    if not diff:
+        click.echo(f"signal-gate: {path} is up to date", err=True)
+        return EXIT_PASS
+    click.echo("\n".join(diff))
+    click.echo(f"signal-gate: {path} is stale; {regenerate}", err=True)
+    return EXIT_FAIL
+
+
+def _write_evidence(directory: Path, report: Report) -> None:
+    from gate.evidence_package import package_files, write_package
+    from gate.render_document import generated_timestamp
+
+    write_package(directory, package_files(report, generated_timestamp()))
+
+
+@main.command()
+@click.option(
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path(), show_default=True, help="The repository to look at.",
+)  # fmt: skip
+@click.option(
+    "--write/--print", "write", default=True, show_default=True,
+    help="Write ROOT/signal-gate.yml (never over an existing config), or print it.",
+)  # fmt: skip
+@handle_errors
+def init(root: Path, write: bool) -> None:
+    """Scaffold a commented signal-gate.yml from the client modules and tests found."""
+    from gate.errors import UsageError
+    from gate.init_config import existing_config, scaffold, write_new
+
+    existing = existing_config(root)
+    if write and existing is not None:
+        raise UsageError(
+            f"{existing}: a signal-gate config already exists; init never overwrites one",
+            hint="edit it, or run `signal-gate init --print` to see a fresh proposal",
+        )
+    proposal = scaffold(root)
+    if not write:
+        click.echo(proposal.text, nl=False)
+        return
+    target = root / "signal-gate.yml"
+    write_new(target, proposal.text)
+    click.echo(f"signal-gate: wrote {target}: {proposal.summary}", err=True)
+
+
 @main.command()
 @click.option(
     "--workdir", type=click.Path(file_okay=False, path_type=Path),
@@ -175,19 +314,126 @@ def demo(workdir: Path) -> None:
     sys.exit(run_demo(workdir, echo=click.echo))
 
 
+@main.command()
+@click.option(
+    "--report",
+    "report_path",
+    required=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report JSON written by `check`.",
+)
+@click.option(
+    "--markdown",
+    "markdown_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Comment Markdown written by `check` (default: rendered from the report).",
+)
+@click.option("--token", envvar="GITHUB_TOKEN", show_envvar=True, help="GitHub token.")
+@click.option("--api-url", envvar="GITHUB_API_URL", show_envvar=True, help="GitHub API URL.")
+@click.option("--pr", "pr_number", type=int, help="Pull request number (workflow_run from forks).")
+@click.option(
+    "--comment",
+    "comment_mode",
+    type=click.Choice(["always", "on-failure", "never"]),
+    default="always",
+    show_default=True,
+    help="When to post the sticky comment.",
+)
+@click.option("--status-context", default="signal-gate", show_default=True)
+@handle_errors
+def publish(
+    report_path: Path,
+    markdown_path: Path | None,
+    token: str | None,
+    api_url: str | None,
+    pr_number: int | None,
+    comment_mode: str,
+    status_context: str,
+) -> None:
+    """Post a report on its pull request: sticky comment, commit status, check run.
+
+    A failure to publish is a warning; it never changes the exit code (0).
+    """
+    from gate.github_content import build_publication
+    from gate.github_publisher import publish as post
+    from gate.github_run import github_run_from_env
+    from gate.publication import CommentMode
+    from gate.readers.report_file import read_report
+
+    report = read_report(report_path)
+    if pr_number is None:
+        pr_number = report.provenance.pull_request
+    run = github_run_from_env(os.environ, token=token, api_url=api_url, pr_number=pr_number)
+    expected = report.provenance.head_sha
+    if expected is not None and expected != run.head_sha:
+        raise UsageError(
+            f"{report_path}: the report was made for commit {expected}, but this run's pull "
+            f"request head is {run.head_sha}; refusing to publish a report of another commit"
+        )
+    comment = markdown_path.read_text(encoding="utf-8") if markdown_path else None
+    pub = build_publication(
+        report,
+        run_url=run.run_url,
+        comment_mode=CommentMode(comment_mode),
+        status_context=status_context,
+        comment=comment,
+    )
+    outcome = post(run, pub)
+    click.echo(
+        f"signal-gate: comment {outcome.comment.value}"
+        + (f" ({outcome.comment_url})" if outcome.comment_url else "")
+        + f"; status {'posted' if outcome.status_posted else 'not posted'}"
+        + f"; check run {'posted' if outcome.check_run_id else 'not posted'}"
+    )
+    prefix = "::warning::" if os.environ.get("GITHUB_ACTIONS") == "true" else "warning: "
+    for warning in outcome.warnings:
+        click.echo(f"{prefix}{warning}", err=True)
+
+
+def _runner_files(
+    report: Report, summary: Path | None, output: Path | None, json_out: Path | None
+) -> None:
+    """The job summary and step outputs of a GitHub Actions step."""
+    from gate.actions_env import append, fit_summary, output_lines
+    from gate.render_markdown import render_markdown, render_summary
+
+    if summary is not None:
+        append(summary, fit_summary(render_markdown(report), render_summary(report)))
+    if output is not None:
+        s = report.safety
+        outputs = {
+            "passed": "true" if report.passed else "false",
+            "confidence": f"{report.overall_confidence:.2f}",
+            "safety": f"{s.passed}/{s.total}",
+            "report": str(json_out.resolve()) if json_out is not None else "",
+        }
+        append(output, output_lines(outputs))
+
+
 def _run(
     config: str | None, coverage: tuple[str, ...], junit: tuple[str, ...], root: Path, no_exec: bool
 ) -> CheckRun:
+    from gate.actions_env import read_event
     from gate.check import CheckOptions, run_check
     from gate.clock import today
 
+    event = read_event(os.environ)
+    if not event.trusted and not no_exec:
+        click.echo(
+            f"signal-gate: {event.name} event from an untrusted source: "
+            "command safety checks will not run",
+            err=True,
+        )
     opts = CheckOptions(
         root=root,
         config=config,
         coverage=coverage,
         junit=junit,
-        allow_exec=not no_exec,
+        allow_exec=not no_exec and event.trusted,
         today=today(),
-        head_sha=os.environ.get("SIGNAL_GATE_HEAD_SHA") or None,
+        head_sha=os.environ.get("SIGNAL_GATE_HEAD_SHA") or event.head_sha,
+        pull_request=event.pull_request,
     )
     return run_check(opts)

@@ -132,6 +132,7 @@ class Provenance:
     config_sha256: str
     head_sha: str | None = None
     files: list[ProvenanceFile] = field(default_factory=list)
+    pull_request: int | None = None  # the PR the run checked, when it ran for one
 
 
 @dataclass(frozen=True)
