@@ -10,17 +10,14 @@ summary; multi-line outputs use a random heredoc delimiter).
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from gate.errors import UsageError
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 1024  # bytes; leave room below GitHub's 1 MiB
-UNTRUSTED_EVENTS = frozenset({"pull_request_target"})
 
 
 @dataclass(frozen=True)
@@ -30,50 +27,25 @@ class ActionsEvent:
     name: str | None
     pull_request: int | None
     head_sha: str | None
-    from_fork: bool
+    untrusted: bool  # a fork's code, or pull_request_target (the base token on PR code)
 
     @property
     def trusted(self) -> bool:
-        return self.name not in UNTRUSTED_EVENTS and not self.from_fork
+        return not self.untrusted
 
 
 def read_event(env: Mapping[str, str]) -> ActionsEvent:
-    """The event of this step; an empty one outside Actions."""
+    """The event of this step; an empty one outside Actions or for events without a PR."""
+    from gate.github_run import EventName, pull_request_ref_from_env
+
     name = env.get("GITHUB_EVENT_NAME") or None
-    payload = _payload(env.get("GITHUB_EVENT_PATH"))
-    pr = payload.get("pull_request") if isinstance(payload.get("pull_request"), dict) else None
-    if pr is None:
-        return ActionsEvent(name, None, None, from_fork=False)
-    head, base = pr.get("head") or {}, pr.get("base") or {}
-    head_repo = head.get("repo") if isinstance(head, dict) else None
-    base_repo = base.get("repo") if isinstance(base, dict) else None
-    head_name = head_repo.get("full_name") if isinstance(head_repo, dict) else None
-    base_name = base_repo.get("full_name") if isinstance(base_repo, dict) else None
-    fork = bool(isinstance(head_repo, dict) and head_repo.get("fork")) or (
-        head_name is not None and base_name is not None and head_name != base_name
-    )
-    # A deleted fork leaves head.repo null: treat it as a fork, never as trusted.
-    fork = fork or head_repo is None
-    number = pr.get("number")
-    sha = head.get("sha") if isinstance(head, dict) else None
-    return ActionsEvent(
-        name,
-        number if isinstance(number, int) else None,
-        sha if isinstance(sha, str) else None,
-        from_fork=fork,
-    )
-
-
-def _payload(path: str | None) -> dict[str, Any]:
-    if not path:
-        return {}
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(
-            f"{path}: cannot read the event payload (GITHUB_EVENT_PATH): {exc}"
-        ) from None
-    return data if isinstance(data, dict) else {}
+    found = pull_request_ref_from_env(env)
+    if found is None:
+        return ActionsEvent(name, None, None, untrusted=False)
+    event_name, ref = found
+    # pull_request_target runs with the base repository's token on the PR's code.
+    untrusted = ref.is_fork or event_name is EventName.PULL_REQUEST_TARGET
+    return ActionsEvent(name, ref.number, ref.head_sha, untrusted=untrusted)
 
 
 def output_lines(outputs: Mapping[str, str]) -> str:

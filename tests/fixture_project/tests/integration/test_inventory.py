@@ -1,5 +1,4 @@
 import pytest
-
 from shop.clients import inventory_client as inv
 
 

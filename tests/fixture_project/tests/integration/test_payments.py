@@ -1,5 +1,4 @@
 import pytest
-
 from shop.payments import gateway
 from shop.payments.retry import with_retries
 

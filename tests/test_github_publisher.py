@@ -1,0 +1,645 @@
+"""Publishing to GitHub through PyGithub, against a fake GitHub over real HTTP.
+
+The only fake is the HTTP server (tests/support/fake_github.py): the run settings come
+from an Actions environment through `github_run_from_env`, and the publisher talks to the
+server with the real PyGithub client. The fixture fails a test that sent any request the
+OpenAPI description (or a GitHub limit) would refuse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import MERGE_SHA, TOKEN, actions_env, event_payload
+from support import fake_github as fakes
+from support.fake_github import FakeGitHub, Op, Trouble
+
+from gate.github_publisher import (
+    COMMENT_LIMIT,
+    CommentAction,
+    PublishOutcome,
+    PublishSettings,
+    comment_marker,
+    publish,
+)
+from gate.github_run import GitHubRun, github_run_from_env
+from gate.publication import Annotation, CommentMode, Publication
+
+fake_github = fakes.fake_github  # the fixture: a running fake that fails invalid requests
+
+MARKER = comment_marker("default")
+FAST = PublishSettings(seconds_between_requests=0, seconds_between_writes=0, timeout=5)
+
+
+# --- builders ----------------------------------------------------------------------------
+
+
+def publication(**changes: Any) -> Publication:
+    base = Publication(
+        gate_id="default",
+        passed=True,
+        comment="## Integration matrix\n\n| interaction | status |\n|---|---|\n| config | READY |",
+        comment_summary="## Integration matrix\n\n10/10 interactions PRODUCTION READY",
+        status_context="signal-gate",
+        status_description="96.8% confidence · 22/22 safety",
+        check_title="signal-gate: passed",
+        check_summary="10/10 interactions ready; 22/22 safety checks.",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def uncovered(path: str, count: int) -> tuple[Annotation, ...]:
+    return tuple(
+        Annotation(path, line, line, f"line {line} is not covered") for line in range(1, count + 1)
+    )
+
+
+def run_on(api_url: str, tmp_path: Path, example: str = "event-pull_request") -> GitHubRun:
+    """A pull_request run against `api_url`, read from a real-looking Actions environment."""
+    env = actions_env(tmp_path, "pull_request", event_payload(example), GITHUB_API_URL=api_url)
+    return github_run_from_env(env)
+
+
+@pytest.fixture
+def run(fake_github: FakeGitHub, tmp_path: Path) -> GitHubRun:
+    return run_on(fake_github.base_url, tmp_path)
+
+
+class Sleeps(list[float]):
+    """The injected sleep: records the waits instead of waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def publish_now(run: GitHubRun, pub: Publication, sleeps: Sleeps | None = None) -> PublishOutcome:
+    return publish(run, pub, sleep=sleeps if sleeps is not None else Sleeps(), settings=FAST)
+
+
+# --- the sticky comment, the status and the check run ------------------------------------
+
+
+def test_first_run_creates_second_run_edits_the_same_comment(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    first = publish_now(run, publication())
+    second = publish_now(run, publication(passed=False, comment="now failing"))
+
+    assert first.comment is CommentAction.CREATED
+    assert second.comment is CommentAction.UPDATED
+    assert first.comment_id == second.comment_id
+    assert fake_github.comment_bodies() == [f"{MARKER}\nnow failing"]
+    assert len(fake_github.calls(Op.CREATE_COMMENT)) == 1
+    assert len(fake_github.calls(Op.UPDATE_COMMENT)) == 1
+    # One status per run, on the PR head, the newest saying what the gate says now.
+    assert [(s["sha"], s["state"]) for s in fake_github.statuses] == [
+        (run.head_sha, "success"),
+        (run.head_sha, "failure"),
+    ]
+    assert [s["context"] for s in fake_github.statuses] == ["signal-gate", "signal-gate"]
+    assert fake_github.statuses[0]["target_url"] == run.run_url
+    runs = list(fake_github.check_runs.values())
+    assert [(r["name"], r["head_sha"], r["conclusion"]) for r in runs] == [
+        ("signal-gate", run.head_sha, "success"),
+        ("signal-gate", run.head_sha, "failure"),
+    ]
+    assert runs[0]["title"] == "signal-gate: passed"
+    assert second.status_posted and second.check_run_id == max(fake_github.check_runs)
+    assert first.warnings == second.warnings == ()
+
+
+def test_an_unchanged_comment_is_not_written_again(fake_github: FakeGitHub, run: GitHubRun) -> None:
+    publish_now(run, publication())
+    outcome = publish_now(run, publication())
+
+    assert outcome.comment is CommentAction.UNCHANGED
+    assert fake_github.calls(Op.UPDATE_COMMENT) == []
+
+
+def test_status_goes_on_the_pr_head_sha_not_github_sha(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    publish_now(run, publication())
+
+    (status,) = fake_github.calls(Op.CREATE_STATUS)
+    assert status.path.endswith(f"/statuses/{run.head_sha}")
+    assert MERGE_SHA not in json.dumps([r.path for r in fake_github.requests])
+    (check,) = fake_github.calls(Op.CREATE_CHECK_RUN)
+    assert check.body["head_sha"] == run.head_sha
+
+
+def test_the_marked_comment_is_found_on_page_two(fake_github: FakeGitHub, run: GitHubRun) -> None:
+    for number in range(150):
+        if number == 130:
+            mine = fake_github.seed_comment(f"{MARKER}\nold matrix")
+        else:
+            fake_github.seed_comment(f"comment {number}", author="octocat")
+
+    outcome = publish_now(run, publication())
+
+    assert (outcome.comment, outcome.comment_id) == (CommentAction.UPDATED, mine)
+    pages = [r.query for r in fake_github.calls(Op.LIST_COMMENTS)]
+    assert pages == [{"per_page": ["100"]}, {"per_page": ["100"], "page": ["2"]}]
+    assert fake_github.calls(Op.CREATE_COMMENT) == []
+    assert len(fake_github.comments) == 150
+
+
+def test_duplicate_marked_comments_leave_one_the_oldest(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.seed_comment("a human comment", author="octocat")
+    oldest = fake_github.seed_comment(f"{MARKER}\nfirst")
+    fake_github.seed_comment(f"{MARKER}\nsecond (a race)")
+    fake_github.seed_comment(f"{MARKER}\nthird")
+    fake_github.seed_comment(f"> {MARKER} quoted by a human", author="octocat")
+    fake_github.seed_comment(f"{comment_marker('other-gate')}\nanother gate's comment")
+
+    outcome = publish_now(run, publication(comment="fresh"))
+
+    assert (outcome.comment, outcome.comment_id) == (CommentAction.UPDATED, oldest)
+    assert fake_github.comment_bodies() == [
+        "a human comment",
+        f"{MARKER}\nfresh",
+        f"> {MARKER} quoted by a human",
+        f"{comment_marker('other-gate')}\nanother gate's comment",
+    ]
+    assert len(fake_github.calls(Op.DELETE_COMMENT)) == 2
+    assert outcome.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("mode", "passed", "existing", "expected", "bodies"),
+    [
+        (CommentMode.ON_FAILURE, True, False, CommentAction.SKIPPED, []),
+        (CommentMode.ON_FAILURE, False, False, CommentAction.CREATED, ["new"]),
+        # An existing comment is corrected even when passing, or it would lie.
+        (CommentMode.ON_FAILURE, True, True, CommentAction.UPDATED, ["new"]),
+        (CommentMode.NEVER, False, True, CommentAction.SKIPPED, ["old"]),
+    ],
+)
+def test_comment_mode(
+    fake_github: FakeGitHub,
+    run: GitHubRun,
+    mode: CommentMode,
+    passed: bool,
+    existing: bool,
+    expected: CommentAction,
+    bodies: list[str],
+) -> None:
+    if existing:
+        fake_github.seed_comment(f"{MARKER}\nold")
+
+    outcome = publish_now(run, publication(comment_mode=mode, passed=passed, comment="new"))
+
+    assert outcome.comment is expected
+    assert fake_github.comment_bodies() == [f"{MARKER}\n{b}" for b in bodies]
+    assert outcome.status_posted  # the status does not depend on the comment mode
+    if mode is CommentMode.NEVER:
+        assert fake_github.calls(Op.LIST_COMMENTS) == []
+
+
+# --- GitHub's size limits: degrade, never a 422 ------------------------------------------
+
+
+def test_a_comment_too_long_for_github_posts_the_summary_and_a_link(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    outcome = publish_now(run, publication(comment="x" * 70_000))
+
+    (body,) = fake_github.comment_bodies()
+    assert len(body) <= COMMENT_LIMIT
+    assert body.startswith(f"{MARKER}\n## Integration matrix\n\n10/10 interactions")
+    assert f"[job summary]({run.run_url})" in body
+    assert "x" * 100 not in body
+    assert [r.status for r in fake_github.requests if r.status == 422] == []
+    assert outcome.comment is CommentAction.CREATED
+    assert any("70,000 characters" in w for w in outcome.warnings)
+
+
+def test_even_a_huge_summary_never_exceeds_the_comment_limit(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    publish_now(run, publication(comment="x" * 70_000, comment_summary="y" * 70_000))
+
+    (body,) = fake_github.comment_bodies()
+    assert len(body) == COMMENT_LIMIT
+    assert body.startswith(MARKER) and f"[job summary]({run.run_url})" in body
+
+
+def test_emoji_count_double_so_no_way_of_counting_can_exceed_the_limit(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    # 40,000 characters but 80,000 UTF-16 units: GitHub does not say which it counts.
+    outcome = publish_now(run, publication(comment="🟢" * 40_000, comment_summary="🔴" * 40_000))
+
+    (body,) = fake_github.comment_bodies()
+    assert len(body.encode("utf-16-le")) // 2 <= COMMENT_LIMIT
+    assert body.startswith(f"{MARKER}\n🔴") and body.endswith(f"({run.run_url}).")
+    assert outcome.comment is CommentAction.CREATED
+
+
+def test_long_status_description_and_check_summary_are_cut_to_github_limits(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    pub = publication(
+        status_description="d" * 300,
+        check_summary="s" * 70_000,
+        annotations=uncovered("not/in/this/pr.py", 2),
+    )
+
+    outcome = publish_now(run, pub)
+
+    assert outcome.warnings == ()
+    (status,) = fake_github.statuses
+    assert len(status["description"]) == 140 and status["description"].endswith("…")
+    (check,) = fake_github.check_runs.values()
+    assert len(check["summary"]) == 65_535
+    # What was left out is said even when the summary itself had to be cut.
+    assert check["summary"].endswith(
+        "2 annotations on files this pull request does not change were left out."
+    )
+
+
+def test_the_fake_refuses_what_github_refuses(fake_github: FakeGitHub) -> None:
+    # Without the degradation above, GitHub would answer these with a 422.
+    api = f"{fake_github.base_url}/repos/octocat/Hello-World"
+    annotation = {"path": "a", "start_line": 1, "end_line": 1, "annotation_level": "warning"}
+    too_many = {"annotations": [{**annotation, "message": "m"}] * 51, "title": "t", "summary": "s"}
+
+    long_comment = _call(fake_github, "POST", f"{api}/issues/1347/comments", {"body": "x" * 65_537})
+    long_status = _call(
+        fake_github,
+        "POST",
+        f"{api}/statuses/{'a' * 40}",
+        {"state": "success", "description": "d" * 141},
+    )
+    check_run = {"name": "n", "head_sha": "a" * 40, "conclusion": "success", "output": too_many}
+    many_annotations = _call(fake_github, "POST", f"{api}/check-runs", check_run)
+
+    assert long_comment.status == 422
+    assert long_comment.body["errors"][0]["message"] == (
+        "Body is too long (maximum is 65536 characters)"
+    )
+    assert long_status.status == 422
+    assert long_status.body["errors"][0]["field"] == "description"
+    assert many_annotations.status == 422
+    (problem,) = fake_github.take_problems()  # the only one the API description states
+    assert problem.startswith("POST /repos/octocat/Hello-World/check-runs: ")
+    assert "output/annotations: breaks maxItems: 50" in problem
+
+
+def test_the_fake_flags_requests_outside_the_api_description(fake_github: FakeGitHub) -> None:
+    api = f"{fake_github.base_url}/repos/octocat/Hello-World"
+
+    answers = [
+        _call(fake_github, "GET", f"{api}/issues/1347/comments?sort=created"),
+        _call(fake_github, "GET", f"{api}/commits/{'a' * 40}"),
+        _call(fake_github, "PUT", f"{api}/issues/comments/1", {"body": "x"}),
+        _call(fake_github, "POST", f"{api}/statuses/{'a' * 40}", {"state": "green"}),
+    ]
+
+    assert [a.status for a in answers] == [422, 404, 404, 422]
+    assert [p.split(": ", 1)[1] for p in fake_github.take_problems()] == [
+        "query parameters not in the operation: sort",
+        "not an operation of openapi-subset.json",
+        "not an operation of openapi-subset.json",
+        "InvalidRequestBody: state: 'green' is not one of ['error', 'failure', 'pending', "
+        "'success']",
+    ]
+
+
+def test_the_fake_paginates_and_links_like_github(fake_github: FakeGitHub) -> None:
+    for number in range(35):
+        fake_github.seed_comment(f"comment {number}")
+    comments = f"{fake_github.base_url}/repos/octocat/Hello-World/issues/1347/comments"
+
+    first = _call(fake_github, "GET", comments)
+    second = _call(fake_github, "GET", f"{comments}?per_page=30&page=2")
+
+    assert len(first.body) == 30 and len(second.body) == 5
+    assert first.headers["Link"] == (
+        f'<{comments}?per_page=30&page=2>; rel="next", <{comments}?per_page=30&page=2>; rel="last"'
+    )
+    assert second.headers["Link"] == (
+        f'<{comments}?per_page=30&page=1>; rel="first", <{comments}?per_page=30&page=1>; rel="prev"'
+    )
+    assert first.body[0]["url"].startswith(f"{fake_github.base_url}/repos/octocat/Hello-World/")
+    assert first.body[0]["user"]["url"].startswith(fake_github.base_url)
+    assert first.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert int(first.headers["x-ratelimit-remaining"]) > 0
+    assert _call(fake_github, "GET", f"{fake_github.base_url}/user").status == 403
+
+
+@dataclasses.dataclass(frozen=True)
+class _Answer:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+def _call(fake: FakeGitHub, method: str, url: str, body: object = None) -> _Answer:
+    """Send one raw request to the fake, as a client other than PyGithub would."""
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Authorization": f"token {fake.token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return _Answer(response.status, dict(response.headers), json.loads(response.read()))
+    except urllib.error.HTTPError as error:
+        return _Answer(error.code, dict(error.headers), json.loads(error.read()))
+
+
+# --- annotations -------------------------------------------------------------------------
+
+
+def test_annotations_go_in_batches_of_fifty_on_changed_files_only(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.pr_files = ["app/clients/metrics.py", "README.md"]
+    pub = publication(
+        annotations=uncovered("app/clients/metrics.py", 120) + uncovered("app/untouched.py", 7)
+    )
+
+    outcome = publish_now(run, pub)
+
+    create = fake_github.calls(Op.CREATE_CHECK_RUN)
+    updates = fake_github.calls(Op.UPDATE_CHECK_RUN)
+    assert [len(r.body["output"]["annotations"]) for r in create + updates] == [50, 50, 20]
+    (check,) = fake_github.check_runs.values()
+    assert len(check["annotations"]) == 120
+    assert {a["path"] for a in check["annotations"]} == {"app/clients/metrics.py"}
+    assert check["annotations"][0] == {
+        "path": "app/clients/metrics.py",
+        "start_line": 1,
+        "end_line": 1,
+        "annotation_level": "warning",
+        "message": "line 1 is not covered",
+        "title": "Not covered",
+    }
+    assert "7 annotations on files this pull request does not change" in check["summary"]
+    assert outcome.warnings == ()
+
+
+def test_annotations_are_capped_and_the_summary_says_so(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.pr_files = ["big.py"]
+
+    publish_now(run, publication(annotations=uncovered("big.py", 600)))
+
+    (check,) = fake_github.check_runs.values()
+    assert len(check["annotations"]) == 500
+    assert (
+        len(fake_github.calls(Op.CREATE_CHECK_RUN) + fake_github.calls(Op.UPDATE_CHECK_RUN)) == 10
+    )
+    assert "Showing the first 500 of 600 annotations." in check["summary"]
+
+
+def test_no_annotations_means_no_file_listing_and_one_request(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    publish_now(run, publication())
+
+    assert fake_github.calls(Op.LIST_FILES) == []
+    assert len(fake_github.calls(Op.CREATE_CHECK_RUN)) == 1
+    assert fake_github.calls(Op.UPDATE_CHECK_RUN) == []
+
+
+# --- failures become warnings ------------------------------------------------------------
+
+
+def test_a_read_only_fork_token_gives_warnings_and_raises_nothing(
+    fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    fake_github.fork = True
+    fake_github.read_only = True
+    fork_run = run_on(fake_github.base_url, tmp_path, "event-pull_request-fork-opened")
+
+    outcome = publish_now(fork_run, publication(annotations=uncovered("README.md", 3)))
+
+    assert fork_run.is_fork
+    assert outcome.comment is CommentAction.FAILED
+    assert (outcome.comment_id, outcome.status_posted, outcome.check_run_id) == (None, False, None)
+    assert [w.split(":")[0] for w in outcome.warnings] == [
+        "could not post the comment",
+        "could not post the commit status",
+        "could not create the check run",
+    ]
+    assert all("403 Resource not accessible by integration" in w for w in outcome.warnings)
+    assert all("workflow_run" in w for w in outcome.warnings)
+    assert (fake_github.comments, fake_github.statuses, fake_github.check_runs) == ({}, [], {})
+    assert all(r.status == 403 for r in fake_github.requests if r.method != "GET")
+
+
+def test_an_unreachable_api_gives_warnings_and_raises_nothing(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # a port nobody listens on any more
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    sleeps = Sleeps()
+
+    outcome = publish_now(run_on(f"http://127.0.0.1:{port}", tmp_path), publication(), sleeps)
+
+    assert outcome.warnings[0] == (
+        "could not read pull request #1347: GitHub could not be reached (ConnectionError) "
+        "(after 4 attempts)"
+    )
+    assert not outcome.status_posted and outcome.check_run_id is None
+    assert sleeps == [2.0, 4.0, 8.0] * 3  # the PR, the status, the check run
+
+
+def test_an_unknown_pull_request_is_a_warning_and_the_status_still_goes_out(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.pr_number = 1
+
+    outcome = publish_now(run, publication(annotations=uncovered("README.md", 3)))
+
+    assert outcome.comment is CommentAction.FAILED
+    assert outcome.warnings[0].startswith("could not read pull request #1347: not found (404)")
+    assert outcome.status_posted and outcome.check_run_id is not None
+    (check,) = fake_github.check_runs.values()
+    assert "3 annotations were left out" in check["summary"]
+
+
+def test_a_pr_that_moved_on_keeps_its_newer_comment(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.seed_comment(f"{MARKER}\nfrom the newer commit's run")
+    fake_github.pr_head_sha = "b" * 40
+
+    outcome = publish_now(run, publication())
+
+    assert outcome.comment is CommentAction.SKIPPED
+    assert "the run for the newer commit will comment" in outcome.warnings[0]
+    assert fake_github.comment_bodies() == [f"{MARKER}\nfrom the newer commit's run"]
+    assert [s["sha"] for s in fake_github.statuses] == [run.head_sha]
+
+
+# --- retries -----------------------------------------------------------------------------
+
+
+def test_a_5xx_after_github_created_the_comment_makes_no_duplicate(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    # The worst case for a blind retry: the comment exists, but the answer was a 502.
+    fake_github.trouble(Op.CREATE_COMMENT, Trouble.SERVER_ERROR_AFTER_WRITE)
+    sleeps = Sleeps()
+
+    outcome = publish_now(run, publication(), sleeps)
+
+    assert len(fake_github.comments) == 1
+    assert fake_github.comment_bodies() == [f"{MARKER}\n{publication().comment}"]
+    assert len(fake_github.calls(Op.CREATE_COMMENT)) == 1  # found again, not re-created
+    assert outcome.comment is CommentAction.UNCHANGED
+    assert outcome.comment_id in fake_github.comments
+    assert sleeps == [2.0] and outcome.warnings == ()
+
+
+def test_5xx_before_success_is_retried_with_backoff(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.trouble(Op.GET_PULL, Trouble.SERVER_ERROR, times=1)
+    fake_github.trouble(Op.CREATE_COMMENT, Trouble.SERVER_ERROR, times=2)
+    fake_github.trouble(Op.CREATE_STATUS, Trouble.SERVER_ERROR, times=1)
+    sleeps = Sleeps()
+
+    outcome = publish_now(run, publication(), sleeps)
+
+    assert outcome.comment is CommentAction.CREATED and outcome.status_posted
+    assert len(fake_github.comments) == 1 and len(fake_github.statuses) == 1
+    assert [r.status for r in fake_github.calls(Op.GET_PULL)] == [502, 200]
+    assert [r.status for r in fake_github.calls(Op.CREATE_COMMENT)] == [502, 502, 201]
+    assert sleeps == [2.0, 2.0, 4.0, 2.0]
+    assert outcome.warnings == ()
+
+
+def test_a_5xx_after_the_check_run_was_created_makes_no_second_check_run(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.pr_files = ["a.py"]
+    fake_github.trouble(Op.CREATE_CHECK_RUN, Trouble.SERVER_ERROR_AFTER_WRITE)
+
+    outcome = publish_now(run, publication(annotations=uncovered("a.py", 70)))
+
+    (check,) = fake_github.check_runs.values()
+    assert outcome.check_run_id == check["id"]
+    assert len(check["annotations"]) == 70  # the first batch went in with the lost create
+    assert len(fake_github.calls(Op.LIST_CHECK_RUNS)) == 1
+    assert outcome.warnings == ()
+
+
+def test_exhausted_retries_are_a_warning(fake_github: FakeGitHub, run: GitHubRun) -> None:
+    fake_github.trouble(Op.CREATE_STATUS, Trouble.SERVER_ERROR, times=10)
+    sleeps = Sleeps()
+
+    outcome = publish_now(run, publication(), sleeps)
+
+    assert not outcome.status_posted
+    assert outcome.warnings == (
+        "could not post the commit status: GitHub answered 502 Server Error (after 4 attempts)",
+    )
+    assert sleeps == [2.0, 4.0, 8.0]
+    assert outcome.comment is CommentAction.CREATED and outcome.check_run_id is not None
+
+
+def test_a_secondary_rate_limit_is_waited_out_as_github_asks(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.trouble(Op.CREATE_STATUS, Trouble.SECONDARY_RATE_LIMIT, retry_after=7)
+    fake_github.trouble(Op.LIST_COMMENTS, Trouble.SECONDARY_RATE_LIMIT, retry_after=3)
+    sleeps = Sleeps()
+
+    outcome = publish_now(run, publication(), sleeps)
+
+    assert sleeps == [3.0, 7.0]
+    assert outcome.status_posted and len(fake_github.statuses) == 1
+    assert outcome.comment is CommentAction.CREATED
+    assert outcome.warnings == ()
+
+
+def test_a_primary_rate_limit_waits_until_the_reset(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.trouble(Op.CREATE_STATUS, Trouble.PRIMARY_RATE_LIMIT, retry_after=30)
+    sleeps = Sleeps()
+
+    outcome = publish_now(run, publication(), sleeps)
+
+    assert outcome.status_posted
+    (wait,) = sleeps
+    assert 29 <= wait <= 32  # until x-ratelimit-reset, plus a second
+
+
+def test_a_rate_limit_longer_than_we_wait_is_a_warning_not_a_long_sleep(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    fake_github.trouble(Op.CREATE_STATUS, Trouble.SECONDARY_RATE_LIMIT, retry_after=3600)
+    sleeps = Sleeps()
+
+    outcome = publish_now(run, publication(), sleeps)
+
+    assert sleeps == [] and not outcome.status_posted
+    assert "asks to wait 3600 s" in outcome.warnings[0]
+
+
+def test_a_rate_limited_annotation_batch_is_resent_but_a_5xx_one_is_not(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    # A rate limit is refused before anything is done; a 5xx may have appended the batch.
+    fake_github.pr_files = ["a.py"]
+    fake_github.trouble(Op.UPDATE_CHECK_RUN, Trouble.SECONDARY_RATE_LIMIT, times=1)
+    fake_github.trouble(Op.UPDATE_CHECK_RUN, Trouble.SERVER_ERROR, times=1)
+
+    outcome = publish_now(run, publication(annotations=uncovered("a.py", 150)))
+
+    (check,) = fake_github.check_runs.values()
+    # batch 2 was rate-limited, resent, then got a 502: not resent; batch 3 went in.
+    assert len(check["annotations"]) == 100
+    assert [r.status for r in fake_github.calls(Op.UPDATE_CHECK_RUN)] == [403, 502, 200]
+    assert outcome.warnings == (
+        "could not add annotation batch 2 of 3 to the check run: GitHub answered 502 "
+        "Server Error (after 2 attempts)",
+    )
+
+
+# --- the token stays secret --------------------------------------------------------------
+
+
+def test_the_token_never_appears_in_output_logs_or_warnings(
+    fake_github: FakeGitHub,
+    run: GitHubRun,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)  # PyGithub and urllib3 log every request at DEBUG
+    fake_github.pr_files = ["a.py"]
+    ok = publish_now(run, publication(annotations=uncovered("a.py", 60)))
+    fake_github.read_only = True
+    fake_github.trouble(Op.CREATE_STATUS, Trouble.SERVER_ERROR, times=10)
+    failed = publish_now(run, publication(passed=False))
+    bad_token = publish_now(dataclasses.replace(run, token=TOKEN + "x"), publication())
+
+    assert caplog.records, "DEBUG logging should have captured PyGithub's requests"
+    assert failed.warnings and bad_token.warnings
+    assert "401" in bad_token.warnings[0]
+    captured = capsys.readouterr()
+    for text in (
+        caplog.text,
+        captured.out,
+        captured.err,
+        repr(ok),
+        repr(failed),
+        repr(bad_token),
+        repr(run),
+        *failed.warnings,
+        *bad_token.warnings,
+    ):
+        assert TOKEN not in text
