@@ -20,6 +20,7 @@ from gate.errors import GateError, UsageError
 
 if TYPE_CHECKING:
     from gate.check import CheckRun
+    from gate.github_publisher import PublishSettings
     from gate.report import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -293,6 +294,8 @@ def init(root: Path, write: bool) -> None:
         )
     proposal = scaffold(root)
     if not write:
+        if existing is not None:
+            click.echo(f"signal-gate: note: {existing} already configures this gate", err=True)
         click.echo(proposal.text, nl=False)
         return
     target = root / "signal-gate.yml"
@@ -380,7 +383,7 @@ def publish(
         status_context=status_context,
         comment=comment,
     )
-    outcome = post(run, pub)
+    outcome = post(run, pub, settings=_publish_settings())
     click.echo(
         f"signal-gate: comment {outcome.comment.value}"
         + (f" ({outcome.comment_url})" if outcome.comment_url else "")
@@ -390,6 +393,23 @@ def publish(
     prefix = "::warning::" if os.environ.get("GITHUB_ACTIONS") == "true" else "warning: "
     for warning in outcome.warnings:
         click.echo(f"{prefix}{warning}", err=True)
+
+
+def _publish_settings() -> PublishSettings:
+    """GitHub asks integrations to pause between writes; SIGNAL_GATE_GITHUB_THROTTLE
+    (seconds) overrides the pause, e.g. 0 against a local test server."""
+    from gate.github_publisher import PublishSettings
+
+    raw = os.environ.get("SIGNAL_GATE_GITHUB_THROTTLE")
+    if raw is None:
+        return PublishSettings()
+    try:
+        pause = float(raw)
+    except ValueError:
+        raise UsageError(
+            f"SIGNAL_GATE_GITHUB_THROTTLE={raw!r} is not a number of seconds"
+        ) from None
+    return PublishSettings(seconds_between_requests=pause, seconds_between_writes=pause)
 
 
 def _runner_files(
