@@ -16,16 +16,11 @@ from pathlib import Path
 from gate.config import Config, load_config
 from gate.evaluate import Evaluation, evaluate
 from gate.model import CoverageData, TestResults
-from gate.paths import PathResolver
+from gate.paths import SKIP_DIRS, PathResolver
 from gate.readers import expand, read_coverage, read_tests
 from gate.report import Provenance, ProvenanceFile, Report
 from gate.safety import SafetyContext, run_safety
-
-# Directories never scanned for source or test files.
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
-     ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages"}
-)  # fmt: skip
+from gate.scope import require_contexts
 
 
 @dataclass(frozen=True)
@@ -60,13 +55,16 @@ def run_check(opts: CheckOptions) -> CheckRun:
     coverage_paths = expand(opts.coverage or config.reports.coverage, opts.root, "coverage")
     junit_paths = expand(opts.junit or config.reports.junit, opts.root, "JUnit")
     coverage = read_coverage(coverage_paths, resolver)
+    require_contexts(config.interactions, coverage)  # before any safety command runs
     tests = read_tests(junit_paths, resolver)
     repo_files = scan_repo(opts.root)
 
     waivers = {w.target: w for w in config.waivers}
     safety = run_safety(
         config.safety,
-        SafetyContext(opts.root, coverage.files, tests, opts.allow_exec, opts.today, waivers),
+        SafetyContext(
+            opts.root, coverage.files, tests, opts.allow_exec, opts.today, waivers, repo_files
+        ),
     )
     provenance = Provenance(
         config_sha256=config.sha256,
@@ -91,6 +89,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
             },
             provenance=provenance,
             notes=[*coverage.notes, *tests.notes],
+            contexts=coverage.contexts,
         )
     )
     return CheckRun(config, coverage, tests, report)

@@ -29,6 +29,7 @@ CONFIG_CANDIDATES = ("signal-gate.yml", ".github/signal-gate.yml")
 Percent = Annotated[float, Meta(ge=0, le=100)]
 Ident = Annotated[str, Meta(pattern=r"^[a-z0-9-]+$")]
 NonEmpty = Annotated[str, Meta(min_length=1)]
+NonEmptyList = Annotated[list[NonEmpty], Meta(min_length=1)]
 
 
 class Direction(Enum):
@@ -120,7 +121,7 @@ class _Check(Struct, forbid_unknown_fields=True, frozen=True, tag_field="kind"):
 
 
 class CommandCheck(_Check, tag="command", frozen=True):
-    run: NonEmpty | list[NonEmpty]
+    run: NonEmpty | NonEmptyList
     timeout: Annotated[float, Meta(gt=0)] = 60.0
     cwd: str | None = None
     shell: bool = False  # a string `run` is split like a shell would, but never run by one
@@ -128,27 +129,27 @@ class CommandCheck(_Check, tag="command", frozen=True):
 
 
 class JunitCheck(_Check, tag="junit", frozen=True):
-    tests: list[NonEmpty]
+    tests: NonEmptyList
 
 
 class CoverageCheck(_Check, tag="coverage", frozen=True):
-    modules: list[NonEmpty]
+    modules: NonEmptyList
     line: Percent | None = None
     branch: Percent | None = None
 
 
 class FileExistsCheck(_Check, tag="file_exists", frozen=True):
-    paths: list[NonEmpty]
+    paths: NonEmptyList
 
 
 class RequirePatternCheck(_Check, tag="require_pattern", frozen=True):
-    files: list[NonEmpty]
+    files: NonEmptyList
     pattern: NonEmpty
     in_: Literal["any", "all"] = field(name="in", default="any")
 
 
 class ForbidPatternCheck(_Check, tag="forbid_pattern", frozen=True):
-    files: list[NonEmpty]
+    files: NonEmptyList
     pattern: NonEmpty
 
 
@@ -425,6 +426,12 @@ def _resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
         if check.id in checks:
             raise fail(f"safety.checks[{index}].id", f"duplicate id {check.id!r}")
         checks[check.id] = index
+        if isinstance(check, CommandCheck) and check.shell and not isinstance(check.run, str):
+            raise fail(
+                f"safety.checks[{index}].run", "with `shell: true`, `run` must be one string"
+            )
+        if isinstance(check, CoverageCheck) and check.line is None and check.branch is None:
+            raise fail(f"safety.checks[{index}]", "a coverage check needs `line` and/or `branch`")
         if isinstance(check, RequirePatternCheck | ForbidPatternCheck):
             try:
                 re.compile(check.pattern)

@@ -14,6 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Directories never scanned for source or test files: VCS, virtualenvs, caches, builds.
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
+     ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages"}
+)  # fmt: skip
+
 _DRIVE = re.compile(r"^[A-Za-z]:/")
 
 

@@ -1,35 +1,23 @@
-"""Deployment safety checks: run each declared check, count passed/total."""
+"""Deployment safety checks: run each declared check, count passed/total.
+
+DESIGN.md "Deployment safety checks". A `results` check expands into one check
+per entry of its file, so `total` counts checks as reported, not as declared,
+and `required: all` asks for every one of them.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-
-from gate.config import Safety, Waiver
-from gate.model import FileCoverage, TestResults
+from gate.config import Safety
 from gate.report import SafetyResult
+from gate.safety.checks import run_check
+from gate.safety.context import SafetyContext
 
-
-@dataclass(frozen=True)
-class SafetyContext:
-    """What the checks may look at. `allow_exec` is False under --no-exec and for
-    untrusted events; `command` checks then fail with the reason."""
-
-    root: Path
-    coverage: Mapping[str, FileCoverage]
-    tests: TestResults
-    allow_exec: bool
-    today: dt.date
-    waivers: Mapping[str, Waiver]
+__all__ = ["SafetyContext", "run_safety"]
 
 
 def run_safety(safety: Safety, ctx: SafetyContext) -> SafetyResult:
     """Run every check of the `safety` section in order."""
-    from gate.safety.checks import run_check
-
-    results = [run_check(check, ctx) for check in safety.checks]
+    results = [result for check in safety.checks for result in run_check(check, ctx)]
     required = len(results) if safety.required == "all" else safety.required
     return SafetyResult(
         passed=sum(1 for r in results if r.passed),

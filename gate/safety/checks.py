@@ -1,22 +1,67 @@
-"""One function per safety check kind (placeholder until the safety issue lands)."""
+"""One check of the config -> its results: dispatch on the kind, attach the waiver.
+
+Each kind lives in its own module (`command`, `measured` for junit/coverage,
+`content` for the file kinds, `results`); this module only routes and wraps.
+Every check ends as passed or failed with a detail; a kind that cannot decide
+fails, it never passes.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from gate.config import (
+    CommandCheck,
+    CoverageCheck,
+    FileExistsCheck,
+    ForbidPatternCheck,
+    JunitCheck,
+    RequirePatternCheck,
+    ResultsCheck,
+    SafetyCheck,
+)
+from gate.evaluate import waiver_info
 from gate.report import SafetyCheckResult
+from gate.safety.command import check_command
+from gate.safety.content import check_file_exists, check_forbid_pattern, check_require_pattern
+from gate.safety.context import Finding, SafetyContext, failed
+from gate.safety.measured import check_coverage, check_junit
+from gate.safety.results import import_results
 
-if TYPE_CHECKING:
-    from gate.config import SafetyCheck
-    from gate.safety import SafetyContext
+
+def run_check(check: SafetyCheck, ctx: SafetyContext) -> list[SafetyCheckResult]:
+    """The results of one declared check: one, or one per entry of a `results` file."""
+    kind = kind_of(check)
+    waiver = waiver_info(ctx.waivers.get(check.id), ctx.today)
+    if isinstance(check, ResultsCheck):
+        return [
+            SafetyCheckResult(i.id, i.name, kind, i.passed, i.detail, waiver)
+            for i in import_results(check, ctx)
+        ]
+    finding = _finding(check, ctx)
+    return [SafetyCheckResult(check.id, check.name, kind, finding.passed, finding.detail, waiver)]
 
 
-def run_check(check: SafetyCheck, ctx: SafetyContext) -> SafetyCheckResult:
-    # Fail closed: a check this build cannot evaluate never passes.
-    return SafetyCheckResult(
-        id=check.id,
-        name=check.name,
-        kind=type(check).__struct_config__.tag,  # type: ignore[arg-type]
-        passed=False,
-        detail="safety checks are not implemented in this build",
-    )
+def _finding(check: SafetyCheck, ctx: SafetyContext) -> Finding:
+    try:
+        match check:
+            case CommandCheck():
+                return check_command(check, ctx)
+            case JunitCheck():
+                return check_junit(check, ctx)
+            case CoverageCheck():
+                return check_coverage(check, ctx)
+            case FileExistsCheck():
+                return check_file_exists(check, ctx)
+            case RequirePatternCheck():
+                return check_require_pattern(check, ctx)
+            case ForbidPatternCheck():
+                return check_forbid_pattern(check, ctx)
+            case _:
+                return failed(f"kind {kind_of(check)!r} is not supported by this build")
+    except OSError as exc:  # a directory vanished or became unreadable mid-walk
+        where = f" {exc.filename}" if exc.filename else ""
+        return failed(f"could not be evaluated:{where} {exc.strerror or exc}")
+
+
+def kind_of(check: SafetyCheck) -> str:
+    """The `kind` the check was declared with (its msgspec tag)."""
+    return str(type(check).__struct_config__.tag)

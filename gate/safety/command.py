@@ -1,0 +1,337 @@
+"""The `command` kind: run a program, pass when it exits 0 within its timeout.
+
+This is the one check that executes code from the repository, so it is fenced:
+
+- never when `ctx.allow_exec` is False (`--no-exec`, untrusted events): the
+  check then fails with the reason, it never passes;
+- never through a shell unless the check says `shell: true` (a string `run` is
+  split with `shlex`, a list is used as is);
+- in a scrubbed environment: a small allow-list (`BASE_ENV`, `LC_*`) plus the
+  names the check lists under `env`; tokens, secrets, `ACTIONS_*` and
+  `PYTHON*` variables reach the command only when listed;
+- in its own session (process group), which is killed as a whole on timeout and
+  once the command has exited, so nothing it started outlives the check;
+- with its output bounded: the last `OUTPUT_KEEP` bytes are kept, the last
+  `TAIL_CHARS` characters are shown, and the value of every secret-looking
+  environment variable is masked in them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import selectors
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from gate.config import CommandCheck
+from gate.paths import normalise
+from gate.safety.context import Finding, SafetyContext, failed, passed
+from gate.safety.tree import inside_root, outside_reason
+
+DISABLED = "not run: command checks are disabled (--no-exec / untrusted event)"
+
+OUTPUT_KEEP = 64 * 1024  # bytes of output kept while the command runs
+TAIL_CHARS = 2000  # characters of output shown in a failed check's detail
+LAST_LINE_CHARS = 200  # of its last line, repeated up front (renderers cut long details)
+SHOWN_CHARS = 120  # of the command line as the detail names it
+DRAIN_GRACE = 1.0  # seconds to wait for the output pipe to close once the group is dead
+POLL = 0.05  # seconds between looks at the process while it produces no output
+
+# Passed to every command. Enough for tools to find themselves, their home and
+# the locale; nothing that carries credentials or changes how Python starts.
+BASE_ENV = frozenset(
+    {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TERM", "CI",
+     "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "SYSTEMDRIVE", "COMSPEC", "PATHEXT", "WINDIR"}
+)  # fmt: skip
+BASE_ENV_PREFIXES = ("LC_",)
+
+# Names whose values are masked wherever they show up in a detail.
+SECRET_NAME = re.compile(
+    r"TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION|SIGNATURE"
+    r"|(?:^|_)(?:API)?KEY(?:$|_)|APIKEY",
+    re.IGNORECASE,
+)
+MASK = "***"
+_HARMLESS_VALUES = frozenset({"true", "false", "yes", "no", "none", "null"})
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """How a command ended: its exit status (None: killed at the timeout; negative:
+    killed by that signal), the last bytes of its output and how many there were."""
+
+    returncode: int | None
+    output: bytes
+    output_bytes: int
+    group_killed: bool = True  # False where process groups do not exist (Windows)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a command cannot be run as configured."""
+
+    reason: str
+
+
+def check_command(check: CommandCheck, ctx: SafetyContext) -> Finding:
+    """Run the check's command under the fences above and judge its exit status."""
+    if not ctx.allow_exec:
+        return failed(DISABLED)
+    shown = _shown(check.run)
+    argv = command_line(check)
+    if isinstance(argv, Problem):
+        return failed(argv.reason)
+    cwd = working_dir(ctx.root, check.cwd)
+    if isinstance(cwd, Problem):
+        return failed(cwd.reason)
+    secrets = secret_values(os.environ)
+    try:
+        done = run_bounded(argv, cwd, scrubbed_env(os.environ, check.env), check.timeout)
+    except OSError as exc:
+        name = argv if isinstance(argv, str) else argv[0]
+        what = "command not found" if isinstance(exc, FileNotFoundError) else "cannot start"
+        return failed(mask(f"`{shown}`: {what}: {name!r} ({exc.strerror or exc})", secrets))
+    return judge(shown, done, check.timeout, secrets)
+
+
+def command_line(check: CommandCheck) -> list[str] | str | Problem:
+    """The argv to execute, or the shell command line when `shell: true`."""
+    if check.shell:
+        if not isinstance(check.run, str):
+            return Problem("`shell: true` needs `run` as one string, not a list")
+        return check.run
+    if isinstance(check.run, list):
+        argv = list(check.run)
+    else:
+        try:
+            argv = shlex.split(check.run)
+        except ValueError as exc:
+            return Problem(f"cannot split `run` into arguments: {exc}")
+    return argv or Problem("`run` is empty")
+
+
+def working_dir(root: Path, cwd: str | None) -> Path | Problem:
+    """`cwd` under the root, or why it cannot be used."""
+    base = root.resolve()
+    if cwd is None:
+        return base
+    if (reason := outside_reason(cwd)) is not None:
+        return Problem(f"cwd {reason}")
+    path = base / normalise(cwd)
+    if not path.is_dir():
+        return Problem(f"cwd {cwd!r} is not a directory under the repository root")
+    if not inside_root(base, path):
+        return Problem(f"cwd {cwd!r} links outside the repository root")
+    return path
+
+
+def scrubbed_env(parent: Mapping[str, str], passthrough: Iterable[str]) -> dict[str, str]:
+    """The environment a command sees: BASE_ENV, LC_*, and the names listed."""
+    listed = set(passthrough)
+    return {
+        name: value
+        for name, value in parent.items()
+        if name in BASE_ENV or name.startswith(BASE_ENV_PREFIXES) or name in listed
+    }
+
+
+def secret_values(environ: Mapping[str, str]) -> list[str]:
+    """Values of secret-looking variables, longest first (so a value containing
+    another is masked whole). Very short or boolean-like values are left alone:
+    masking every "1" would make output unreadable and protect nothing."""
+    values = {
+        value
+        for name, value in environ.items()
+        if SECRET_NAME.search(name) and len(value) >= 4 and value.lower() not in _HARMLESS_VALUES
+    }
+    return sorted(values, key=len, reverse=True)
+
+
+def mask(text: str, secrets: Iterable[str]) -> str:
+    for value in secrets:
+        text = text.replace(value, MASK)
+    return text
+
+
+# --- running -----------------------------------------------------------------------
+
+
+def run_bounded(argv: list[str] | str, cwd: Path, env: dict[str, str], timeout: float) -> Finished:
+    """Run to completion or to `timeout` seconds, whichever comes first; on POSIX
+    the whole process group is killed afterwards either way. Raises OSError when
+    the program cannot be started."""
+    if os.name != "posix":
+        return _run_without_groups(argv, cwd, env, timeout)
+    proc = subprocess.Popen(
+        argv,
+        shell=isinstance(argv, str),  # only when the check says `shell: true`
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, killed as one
+    )
+    assert proc.stdout is not None
+    kept = _Tail(OUTPUT_KEEP)
+    fd = proc.stdout.fileno()
+    os.set_blocking(fd, False)
+    timed_out = False
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            deadline = time.monotonic() + timeout
+            open_ = True
+            nap = 0.001  # after EOF the leader is usually exiting: look again soon
+            while not _exited(proc):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    timed_out = True
+                    break
+                if not open_:
+                    time.sleep(min(remaining, nap))
+                    nap = min(nap * 2, POLL)
+                elif selector.select(min(remaining, POLL)):
+                    open_ = _drain(fd, kept)
+            _kill_group(proc.pid)
+            # Every process of the group is dead: the pipe closes as soon as the
+            # kernel has torn them down, unless one left the group (setsid).
+            grace = time.monotonic() + DRAIN_GRACE
+            while open_ and time.monotonic() < grace:
+                if selector.select(POLL):
+                    open_ = _drain(fd, kept)
+    finally:
+        proc.stdout.close()
+        if proc.poll() is None:
+            _kill_group(proc.pid)
+        proc.wait()
+    return Finished(None if timed_out else proc.returncode, kept.data(), kept.total)
+
+
+def _exited(proc: subprocess.Popen[bytes]) -> bool:
+    """Has the group leader exited? Where the platform allows, it is not reaped
+    yet, so its pid (the group id) cannot be reused before the group is killed."""
+    if sys.platform == "linux":
+        options = os.WEXITED | os.WNOHANG | os.WNOWAIT
+        try:
+            return os.waitid(os.P_PID, proc.pid, options) is not None
+        except ChildProcessError:  # reaped already (SIGCHLD ignored by the host)
+            return True
+    return proc.poll() is not None
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _drain(fd: int, kept: _Tail) -> bool:
+    """Read what the pipe holds; False once it is closed."""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return True
+        if not chunk:
+            return False
+        kept.add(chunk)
+
+
+def _run_without_groups(
+    argv: list[str] | str, cwd: Path, env: dict[str, str], timeout: float
+) -> Finished:
+    """Fallback where process groups do not exist (Windows): the command itself
+    is killed at the timeout, processes it started may survive it."""
+    try:
+        done = subprocess.run(
+            argv,
+            shell=isinstance(argv, str),
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        output = exc.output if isinstance(exc.output, bytes) else b""
+        return Finished(None, output[-OUTPUT_KEEP:], len(output), group_killed=False)
+    return Finished(
+        done.returncode, done.stdout[-OUTPUT_KEEP:], len(done.stdout), group_killed=False
+    )
+
+
+class _Tail:
+    """The last `size` bytes of a stream, and how many bytes went by."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.total = 0
+        self._buffer = bytearray()
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        self._buffer += chunk
+        if len(self._buffer) > self.size:
+            del self._buffer[: len(self._buffer) - self.size]
+
+    def data(self) -> bytes:
+        return bytes(self._buffer)
+
+
+# --- the detail --------------------------------------------------------------------
+
+
+def judge(shown: str, done: Finished, timeout: float, secrets: Iterable[str]) -> Finding:
+    """The finding for a finished command, secrets masked."""
+    secrets = list(secrets)
+    if done.returncode == 0:
+        return passed(mask(f"`{shown}` exited 0", secrets))
+    if done.returncode is None:
+        killed = "its process group was killed" if done.group_killed else "it was killed"
+        head = f"`{shown}` timed out after {timeout:g} s ({killed})"
+    elif done.returncode < 0:
+        head = f"`{shown}` was killed by {_signal_name(-done.returncode)}"
+    else:
+        head = f"`{shown}` exited {done.returncode}"
+    text = readable(done.output, secrets)
+    if not text:
+        return failed(mask(f"{head}, no output", secrets))
+    tail = text[-TAIL_CHARS:]
+    last = _clip(tail.rstrip().rsplit("\n", 1)[-1].strip(), LAST_LINE_CHARS)
+    cut = "last " if len(text) > TAIL_CHARS or done.output_bytes > len(done.output) else ""
+    return failed(mask(f"{head}; last output line: {last}\n--- {cut}output ---\n{tail}", secrets))
+
+
+def readable(output: bytes, secrets: Iterable[str]) -> str:
+    """Output as text: escape sequences and progress-bar redraws removed, secrets
+    masked (before any cut, so no part of a secret is left at an edge)."""
+    text = _ANSI.sub("", output.decode("utf-8", errors="replace"))
+    lines = [line.rsplit("\r", 1)[-1] for line in text.replace("\r\n", "\n").split("\n")]
+    return mask("\n".join(lines).strip("\n"), secrets)
+
+
+def _shown(run: str | list[str]) -> str:
+    text = run if isinstance(run, str) else shlex.join(run)
+    return _clip(" ".join(text.split()), SHOWN_CHARS)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"

@@ -1,0 +1,127 @@
+"""The kinds that look at the repository's files: `file_exists`, `require_pattern`
+and `forbid_pattern`.
+
+Every path glob must select at least one file: a glob that matches nothing is
+a typo or a moved file, and a check over nothing proves nothing. Regexes are
+Python `re` patterns searched in each file's whole text with `re.MULTILINE`
+(`^` and `$` match at every line). A file that cannot be read (over the size
+cap, unreadable, outside the root) never counts as "no match".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from gate.config import FileExistsCheck, ForbidPatternCheck, RequirePatternCheck
+from gate.safety.context import Finding, SafetyContext, failed, passed
+from gate.safety.tree import Selection, Unread, read_text, select
+
+LISTED = 10  # files or locations named in a detail before "and N more"
+NOTHING_SELECTED = "`{key}` is empty: a check over no file proves nothing"
+
+
+def check_file_exists(check: FileExistsCheck, ctx: SafetyContext) -> Finding:
+    """Passes when every path glob matches at least one file (a literal path may
+    also name a directory)."""
+    if not check.paths:
+        return failed(NOTHING_SELECTED.format(key="paths"))
+    selection = select(ctx.root, check.paths, dirs=True)
+    problems = _selection_problems(selection)
+    if problems:
+        return failed("; ".join(problems))
+    count = len(selection.files)
+    return passed(f"all {len(check.paths)} paths exist ({count} match{'es' if count != 1 else ''})")
+
+
+def check_require_pattern(check: RequirePatternCheck, ctx: SafetyContext) -> Finding:
+    """Passes when the regex matches in at least one (`in: any`) or in every
+    (`in: all`) selected file."""
+    if not check.files:
+        return failed(NOTHING_SELECTED.format(key="files"))
+    selection = select(ctx.root, check.files)
+    if problems := _selection_problems(selection):
+        return failed("; ".join(problems))
+    regex = re.compile(check.pattern, re.MULTILINE)
+    unread: list[str] = []
+    found: list[str] = []
+    missing: list[str] = []
+    for path in selection.files:
+        text = read_text(ctx.root, path)
+        if isinstance(text, Unread):
+            unread.append(text.reason)
+            continue
+        line = next(_match_lines(regex, text), None)
+        if line is None:
+            missing.append(path)
+        else:
+            found.append(f"{path}:{line}")
+    total = len(selection.files)
+    if check.in_ == "any":
+        if found:
+            return passed(f"found in {len(found)} of {total} files, first at {found[0]}")
+        problems = [f"/{check.pattern}/ found in none of {total} files: {_listed(missing)}"]
+    else:
+        if not missing and not unread:
+            return passed(f"found in all {total} files")
+        problems = []
+        if missing:
+            count = f"{len(missing)} of {total} files"
+            problems.append(f"/{check.pattern}/ missing from {count}: {_listed(missing)}")
+    if unread:
+        problems.append(f"not read: {_listed(unread)}")
+    return failed("; ".join(problems))
+
+
+def check_forbid_pattern(check: ForbidPatternCheck, ctx: SafetyContext) -> Finding:
+    """Passes when the regex matches in none of the selected files. The detail
+    names each match as `file:line`, never the matched text (a forbidden pattern
+    is often a secret)."""
+    if not check.files:
+        return failed(NOTHING_SELECTED.format(key="files"))
+    selection = select(ctx.root, check.files)
+    if problems := _selection_problems(selection):
+        return failed("; ".join(problems))
+    regex = re.compile(check.pattern, re.MULTILINE)
+    unread: list[str] = []
+    hits: list[str] = []
+    for path in selection.files:
+        text = read_text(ctx.root, path)
+        if isinstance(text, Unread):
+            unread.append(text.reason)
+        else:
+            hits.extend(f"{path}:{line}" for line in _match_lines(regex, text))
+    problems = []
+    if hits:
+        lines = f"{len(hits)} line{'s' if len(hits) != 1 else ''}"
+        problems.append(f"/{check.pattern}/ found on {lines}: {_listed(hits)}")
+    if unread:
+        problems.append(f"not read: {_listed(unread)}")
+    if problems:
+        return failed("; ".join(problems))
+    count = len(selection.files)
+    return passed(f"not found in {count} file{'s' if count != 1 else ''}")
+
+
+def _selection_problems(selection: Selection) -> list[str]:
+    problems = list(selection.refused)
+    if selection.unmatched:
+        globs = ", ".join(repr(p) for p in selection.unmatched)
+        problems.append(f"no file matches {globs}")
+    return problems
+
+
+def _match_lines(regex: re.Pattern[str], text: str) -> Iterator[int]:
+    """The distinct line numbers (1-based) where matches start, in order."""
+    line, scanned, last = 1, 0, 0
+    for match in regex.finditer(text):
+        line += text.count("\n", scanned, match.start())
+        scanned = match.start()
+        if line != last:
+            last = line
+            yield line
+
+
+def _listed(items: Sequence[str], limit: int = LISTED) -> str:
+    shown = ", ".join(items[:limit])
+    return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown

@@ -1,0 +1,44 @@
+"""What a safety check may look at, handed down by the orchestrator as values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from gate.config import Waiver
+from gate.model import FileCoverage, TestResults
+
+
+@dataclass(frozen=True)
+class SafetyContext:
+    """What the checks may look at. `allow_exec` is False under --no-exec and for
+    untrusted events; `command` checks then fail with the reason. `today` is the
+    only clock the checks read (waivers are judged by it)."""
+
+    root: Path
+    coverage: Mapping[str, FileCoverage]
+    tests: TestResults
+    allow_exec: bool
+    today: dt.date
+    waivers: Mapping[str, Waiver]
+    # Repository paths on disk (gate.check.scan_repo), when the source is present:
+    # a `coverage` check then also fails on matched source files the reports miss.
+    repo_files: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one kind function concludes: passed or not, and a detail a person can act on."""
+
+    passed: bool
+    detail: str
+
+
+def passed(detail: str) -> Finding:
+    return Finding(True, detail)
+
+
+def failed(detail: str) -> Finding:
+    return Finding(False, detail)

@@ -1,0 +1,166 @@
+"""The `junit` and `coverage` kinds: checks over what the reports already measured.
+
+Both use the same matchers and number rules as the interactions
+(DESIGN.md "Numbers"): test patterns through `gate.patterns.matches_test`,
+module patterns through `gate.patterns.module_regex`, thresholds compared on
+exact counts with `gate.evaluate.shortfall`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gate.config import CoverageCheck, JunitCheck
+from gate.evaluate import SOURCE_SUFFIXES, shortfall
+from gate.model import FileCoverage, Outcome, TestCase
+from gate.numbers import display_percent
+from gate.patterns import matches_test, module_regex
+from gate.safety.context import Finding, SafetyContext, failed, passed
+
+LISTED = 10  # tests (or files) named in a detail before "and N more"
+
+_VERB = {Outcome.FAILED: "failed", Outcome.ERROR: "errored", Outcome.SKIPPED: "skipped"}
+
+
+def check_junit(check: JunitCheck, ctx: SafetyContext) -> Finding:
+    """Passes when at least one matching test ran and every matching test passed.
+
+    A pattern that matches no test fails the check too: a renamed test file must
+    not quietly turn a check into one that proves less.
+    """
+    if not check.tests:
+        return failed("`tests` is empty: a check over no test proves nothing")
+    cases = list(ctx.tests.cases.values())
+    unmatched = [p for p in check.tests if not any(_selects(p, c) for c in cases)]
+    selected = [c for c in cases if any(_selects(p, c) for p in check.tests)]
+    if not selected:
+        return failed(f"no test in the JUnit results matches {_quoted(check.tests)}")
+    bad = [c for c in selected if c.outcome is not Outcome.PASSED]
+    problems: list[str] = []
+    if unmatched:
+        problems.append(f"no test matches {_quoted(unmatched)}")
+    if bad:
+        listed = _listed([_describe(c) for c in bad], sep="; ")
+        problems.append(f"{len(bad)} of {len(selected)} tests did not pass: {listed}")
+    if problems:
+        return failed("; ".join(problems))
+    return passed(f"all {len(selected)} matching tests passed")
+
+
+def _selects(pattern: str, case: TestCase) -> bool:
+    return matches_test(pattern, case.nodeid, case.file)
+
+
+def _describe(case: TestCase) -> str:
+    message = f" ({case.message})" if case.message else ""
+    return f"{case.nodeid} {_VERB[case.outcome]}{message}"
+
+
+def check_coverage(check: CoverageCheck, ctx: SafetyContext) -> Finding:
+    """Passes when the files `modules` match reach `line` and `branch` percent.
+
+    No threshold, no matched file, a module pattern matching nothing, a matched
+    source file the reports miss, or a branch threshold without branch data all
+    fail: none of them proves anything.
+    """
+    if check.line is None and check.branch is None:
+        return failed("no threshold set: give `line` and/or `branch` (percent)")
+    if not check.modules:
+        return failed("`modules` is empty: a check over no file proves nothing")
+    files, unmeasured, unmatched = _claimed(check.modules, ctx)
+    if not files and not unmeasured:
+        return failed(f"no file in the coverage reports matches {_quoted(check.modules)}")
+    problems = [f"no file matches {_quoted(unmatched)}"] if unmatched else []
+    if unmeasured:
+        problems.append(
+            f"not in the coverage reports (never imported by the tests?): {_listed(unmeasured)}"
+        )
+    if not files:
+        return failed("; ".join(problems))
+    met: list[str] = []
+    if check.line is not None:
+        _compare_lines(files, check.line, met, problems)
+    if check.branch is not None:
+        _compare_branches(files, check.branch, met, problems)
+    scope = f"over {len(files)} file{'s' if len(files) != 1 else ''}"
+    if problems:
+        return failed(f"{'; '.join(problems)} ({scope})")
+    return passed(f"{', '.join(met)} ({scope})")
+
+
+def _claimed(
+    modules: Sequence[str], ctx: SafetyContext
+) -> tuple[list[FileCoverage], list[str], list[str]]:
+    """(the measured files `modules` match, matched source files on disk that no
+    report mentions, the module patterns that match nothing at all).
+
+    Without the second list a module no test imports would vanish from the
+    figure instead of counting against it (as it does for interactions).
+    """
+    regexes = [(m, module_regex(m)) for m in modules]
+
+    def claimed(path: str) -> bool:
+        return any(r.match(path) for _, r in regexes)
+
+    files = [f for path, f in sorted(ctx.coverage.items()) if claimed(path)]
+    unmeasured = sorted(
+        p
+        for p in ctx.repo_files or ()
+        if p.endswith(SOURCE_SUFFIXES) and claimed(p) and p not in ctx.coverage
+    )
+    seen = [f.path for f in files] + unmeasured
+    unmatched = [m for m, r in regexes if not any(r.match(p) for p in seen)]
+    return files, unmeasured, unmatched
+
+
+def _compare_lines(
+    files: Sequence[FileCoverage], threshold: float, met: list[str], problems: list[str]
+) -> None:
+    total = sum(len(f.statements) for f in files)
+    covered = sum(len(f.executed & f.statements) for f in files)
+    if total == 0:
+        problems.append("no statements measured in the matched files")
+        return
+    _compare("line", covered, total, threshold, "statement", met, problems)
+
+
+def _compare_branches(
+    files: Sequence[FileCoverage], threshold: float, met: list[str], problems: list[str]
+) -> None:
+    with_data = [f for f in files if f.branches is not None]
+    if not with_data:
+        problems.append("no branch data in the coverage reports (measure with --cov-branch)")
+        return
+    total = sum(f.branch_total for f in with_data)
+    covered = sum(f.branch_covered for f in with_data)
+    if total == 0:  # branch data, but straight-line code: nothing left to cover
+        met.append("no branches to cover")
+        return
+    _compare("branch", covered, total, threshold, "branch", met, problems)
+
+
+def _compare(
+    side: str,
+    covered: int,
+    total: int,
+    threshold: float,
+    unit: str,
+    met: list[str],
+    problems: list[str],
+) -> None:
+    shown = display_percent(covered * 100 / total)
+    need = shortfall(covered, total, threshold)
+    if need == 0:
+        met.append(f"{side} {shown} ≥ {threshold:g}%")
+        return
+    plural = ("es" if unit.endswith("h") else "s") if need != 1 else ""
+    problems.append(f"{side} {shown} < {threshold:g}% ({need} more {unit}{plural})")
+
+
+def _quoted(patterns: Sequence[str]) -> str:
+    return ", ".join(repr(p) for p in patterns)
+
+
+def _listed(items: Sequence[str], sep: str = ", ") -> str:
+    shown = sep.join(items[:LISTED])
+    return f"{shown}{sep}and {len(items) - LISTED} more" if len(items) > LISTED else shown
