@@ -28,6 +28,13 @@ def assert_demo_matrix(workdir: Path, stdout: str, report_schema) -> None:
     assert statuses["screener-backend"] == "UNKNOWN"
     assert data["unmapped"] == ["app/clients/news_client.py"]
     assert "The demo ran. The gate's verdict on the example: FAILED." in stdout
+    safety = data["safety"]
+    assert (safety["passed"], safety["total"], safety["required"]) == (20, 22, 22)
+    failed = {c["id"]: c["detail"] for c in safety["checks"] if not c["passed"]}
+    assert failed.keys() == {"secrets-from-env-only", "outbound-timeouts"}
+    assert "app/clients/metrics_client.py:28" in failed["secrets-from-env-only"]
+    assert "app/clients/news_client.py:28" in failed["outbound-timeouts"]
+    assert "Deployment safety: 20/22" in stdout
     assert (workdir / "comment.md").read_text().startswith("## ❌ Signal Service")
     lines = stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("-----"))
