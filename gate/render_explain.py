@@ -1,84 +1,254 @@
-"""One interaction in full, for `signal-gate explain ID`."""
+"""One interaction in full, for `signal-gate explain ID`.
+
+The missing lines and the lines whose branches were not taken are shown with
+their source when the file is present under the root. Report paths are
+untrusted: a path that is absolute, climbs out with `..` or resolves (through a
+symlink) outside the root is never opened.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from tabulate import tabulate
 
+from gate.evaluate import shortfall
 from gate.mdescape import plain
 from gate.numbers import display_percent, format_ranges
-from gate.report import InteractionResult
+from gate.paths import is_absolute, normalise
+from gate.render_document import reproduce_command
+from gate.report import FileSummary, InteractionResult, Status
 
 SOURCE_LINES_SHOWN = 40  # per file, so a huge gap does not flood the terminal
+SOURCE_WIDTH = 100
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_BRANCH = re.compile(r"^(\d+)(?:->(\S+)| \((.*)\))$")
 
 
 def render_explain(r: InteractionResult, root: Path) -> str:
-    """Files with their counts, missing lines with their source, tests, thresholds."""
-    out = [
-        f"{r.id}: {plain(r.name)}",
-        f"  status      {r.status.value}",
-        f"  direction   {r.direction}" + (f" (peer {plain(r.peer)})" if r.peer else ""),
-        f"  critical    {'yes' if r.critical else 'no'}; required {'yes' if r.required else 'no'}",
-        f"  line        {display_percent(r.line_percent)} "
-        f"({r.covered_statements}/{r.statements}; threshold {_t(r.threshold.get('line'))})",
-        f"  branch      {display_percent(r.branch_percent)} "
-        f"({r.covered_branches}/{r.branches}; threshold {_t(r.threshold.get('branch'))})",
-        f"  confidence  {display_percent(r.confidence)} "
-        f"(coverage {display_percent(r.coverage_percent)} x pass rate {r.pass_rate:.2f})",
-    ]
-    if r.to_pass:
-        out.append(f"  to pass     cover {', '.join(r.to_pass)}")
-    if r.waiver is not None:
-        state = "EXPIRED" if r.waiver.expired else "until"
-        out.append(f"  waiver      {state} {r.waiver.until}: {plain(r.waiver.reason)}")
-    out.append("")
-    rows = [
-        [plain(f.path), f.statements, f.covered_statements, f.branches, f.covered_branches,
-         format_ranges(f.missing_lines) or "-"]
-        for f in r.file_details
-    ]  # fmt: skip
-    headers = ["File", "Stmts", "Covered", "Branches", "Covered", "Missing lines"]
-    out.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True))
+    """Facts, thresholds, files, missing source, evidence tests, gaps, reproduction."""
+    out = [*_facts(r), "", *_thresholds(r), "", *_files(r)]
     for f in r.file_details:
-        if f.missing_lines or f.missing_branches:
-            out.append("")
-            out.append(f"{plain(f.path)}:")
-            out.extend(_source_lines(root / f.path, f.missing_lines))
-            if f.missing_branches:
-                out.append(f"  branches not taken: {', '.join(f.missing_branches)}")
-    out.append("")
-    out.append(f"Evidence tests ({r.tests.passed}/{r.tests.total} passed):")
-    out.extend(
-        f"  {t.outcome.upper():8} {plain(t.id)}"
-        + (f": {plain(t.message, 160)}" if t.message else "")
-        for t in r.evidence_tests
-    )
-    if not r.evidence_tests:
-        out.append("  (none found)")
+        out.extend(_missing_source(f, root))
+    out.extend(["", *_tests(r)])
     if r.gaps:
-        out.append("")
-        out.append("Gaps:")
-        out.extend(f"  - {plain(g, 240)}" for g in r.gaps)
+        out.extend(["", "Gaps:", *(f"  - {plain(g, 240)}" for g in r.gaps)])
+    command = reproduce_command(r)
+    if command is not None:
+        out.extend(["", "Reproduce locally:", f"  {command}"])
     return "\n".join(out) + "\n"
 
 
-def _t(value: float | None) -> str:
-    return "off" if value is None else f"{value:g}%"
+def _facts(r: InteractionResult) -> list[str]:
+    facts = [
+        ("status", r.status.value),
+        ("direction", r.direction + (f" (peer {plain(r.peer)})" if r.peer else "")),
+        ("critical", f"{_yes(r.critical)}; required {_yes(r.required)}"),
+        ("modules", ", ".join(plain(m) for m in r.modules) or "none"),
+        ("evidence", ", ".join(plain(e) for e in r.evidence) or "none declared"),
+        ("scope", f"{r.coverage_scope} ({_SCOPES.get(r.coverage_scope, '')})"),
+    ]
+    if r.contract:
+        facts.append(("contract", plain(r.contract, 200)))
+    if r.waiver is not None:
+        w = r.waiver
+        state = "EXPIRED, was valid until" if w.expired else "until"
+        owner = f" (owner {plain(w.owner)})" if w.owner else ""
+        facts.append(("waiver", f"{state} {w.until}{owner}: {plain(w.reason, 200)}"))
+    lines = [f"{r.id}: {plain(r.name)}", *_aligned(facts)]
+    if r.details:
+        details = [(plain(k, 40), plain(v, 200)) for k, v in r.details.items()]
+        lines.extend(["", "Details:", *_aligned(details)])
+    return lines
 
 
-def _source_lines(path: Path, missing: list[int]) -> list[str]:
-    """The missing lines with their text, when the source file is here to read."""
-    if not missing:
+def _aligned(pairs: list[tuple[str, str]]) -> list[str]:
+    width = max(len(k) for k, _ in pairs)
+    return [f"  {k:<{width}}  {v}" for k, v in pairs]
+
+
+_SCOPES = {"all": "coverage from the whole suite", "evidence": "only what its evidence ran"}
+
+
+def _thresholds(r: InteractionResult) -> list[str]:
+    """Each threshold, whether it is met on exact counts, and what it takes if not."""
+    rows = [
+        _side(
+            "line",
+            r.covered_statements,
+            r.statements,
+            r.line_percent,
+            r.threshold.get("line"),
+            "statement",
+        ),
+        _side(
+            "branch",
+            r.covered_branches,
+            r.branches,
+            r.branch_percent,
+            r.threshold.get("branch"),
+            "branch",
+        ),
+        ["tests", f"{r.tests.passed}/{r.tests.total} passed", "all pass", _tests_verdict(r)],
+    ]
+    if r.status is Status.UNKNOWN:
+        confidence = "confidence n/a (status UNKNOWN: no files matched, or no evidence declared)"
+    else:
+        confidence = (
+            f"confidence {display_percent(r.confidence)} = coverage "
+            f"{display_percent(r.coverage_percent)} x pass rate {r.pass_rate:.2f}"
+        )
+    table = tabulate(
+        rows, headers=["", "measured", "needs", "verdict"], tablefmt="simple", disable_numparse=True
+    )
+    return [
+        "Thresholds:",
+        *(f"  {line}" for line in table.splitlines()),
+        f"  {confidence}",
+    ]
+
+
+def _side(
+    name: str, covered: int, total: int, percent: float | None, threshold: float | None, noun: str
+) -> list[str]:
+    measured = f"{display_percent(percent)} ({covered}/{total})"
+    if threshold is None:
+        return [name, measured, "off", "-"]
+    needs = f"{threshold:g}%"
+    if percent is None:
+        return [name, measured, needs, "FAIL: not measured"]
+    need = shortfall(covered, total, threshold)
+    if need == 0:
+        return [name, measured, needs, "ok"]
+    plural = noun if need == 1 else noun + ("es" if noun.endswith("ch") else "s")
+    return [name, measured, needs, f"FAIL: cover {need} more {plural}"]
+
+
+def _tests_verdict(r: InteractionResult) -> str:
+    t = r.tests
+    ran = t.passed + t.failed + t.errors
+    if not r.evidence:
+        return "FAIL: no evidence declared"
+    if ran == 0:
+        return "FAIL: no evidence test ran"
+    problems = [(t.failed, "failed"), (t.errors, "errored"), (t.skipped, "skipped")]
+    bad = ", ".join(f"{n} {word}" for n, word in problems if n)
+    return f"FAIL: {bad}" if bad else "ok"
+
+
+def _files(r: InteractionResult) -> list[str]:
+    if not r.file_details:
+        return ["Files: none measured" + (f" (matched: {', '.join(r.files)})" if r.files else "")]
+    rows = [
+        [
+            plain(f.path),
+            f.statements,
+            f.covered_statements,
+            f.branches,
+            f.covered_branches,
+            format_ranges(f.missing_lines) or "-",
+        ]
+        for f in r.file_details
+    ]
+    headers = ["File", "Stmts", "Covered", "Branches", "Covered", "Missing lines"]
+    table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    unmeasured = [p for p in r.files if p not in {f.path for f in r.file_details}]
+    extra = [f"  not in the coverage reports: {plain(p)}" for p in unmeasured]
+    return ["Files:", *(f"  {line}" for line in table.splitlines()), *extra]
+
+
+def _tests(r: InteractionResult) -> list[str]:
+    """Every evidence test with its outcome, problems first."""
+    lines = [f"Evidence tests ({r.tests.passed}/{r.tests.total} passed):"]
+    if not r.evidence_tests:
+        return [*lines, "  (none found in the test results)"]
+    for t in sorted(r.evidence_tests, key=lambda t: t.outcome == "passed"):
+        message = f": {plain(t.message, 160)}" if t.message else ""
+        lines.append(f"  {t.outcome.upper():8} {plain(t.id)}{message}")
+    return lines
+
+
+# --- the source of what was missed ----------------------------------------------------
+
+
+def _missing_source(f: FileSummary, root: Path) -> list[str]:
+    """The file's missing lines (`>`) and partial branches (`~`) with their text."""
+    branches = branch_notes(f.missing_branches)
+    if not f.missing_lines and not branches:
         return []
+    head = [
+        "",
+        f"{plain(f.path)}  (> never ran, ~ branch not taken)",
+    ]
+    source = read_source(root, f.path)
+    if source is None:
+        ranges = format_ranges(f.missing_lines)
+        lines = [f"  source not available under the root; missing lines {ranges or '-'}"]
+        lines.extend(
+            f"  line {n}: not taken {', '.join(notes)}" for n, notes in sorted(branches.items())
+        )
+        return head + lines
+    wanted = sorted(set(f.missing_lines) | set(branches))
+    return head + source_excerpt(source, wanted, set(f.missing_lines), branches)
+
+
+def source_excerpt(
+    source: Sequence[str], wanted: list[int], missing: set[int], branches: dict[int, list[str]]
+) -> list[str]:
+    """Numbered, marked source lines; `...` between runs that are not adjacent."""
+    out: list[str] = []
+    previous = None
+    for n in wanted[:SOURCE_LINES_SHOWN]:
+        if previous is not None and n != previous + 1:
+            out.append("        ...")
+        previous = n
+        mark = ">" if n in missing else "~"
+        text = source_line(source[n - 1]) if 0 < n <= len(source) else "(beyond end of file)"
+        note = f"   # not taken: {', '.join(branches[n])}" if n in branches else ""
+        out.append(f"  {n:>5} {mark} {text}{note}")
+    if len(wanted) > SOURCE_LINES_SHOWN:
+        out.append(f"  ... and {len(wanted) - SOURCE_LINES_SHOWN} more lines")
+    return out
+
+
+def branch_notes(missing_branches: Sequence[str]) -> dict[int, list[str]]:
+    """'5->6', '90->exit', '12 (1 of 2 not taken)' -> {line: ['->6', ...]}."""
+    notes: dict[int, list[str]] = {}
+    for b in missing_branches:
+        match = _BRANCH.match(b)
+        if match is None:
+            continue
+        what = f"->{match[2]}" if match[2] else match[3]
+        notes.setdefault(int(match[1]), []).append(what)
+    return notes
+
+
+def source_line(text: str) -> str:
+    """One source line for a terminal: indentation kept, control characters (ANSI
+    escapes from a hostile file) removed, long lines cut."""
+    line = _CONTROL.sub("", text.expandtabs(4).rstrip())
+    return line if len(line) <= SOURCE_WIDTH else line[: SOURCE_WIDTH - 1] + "…"
+
+
+def read_source(root: Path, path: str) -> list[str] | None:
+    """The file's lines when `path` is a file inside `root`; None otherwise."""
+    rel = normalise(path)
+    if not rel or is_absolute(rel) or rel == ".." or rel.startswith("../"):
+        return None
+    base = root.resolve()
     try:
-        source = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        target = (base / rel).resolve()
+        if not target.is_relative_to(base) or not target.is_file():
+            return None
+        if target.stat().st_size > MAX_SOURCE_BYTES:
+            return None
+        return target.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return [f"  missing lines {format_ranges(missing)} (source not available)"]
-    shown = [
-        f"  {n:>5} | {plain(source[n - 1], 120)}" for n in missing[:SOURCE_LINES_SHOWN]
-        if 0 < n <= len(source)
-    ]  # fmt: skip
-    if len(missing) > SOURCE_LINES_SHOWN:
-        shown.append(f"  ... and {len(missing) - SOURCE_LINES_SHOWN} more missing lines")
-    return shown
+        return None
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"

@@ -1,0 +1,414 @@
+"""The assessment document (`signal-gate report`): golden files from a real run,
+GitHub rendering of hostile text, the reproduction command, staleness."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import cmarkgfm
+import pytest
+from cmarkgfm.cmark import Options
+
+from gate.check import CheckOptions, run_check
+from gate.render_document import (
+    comparable_lines,
+    cov_targets,
+    evidence_args,
+    generated_timestamp,
+    ordered_interactions,
+    path_to_module,
+    render_document,
+    reproduce_command,
+    stale_diff,
+)
+from gate.report import (
+    SCHEMA,
+    EvidenceTest,
+    InteractionResult,
+    Provenance,
+    ProvenanceFile,
+    Report,
+    SafetyCheckResult,
+    SafetyResult,
+    Status,
+    TestCounts,
+    WaiverInfo,
+)
+
+TODAY = dt.date(2026, 11, 29)
+STAMP = "2026-11-29T12:00:00Z"
+
+# The fixture project under a richer config: critical gaps, a waiver, details,
+# safety checks (one failing), an overlap, hostile-looking text.
+RICH_CONFIG = r"""
+version: 1
+id: shop
+title: "Shop <b>integration</b> gate @ops"
+maintainer: "Team Shop & Friends"
+defaults:
+  threshold: {line: 95, branch: 95}
+overall:
+  min_confidence: 50
+reports:
+  coverage: ["coverage.xml"]
+  junit: ["junit.xml"]
+unmapped:
+  paths: ["shop/clients/*.py"]
+  policy: warn
+interactions:
+  - id: payments
+    name: Payment Gateway (Stripe-like)
+    direction: outbound
+    peer: payment_gateway
+    critical: true
+    modules: [shop.payments]
+    evidence: ["tests/integration/test_*.py::TestCharge", tests/integration/test_payments.py]
+    contract: 'JSON {"id": str, "amount": int} | error'
+    details:
+      Endpoint: "POST /charges"
+      Authentication: Bearer token via PAYMENTS_API_KEY
+      Docs: "https://payments.example.com/docs see @payments-team"
+  - id: inventory
+    name: Inventory Service
+    direction: outbound
+    peer: inventory
+    critical: true
+    modules: ["shop/clients/inventory_client.py"]
+    evidence: ["tests/integration/test_inventory.py::test_*"]
+    threshold: {line: 80}
+  - id: retry-helper
+    name: Retry helper
+    direction: bidirectional
+    required: false
+    modules: ["shop/payments/retry.py"]
+    evidence: ["tests/unit/test_retry.py"]
+waivers:
+  - target: inventory
+    reason: "stock endpoint is being rewritten (#12) <script>x</script>"
+    owner: team-shop
+    until: 2099-12-31
+safety:
+  required: 2
+  checks:
+    - id: clients-exist
+      name: Client modules exist
+      kind: file_exists
+      paths: ["shop/clients/*.py"]
+    - id: no-print
+      name: No print() in shop
+      kind: forbid_pattern
+      files: ["shop/**/*.py"]
+      pattern: 'print\('
+    - id: inventory-green
+      name: Inventory tests pass
+      kind: junit
+      tests: ["tests/integration/test_inventory.py"]
+"""
+
+
+def fixture_report(root: Path, config: str | None = None) -> Report:
+    return run_check(CheckOptions(root=root, config=config, today=TODAY)).report
+
+
+def stable(document: str) -> str:
+    """The document with the input files' hashes blanked: the fixture run writes
+    fresh reports (with timestamps inside) every session."""
+    return re.sub(r"(\| `[^`]+` \| [\w-]+ \| `)[0-9a-f]{12}(` \|)", r"\1<sha256>\2", document)
+
+
+def rich_config(tmp_path: Path) -> str:
+    path = tmp_path / "rich.yml"
+    path.write_text(RICH_CONFIG, encoding="utf-8")
+    return str(path)
+
+
+# --- golden files ------------------------------------------------------------------
+
+
+def test_document_golden(fixture_run, golden) -> None:
+    document = render_document(fixture_report(fixture_run.root), STAMP)
+    golden("document_fixture_project.md", stable(document))
+
+
+def test_rich_document_golden(fixture_run, golden, tmp_path: Path) -> None:
+    report = fixture_report(fixture_run.root, rich_config(tmp_path))
+    golden("document_rich.md", stable(render_document(report, STAMP)))
+
+
+def test_reads_as_plain_text(fixture_run) -> None:
+    """No backslash escapes, entities or HTML in the document of a plain project."""
+    document = render_document(fixture_report(fixture_run.root), STAMP)
+    assert "\\" not in document
+    assert "&amp;" not in document and "&lt;" not in document
+    assert "<" not in document.replace("<sha256>", "")
+    assert all(line == line.rstrip() for line in document.splitlines())
+    assert document.endswith("\n") and not document.endswith("\n\n")
+
+
+def test_sections_in_order_and_critical_gaps_first(fixture_run, tmp_path: Path) -> None:
+    report = fixture_report(fixture_run.root, rich_config(tmp_path))
+    document = render_document(report, STAMP)
+    headings = [line for line in document.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Executive summary",
+        "## Integration matrix",
+        "## Interactions",
+        "## Deployment safety checks: 2/3 (2 required)",
+        "## Inputs and provenance",
+        "## Unmapped files and overlaps",
+    ]
+    sections = [line for line in document.splitlines() if line.startswith("### ")]
+    assert sections[1:] == [
+        "### 🔴 Inventory Service (`inventory`)",  # critical, not ready: first
+        "### 🟢 `Payment Gateway (Stripe-like)` (`payments`)",
+        "### 🟢 Retry helper (`retry-helper`)",
+    ]
+    assert document.index("❌ | Inventory tests pass") < document.index("✅ | Client modules")
+
+
+# --- GitHub rendering --------------------------------------------------------------------
+
+
+def github_html(markdown: str) -> str:
+    """GitHub's Markdown (cmark-gfm), raw HTML let through: whatever survives is ours."""
+    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+
+
+def outside_code(html: str) -> str:
+    return re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+
+
+def assert_tables_are_whole(html: str) -> None:
+    for table in re.findall(r"<table>.*?</table>", html, flags=re.S):
+        widths = {
+            len(re.findall(r"<t[hd][ >]", row))
+            for row in re.findall(r"<tr>.*?</tr>", table, flags=re.S)
+        }
+        assert len(widths) == 1, table
+
+
+def test_rich_document_renders_safely_on_github(fixture_run, tmp_path: Path) -> None:
+    html = github_html(
+        render_document(fixture_report(fixture_run.root, rich_config(tmp_path)), STAMP)
+    )
+    assert "<script" not in html and "<b>" not in html
+    assert "<a " not in html  # no autolinks from details or messages
+    assert "@payments-team" not in outside_code(html) and "@ops" not in outside_code(html)
+    assert_tables_are_whole(html)
+    assert html.count("<table>") == 6  # matrix, 3 evidence tables, safety, provenance
+
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "see @octo-org/admins and www.evil.example",
+    "a | b || c ` d `` e",
+    "line\nbreak\r\n# not a heading\x1b[31m",
+    "</details><details open>",
+    "**bold** _it_ ~~s~~ ![i](http://x/i.png)",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_text_stays_text(hostile: str) -> None:
+    r = interaction(
+        name=hostile,
+        peer=hostile,
+        contract=hostile,
+        details={hostile: hostile},
+        gaps=[hostile],
+        evidence=[hostile],
+        modules=[hostile],
+        files=[hostile],
+        evidence_tests=[EvidenceTest(hostile, "failed", hostile)],
+        waiver=WaiverInfo(reason=hostile, until="2099-01-01", owner=hostile),
+        status=Status.ATTENTION,
+    )
+    check = SafetyCheckResult("c", hostile, "command", False, hostile)
+    report = build_report(
+        r,
+        title=hostile,
+        maintainer=hostile,
+        reasons=[hostile],
+        notes=[hostile],
+        unmapped=[hostile],
+        safety=SafetyResult(0, 1, 1, [check]),
+        provenance=Provenance("0" * 64, None, [ProvenanceFile(hostile, "f" * 64, "cobertura")]),
+    )
+    document = render_document(report, STAMP)
+    html = github_html(document)
+    for tag in ("<img", "<a ", "<details", "<strong>bold", "<em>", "<del>", "<h1>not"):
+        assert tag not in html
+    assert "@octo-org" not in outside_code(html)
+    assert "\x1b" not in document
+    assert_tables_are_whole(html)
+
+
+# --- the reproduction command --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "files", "expected"),
+    [
+        ("shop.payments", [], ["shop.payments"]),
+        ("shop/clients/inventory_client.py", [], ["shop.clients.inventory_client"]),
+        ("./shop/clients/", [], ["shop.clients"]),
+        ("src/shop/api/__init__.py", [], ["shop.api"]),
+        ("app/clients/*_client.py",
+         ["app/clients/a_client.py", "app/clients/b_client.py", "app/other.py"],
+         ["app.clients.a_client", "app.clients.b_client"]),
+        ("app/clients/**/*.py", [], ["app.clients"]),
+        ("**/clients/*.py", [], ["."]),
+        ("web/my-app/client.ts", [], ["web/my-app/client.ts"]),
+    ],
+)  # fmt: skip
+def test_cov_targets(module: str, files: list[str], expected: list[str]) -> None:
+    assert cov_targets(module, files) == expected
+
+
+def test_path_to_module() -> None:
+    assert path_to_module("common/config_service/client.py") == "common.config_service.client"
+    assert path_to_module("src/pkg/__init__.py") == "pkg"
+    assert path_to_module("src") == "src"
+
+
+def test_evidence_args_expand_what_pytest_cannot_take() -> None:
+    tests = [
+        EvidenceTest("tests/a/test_x.py::test_one", "passed"),
+        EvidenceTest("tests/a/test_x.py::TestY::test_p[1-2]", "passed"),
+        EvidenceTest("tests/b/test_z.py::test_two", "failed"),
+    ]
+    assert evidence_args(["tests/a/test_x.py"], tests) == ["tests/a/test_x.py"]
+    assert evidence_args(["tests/**/test_*.py"], tests) == [
+        "tests/a/test_x.py",
+        "tests/b/test_z.py",
+    ]
+    assert evidence_args(["tests/a/test_x.py::TestY"], tests) == ["tests/a/test_x.py::TestY"]
+    assert evidence_args(["tests/a/test_x.py::test_*"], tests) == ["tests/a/test_x.py::test_one"]
+    assert evidence_args(["tests/none/test_*.py"], tests) == ["tests/none/test_*.py"]
+    # A node id inside a file passed whole is redundant.
+    both = ["tests/*/test_x.py::Test*", "tests/a/test_x.py"]
+    assert evidence_args(both, tests) == ["tests/a/test_x.py"]
+
+
+def test_reproduce_command_is_quoted_for_the_shell() -> None:
+    r = interaction(
+        modules=["shop.payments"],
+        evidence=["tests/test_p.py::test_u[500]"],
+        threshold={"line": 95.5, "branch": None},
+    )
+    assert reproduce_command(r) == (
+        "pytest 'tests/test_p.py::test_u[500]' --cov=shop.payments --cov-branch "
+        "--cov-fail-under=95.5"
+    )
+    no_line = replace(r, threshold={"line": None, "branch": 90.0})
+    assert "--cov-fail-under" not in (reproduce_command(no_line) or "")
+    assert reproduce_command(replace(r, evidence=[])) is None
+
+
+def test_reproduced_figure_matches_the_gate(fixture_run) -> None:
+    """The command, run for real, measures what the gate reports for the
+    evidence tests (the payments evidence covers its modules completely)."""
+    import shlex
+    import subprocess
+    import sys
+
+    report = fixture_report(fixture_run.root)
+    payments = report.interaction("payments")
+    assert payments is not None
+    command = shlex.split(reproduce_command(payments) or "")
+    assert command[0] == "pytest"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *command[1:],
+         "--cov-report=term"],
+        cwd=fixture_run.root, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Total coverage: 100.00%" in done.stdout
+    assert payments.coverage_percent == 100.0
+
+
+# --- staleness and the timestamp ---------------------------------------------------------------
+
+
+def test_only_the_timestamp_line_is_ignored() -> None:
+    a = render_document(build_report(interaction()), "2026-01-01T00:00:00Z")
+    b = render_document(build_report(interaction()), "2027-06-30T23:59:59Z")
+    assert a != b
+    assert comparable_lines(a) == comparable_lines(b)
+    assert stale_diff(a, b.replace("\n", "\r\n"), "doc.md") == []
+    changed = b.replace("85.7%", "85.8%")
+    diff = stale_diff(a, changed, "doc.md")
+    assert diff[0] == "--- doc.md (committed)" and diff[1] == "+++ doc.md (fresh)"
+    assert any(line.startswith("+") and "85.8%" in line for line in diff)
+
+
+def test_long_diffs_are_cut() -> None:
+    fresh = "\n".join(f"line {n}" for n in range(500))
+    diff = stale_diff("", fresh, "doc.md")
+    assert len(diff) == 61 and diff[-1].startswith("... (")
+
+
+def test_timestamp_is_utc_and_honours_source_date_epoch() -> None:
+    assert generated_timestamp({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01T00:00:00Z"
+    tz = dt.timezone(dt.timedelta(hours=2))
+    moment = dt.datetime(2026, 5, 1, 14, 30, 15, 999, tzinfo=tz)
+    assert generated_timestamp({}, now=lambda: moment) == "2026-05-01T12:30:15Z"
+
+
+def test_ordering_puts_critical_gaps_first() -> None:
+    ready = interaction(id="a", status=Status.READY, critical=True)
+    gap = interaction(id="b", status=Status.ATTENTION)
+    critical_gap = interaction(id="c", status=Status.NEAR, critical=True)
+    ordered = ordered_interactions([ready, gap, critical_gap])
+    assert [r.id for r in ordered] == ["c", "b", "a"]
+
+
+# --- builders ------------------------------------------------------------------------------------
+
+
+def interaction(**overrides: object) -> InteractionResult:
+    base = InteractionResult(
+        id="inventory",
+        name="Inventory Service",
+        direction="outbound",
+        peer="inventory",
+        critical=False,
+        required=True,
+        status=Status.ATTENTION,
+        confidence=63.75,
+        coverage_percent=85.0,
+        line_percent=12 * 100 / 14,
+        branch_percent=5 * 100 / 6,
+        statements=14,
+        covered_statements=12,
+        branches=6,
+        covered_branches=5,
+        threshold={"line": 80.0, "branch": 95.0},
+        files=["shop/clients/inventory_client.py"],
+        tests=TestCounts(total=4, passed=3, failed=1),
+        pass_rate=0.75,
+        gaps=["branch coverage 5/6 (83.3%) is below 95%"],
+        modules=["shop/clients/inventory_client.py"],
+        evidence=["tests/integration/test_inventory.py"],
+    )
+    return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+def build_report(*interactions: InteractionResult, **overrides: object) -> Report:
+    base = Report(
+        schema=SCHEMA,
+        passed=False,
+        overall_confidence=63.75,
+        min_confidence=90.0,
+        interactions=list(interactions),
+        safety=SafetyResult(),
+        unmapped=[],
+        inputs={"coverage": [], "junit": []},
+        provenance=Provenance(config_sha256="0" * 64),
+        title="Shop",
+    )
+    return replace(base, **overrides)  # type: ignore[arg-type]
