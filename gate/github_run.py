@@ -77,6 +77,7 @@ class PullRequestRef:
     number: int | None
     head_sha: str
     is_fork: bool
+    run_url: str | None = None  # for workflow_run: the run that made the report
 
 
 def github_run_from_env(
@@ -121,7 +122,7 @@ def github_run_from_env(
         trusted=event_name is not EventName.PULL_REQUEST_TARGET and not ref.is_fork,
         run_id=run_id,
         run_attempt=_positive_int(env, "GITHUB_RUN_ATTEMPT", default=1),
-        run_url=f"{server_url}/{repository}/actions/runs/{run_id}",
+        run_url=_run_url(ref.run_url, server_url, repository, run_id),
     )
 
 
@@ -135,6 +136,15 @@ def pull_request_ref_from_env(env: Mapping[str, str]) -> tuple[EventName, PullRe
         return None
     path, payload = _read_event(env)
     return event_name, _pull_request_ref(event_name, payload, path)
+
+
+def _run_url(checking_run: str | None, server_url: str, repository: str, run_id: int) -> str:
+    """The run whose job summary holds the full report: for workflow_run events the run
+    that made the report (when it is a run of this repository), else this one."""
+    own = f"{server_url}/{repository}/actions/runs/"
+    if checking_run is not None and checking_run.startswith(own):
+        return checking_run
+    return f"{own}{run_id}"
 
 
 def _event_name(env: Mapping[str, str]) -> EventName:
@@ -191,10 +201,13 @@ def _workflow_run_ref(payload: Mapping[str, Any], path: Path) -> PullRequestRef:
     if pulls:
         first = pulls[0] if isinstance(pulls[0], dict) else {}
         number = _get(first, "workflow_run.pull_requests[0].number", int, path)
+    html_url = run.get("html_url")
     return PullRequestRef(
         number=number,
         head_sha=_sha_at(run, "workflow_run.head_sha", path),
         is_fork=_differs(run.get("head_repository"), run.get("repository")),
+        # The checking run holds the job summary; link there, not to the publisher.
+        run_url=html_url if isinstance(html_url, str) and html_url.startswith("http") else None,
     )
 
 

@@ -64,15 +64,16 @@ def matrix(report: Report) -> str:
 
 
 def _row(r: InteractionResult) -> str:
-    name = f"{md(r.name, 80)} `{r.id}`" + (" (critical)" if r.critical else "")
+    name = f"{md(r.name, 80)} {code(r.id)}" + (" (critical)" if r.critical else "")
     status = r.status.value
     if r.waiver is not None:
-        status += f" (waiver {'expired' if r.waiver.expired else 'until ' + r.waiver.until})"
+        until = md(r.waiver.until, 20)
+        status += f" (waiver {'expired' if r.waiver.expired else 'until ' + until})"
     confidence = None if r.status is Status.UNKNOWN else r.confidence
     cells = [
         ICONS[r.status],
         name,
-        r.direction,
+        md(r.direction, 20),
         display_percent(r.line_percent),
         display_percent(r.branch_percent),
         f"{r.tests.passed}/{r.tests.total}",
@@ -91,8 +92,8 @@ def _safety(safety: SafetyResult) -> list[str]:
         icon = "✅" if c.passed else ("🏳️" if c.waiver and not c.waiver.expired else "❌")
         detail = md(c.detail, 200)
         if c.waiver is not None:
-            detail += f" — waived until {c.waiver.until}: {md(c.waiver.reason, 120)}"
-        rows.append(f"| {icon} | {md(c.name, 80)} `{c.id}` | {detail} |")
+            detail += f" — waived until {md(c.waiver.until, 20)}: {md(c.waiver.reason, 120)}"
+        rows.append(f"| {icon} | {md(c.name, 80)} {code(c.id)} | {detail} |")
     title = f"Deployment safety: {safety.passed}/{safety.total}"
     if safety.required != safety.total:
         title += f" ({safety.required} required)"
@@ -107,9 +108,9 @@ def _gaps(report: Report) -> list[str]:
         return []
     out = [f"<details><summary>Gaps in {len(with_gaps)} interaction(s)</summary>", ""]
     for r in with_gaps:
-        head = f"**{md(r.name, 80)}** `{r.id}`: {r.status.value}"
+        head = f"**{md(r.name, 80)}** {code(r.id)}: {r.status.value}"
         if r.to_pass:
-            head += f"; to pass, cover {', '.join(r.to_pass)}"
+            head += f"; to pass, cover {md(', '.join(r.to_pass))}"
         out.append(head)
         out.append("")
         out.extend(f"- {md(g)}" for g in r.gaps)

@@ -56,8 +56,8 @@ def _row(r: InteractionResult) -> list[str]:
         status += " (waived)" if not r.waiver.expired else " (waiver expired)"
     critical = " *" if r.critical else ""
     return [
-        f"{r.id}{critical}",
-        r.direction[:3],
+        f"{plain(r.id, 40)}{critical}",
+        plain(r.direction)[:3],
         display_percent(r.line_percent),
         display_percent(r.branch_percent),
         f"{r.tests.passed}/{r.tests.total}",
@@ -83,7 +83,7 @@ def summary_lines(report: Report) -> list[str]:
     failing = [c for c in s.checks if not c.passed]
     for c in failing:
         waived = f" [waived until {c.waiver.until}]" if c.waiver and not c.waiver.expired else ""
-        lines.append(f"  safety {c.id} failed{waived}: {plain(c.detail, 200)}")
+        lines.append(f"  safety {plain(c.id, 60)} failed{waived}: {plain(c.detail, 200)}")
     return lines
 
 
@@ -93,7 +93,7 @@ def _gap_lines(report: Report) -> list[str]:
         if not r.gaps:
             continue
         lines.append("")
-        head = f"{r.id} ({r.status.value})"
+        head = f"{plain(r.id, 40)} ({r.status.value})"
         if r.to_pass:
             head += f": to pass, cover {', '.join(r.to_pass)}"
         if r.waiver is not None:

@@ -122,6 +122,18 @@ def test_workflow_run_reads_its_first_pull_request_and_the_run_head_sha(tmp_path
     assert (run.is_fork, run.trusted) == (False, True)
 
 
+def test_workflow_run_links_to_the_run_that_made_the_report(tmp_path: Path) -> None:
+    event = workflow_run_event(pull_numbers=(7,))
+    checking = "https://github.com/octocat/Hello-World/actions/runs/999"
+    event["workflow_run"]["html_url"] = checking
+    assert read(tmp_path, "workflow_run", event).run_url == checking
+    # A link elsewhere is never used: the status would point away from the repository.
+    event["workflow_run"]["html_url"] = "https://evil.example/actions/runs/1"
+    assert read(tmp_path, "workflow_run", event).run_url.startswith(
+        "https://github.com/octocat/Hello-World/actions/runs/"
+    )
+
+
 def test_workflow_run_of_a_fork_pr_needs_the_pr_number_from_elsewhere(tmp_path: Path) -> None:
     # GitHub leaves workflow_run.pull_requests empty for fork PRs (actions/runner#3444).
     env = actions_env(
