@@ -309,10 +309,11 @@ def test_reproduce_command_is_quoted_for_the_shell() -> None:
     assert reproduce_command(replace(r, evidence=[])) is None
 
 
-def test_reproduced_figure_matches_the_gate(fixture_run) -> None:
+def test_reproduced_figure_matches_the_gate(fixture_run, tmp_path: Path) -> None:
     """The command, run for real, measures what the gate reports for the
     evidence tests (the payments evidence covers its modules completely)."""
     import shlex
+    import shutil
     import subprocess
     import sys
 
@@ -324,7 +325,8 @@ def test_reproduced_figure_matches_the_gate(fixture_run) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *command[1:],
          "--cov-report=term"],
-        cwd=fixture_run.root, capture_output=True, text=True, timeout=120,
+        cwd=shutil.copytree(fixture_run.root, tmp_path / "copy"),  # the session's data stays
+        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Total coverage: 100.00%" in done.stdout
