@@ -22,6 +22,21 @@ GOLDEN = TESTS / "golden"
 # in subprocesses by the tests that need their reports, never collected here.
 collect_ignore = ["fixture_project", "hostile"]
 
+# The fixture project's gate with only its ready interaction: a gate that passes.
+PASSING_CONFIG = """\
+version: 1
+id: shop
+title: Shop integration gate
+overall: {min_confidence: 90}
+interactions:
+  - id: payments
+    name: Payment Gateway
+    direction: outbound
+    critical: true
+    modules: [shop.payments]
+    evidence: [tests/integration/test_payments.py]
+"""
+
 
 def shared_dir() -> Path | None:
     configured = os.environ.get("SIGNAL_GATE_SHARED")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ProjectRun
+from conftest import PASSING_CONFIG, ProjectRun
 from packaging.requirements import Requirement
 from support import MERGE_SHA, TOKEN, actions_env, event_payload
 from support import fake_github as fakes
@@ -44,20 +44,6 @@ PINNED = re.compile(
     r"((?:    --hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)",
     re.M,
 )
-# The fixture project's gate with only its ready interaction: a gate that passes.
-PASSING_CONFIG = """\
-version: 1
-id: shop
-title: Shop integration gate
-overall: {min_confidence: 90}
-interactions:
-  - id: payments
-    name: Payment Gateway
-    direction: outbound
-    critical: true
-    modules: [shop.payments]
-    evidence: [tests/integration/test_payments.py]
-"""
 
 
 @pytest.fixture

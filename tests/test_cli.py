@@ -6,19 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-PASSING_CONFIG = """\
-version: 1
-title: Payments only
-overall: {min_confidence: 90}
-interactions:
-  - id: payments
-    name: Payment Gateway
-    direction: outbound
-    critical: true
-    modules: [shop.payments]
-    evidence: [tests/integration/test_payments.py]
-"""
+from conftest import PASSING_CONFIG
 
 
 def test_exit_1_when_the_gate_fails(fixture_run, cli, tmp_path: Path) -> None:

@@ -7,18 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-PASSING_CONFIG = """\
-version: 1
-title: Payments only
-overall: {min_confidence: 90}
-interactions:
-  - id: payments
-    name: Payment Gateway
-    direction: outbound
-    critical: true
-    modules: [shop.payments]
-    evidence: [tests/integration/test_payments.py]
-"""
+from conftest import PASSING_CONFIG
 
 
 def test_report_writes_the_document_for_a_failing_gate(fixture_run, cli, tmp_path: Path) -> None:
