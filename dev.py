@@ -23,7 +23,7 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 def ensure_venv() -> None:
     """Create .venv and install the project with its dev and demo extras when needed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit(f"signal-gate needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     stamp = VENV / ".installed"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()

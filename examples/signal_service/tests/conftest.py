@@ -14,11 +14,11 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+
 from app.api.automation import AutomationApi
 from app.api.monitoring import HealthCheck, MetricsRegistry
 from app.api.sdk_streams import SignalHub
 from app.server import App, create_server
-
 from tests.support import AUTOMATION_TOKEN, RunningService, StubService
 
 

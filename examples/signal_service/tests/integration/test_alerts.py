@@ -9,6 +9,7 @@ signal-gate demo shows what a failing evidence test does to an interaction.
 from __future__ import annotations
 
 import pytest
+
 from app.clients.alert_client import (
     MAX_DELIVERY_ATTEMPTS,
     Alert,
@@ -17,7 +18,6 @@ from app.clients.alert_client import (
     Severity,
 )
 from app.http import HttpClient
-
 from tests.support import Canned, StubService
 
 ALERT = Alert("r1", "ACME", Severity.WARNING, "ACME above 105")

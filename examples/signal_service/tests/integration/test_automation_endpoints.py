@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from app.api.automation import AUTH_HEADER, AutomationApi
 
+from app.api.automation import AUTH_HEADER, AutomationApi
 from tests.support import ApiResult, RunningService
 
 RULES = "/v1/automation/rules"

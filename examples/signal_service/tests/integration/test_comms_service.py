@@ -9,6 +9,7 @@ NEAR PRODUCTION READY in the demo.
 from __future__ import annotations
 
 import pytest
+
 from app.clients.comms_client import (
     SMS_LIMIT,
     Channel,
@@ -18,7 +19,6 @@ from app.clients.comms_client import (
     DeliveryFailed,
 )
 from app.http import HttpClient, InvalidResponse
-
 from tests.support import Canned, StubService
 
 ALICE = Contact(email="alice@example.com", phone="+15551234567")

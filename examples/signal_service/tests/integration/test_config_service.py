@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import fields, replace
 
 import pytest
+
 from app.clients.config_client import BootstrapError, ConfigClient, ConfigValue
 from app.http import InvalidResponse, ResponseError
 from app.server import REQUIRED_CONFIG, main
 from app.settings import Settings
-
 from tests.support import Canned, StubService
 
 SETTINGS = Settings(**{field.name: f"unused-{field.name}" for field in fields(Settings)})

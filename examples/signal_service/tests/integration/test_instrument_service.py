@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from app.clients.instrument_client import Instrument, InstrumentClient
 from app.http import HttpClient, InvalidResponse, ResponseError
-
 from tests.support import Canned, StubService
 
 ACME = {

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from app.clients.marketplace_client import Entitlement, MarketplaceClient
 from app.http import HttpClient, InvalidResponse, ResponseError
-
 from tests.support import Canned, StubService
 
 PATH = "/entitlements/u-1/pro-signals"

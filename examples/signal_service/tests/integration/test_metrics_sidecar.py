@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+
 from app.clients import metrics_client
 from app.clients.metrics_client import MetricsClient
 from app.http import HttpClient
-
 from tests.support import Canned, StubService
 
 

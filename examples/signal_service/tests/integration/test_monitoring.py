@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from app.api.monitoring import PROMETHEUS_TEXT, MetricsRegistry
 
+from app.api.monitoring import PROMETHEUS_TEXT, MetricsRegistry
 from tests.support import RunningService
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from app.api.sdk_streams import SignalHub, SignalKind
 
+from app.api.sdk_streams import SignalHub, SignalKind
 from tests.support import RunningService
 
 

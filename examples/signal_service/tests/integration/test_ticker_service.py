@@ -11,7 +11,6 @@ from datetime import date
 
 from app.clients.ticker_client import Moneyness, OptionType, PricePoint, TickerClient
 from app.http import HttpClient
-
 from tests.support import Canned, StubService
 
 HISTORY = {

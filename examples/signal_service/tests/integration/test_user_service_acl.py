@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+
 from app.clients.user_client import GATEWAY_HEADER, AccessDenied, Acl, UserClient
 from app.http import InvalidResponse, ResponseError
-
 from tests.support import Canned, Recorded, StubService
 
 GATEWAY_TOKEN = "gw-test-token"

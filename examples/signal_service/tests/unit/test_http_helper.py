@@ -7,6 +7,7 @@ tests): they prove the helper, which several clients share.
 from __future__ import annotations
 
 import pytest
+
 from app.http import (
     MAX_RETRIES,
     BreakerState,
@@ -18,7 +19,6 @@ from app.http import (
     ResponseError,
     ServiceUnavailable,
 )
-
 from tests.support import Canned, StubService
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from app.clients.news_client import Headline, fetch_headlines
-
 from tests.support import Canned, StubService
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import fields
 
 import pytest
+
 from app.api.automation import AutomationApi
 from app.clients.config_client import Bootstrap
 from app.server import MAX_BODY, REQUIRED_CONFIG, build_app, build_clients
 from app.settings import Settings
-
 from tests.support import AUTOMATION_TOKEN, Canned, RunningService, StubService
 
 ALLOWED = "https://app.signal.example"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 import pytest
+
 from app import settings
 from app.settings import Settings, SettingsError, is_allowed_origin
 
