@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from gate.config import Config, Interaction, UnmappedPolicy, Waiver
-from gate.model import FileCoverage, Outcome, TestCase, TestResults
+from gate.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
 from gate.numbers import display_percent, format_ranges
 from gate.patterns import is_glob, matches_path, matches_test, module_regex
 from gate.report import (
@@ -30,6 +30,7 @@ from gate.report import (
     TestCounts,
     WaiverInfo,
 )
+from gate.scope import interaction_coverage
 
 GAP_FILE_LIMIT = 10
 # Files on disk that count as source when no coverage report mentions them (a
@@ -78,6 +79,7 @@ class Evaluation:
     inputs: Mapping[str, list[str]] | None = None
     provenance: Provenance | None = None
     notes: Sequence[str] = ()
+    contexts: ContextIndex | None = None  # per-test coverage, for coverage_scope: evidence
 
 
 def evaluate(ev: Evaluation) -> Report:
@@ -125,7 +127,10 @@ def claimed_files(it: Interaction, known: Iterable[str]) -> list[str]:
 def evaluate_interaction(
     it: Interaction, files: list[str], ev: Evaluation, waiver: Waiver | None
 ) -> InteractionResult:
-    measured = [ev.coverage[p] for p in files if p in ev.coverage]
+    evidence = [c for c in ev.tests.cases.values() if _selected(it.evidence, c)]
+    # coverage_scope: all -> the merged reports; evidence -> what its own tests ran.
+    scoped = interaction_coverage(it, files, ev.coverage, ev.contexts, evidence)
+    measured = scoped.files
     statements = sum(len(f.statements) for f in measured)
     covered = sum(len(f.executed & f.statements) for f in measured)
     with_branches = [f for f in measured if f.branches is not None]
@@ -137,13 +142,13 @@ def evaluate_interaction(
     branch_pct = percent(covered_branches, branches) if has_branch_data else None
     total_pct = percent(covered + covered_branches, statements + branches)
 
-    evidence = [c for c in ev.tests.cases.values() if _selected(it.evidence, c)]
     counts = count_tests(evidence)
     ran = counts.passed + counts.failed + counts.errors
     pass_rate = counts.passed / ran if ran else 0.0
     confidence = (total_pct or 0.0) * pass_rate
 
     gaps, to_pass = interaction_gaps(it, files, measured, evidence, ev)
+    gaps.extend(scoped.gaps)
     if not files or not it.evidence:
         status = Status.UNKNOWN
     elif not gaps:
@@ -173,7 +178,7 @@ def evaluate_interaction(
         files=files,
         tests=counts,
         pass_rate=pass_rate,
-        gaps=[] if status is Status.READY else gaps,
+        gaps=[] if status is Status.READY else [*gaps, *scoped.notes],
         modules=list(it.modules),
         evidence=list(it.evidence),
         contract=it.contract,

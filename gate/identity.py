@@ -16,6 +16,7 @@ from gate.paths import normalise
 # pytest's default `python_files`: test_*.py and *_test.py.
 _TEST_MODULE = re.compile(r"^(test_\w*|\w+_test)$")
 _PHASE = re.compile(r"\|(setup|run|teardown)$")
+_QUALNAME = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,15 @@ def junit_identity(classname: str, name: str, file: str | None = None) -> TestId
 
 
 def context_nodeid(context: str) -> str:
-    """coverage.py context `tests/x.py::test_y|run` -> node id `tests/x.py::test_y`."""
+    """coverage.py context -> node id.
+
+    pytest-cov (`--cov-context=test`): `tests/x.py::test_y|run` -> `tests/x.py::test_y`.
+    coverage.py (`[run] dynamic_context = test_function`) names the test function by
+    its qualified name: `tests.x.TestY.test_z` -> `tests/x.py::TestY::test_z`.
+    """
+    if _QUALNAME.match(context):
+        classname, _, name = context.rpartition(".")
+        return junit_identity(classname, name).nodeid
     return _PHASE.sub("", context)
 
 

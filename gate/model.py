@@ -36,12 +36,23 @@ class LineBranches:
         """Covered if any shard covered it: when both sides name their missing
         destinations, a destination is missing only if missing from both."""
         total = max(self.total, other.total)
-        if self.missing and other.missing:
+        if self.missing and other.missing and _same_kind(self.missing, other.missing):
             missing = tuple(sorted(set(self.missing) & set(other.missing), key=_dest_key))
             return LineBranches(total, total - len(missing), missing)
         if self.covered >= other.covered:
             return LineBranches(total, min(self.covered, total), self.missing)
         return LineBranches(total, min(other.covered, total), other.missing)
+
+
+def _same_kind(ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """Can the two sides' names be compared? Destinations ("91", "exit") and
+    LCOV arm ids ("#0/1") cannot: intersecting them would find every branch
+    covered. Incomparable sides merge by their best count instead."""
+    return {_is_dest(d) for d in ours} == {_is_dest(d) for d in theirs}
+
+
+def _is_dest(name: str) -> bool:
+    return name == "exit" or name.lstrip("-").isdigit()
 
 
 def _dest_key(dest: str) -> tuple[int, str]:
@@ -115,6 +126,53 @@ class InputFile:
     format: str
 
 
+@dataclass(frozen=True, slots=True)
+class FileContexts:
+    """What each coverage.py context executed in one source file, kept compact so
+    it can be scoped to any set of contexts (DESIGN.md "Evidence-scoped coverage").
+
+    A *fact* is something a context can have done in the file: a positive int is
+    an executed statement line; a negative int `-(i + 1)` means the branch arc
+    `branch_arcs[i]` was taken. The data file's raw records (arcs or lines, as the
+    tracer saw them) are numbered per file; raw record `r` stands for the facts
+    `fact_values[fact_offsets[r]:fact_offsets[r + 1]]`, and the context numbered
+    `context_ids[k]` ran the raw records
+    `record_ids[record_offsets[k]:record_offsets[k + 1]]`.
+    The integer tables are bytes in native `array` layout ("I" unsigned, "i"
+    signed), so the value is immutable and small: millions of rows stay a few MB.
+    """
+
+    path: str
+    statements: frozenset[int]
+    # Branch lines -> number of exits (coverage.py's exit counts); None: no branch data.
+    branch_exits: Mapping[int, int] | None
+    # Arcs leaving a branch line that count as missing when no context took them.
+    branch_arcs: tuple[tuple[int, int], ...]
+    context_ids: bytes  # "I", ascending
+    record_offsets: bytes  # "I", len(context_ids) + 1
+    record_ids: bytes  # "I"
+    fact_offsets: bytes  # "I", number of raw records + 1
+    fact_values: bytes  # "i"
+
+
+@dataclass(frozen=True)
+class ContextIndex:
+    """Per-test coverage from coverage.py data files recorded with contexts.
+
+    `names[i]` is context i as recorded (`tests/x.py::test_y|run`, or "" for code
+    that ran outside any test: imports during collection); `nodeids[i]` is its
+    test identity from `gate.identity.context_nodeid`.
+    """
+
+    names: tuple[str, ...]
+    nodeids: tuple[str, ...]
+    files: Mapping[str, FileContexts]
+
+    @property
+    def has_test_contexts(self) -> bool:
+        return any(self.names)
+
+
 @dataclass(frozen=True)
 class CoverageData:
     """All coverage reports merged into one view, keyed by repository path."""
@@ -122,6 +180,8 @@ class CoverageData:
     files: Mapping[str, FileCoverage]
     inputs: tuple[InputFile, ...] = ()
     notes: tuple[str, ...] = ()  # things a reader noticed but could still read past
+    # Per-test contexts, when coverage.py data files were among the inputs.
+    contexts: ContextIndex | None = None
 
     @property
     def has_branches(self) -> bool:

@@ -16,8 +16,12 @@ from gate.errors import InputError
 from gate.model import CoverageData, FileCoverage, InputFile, TestCase, TestResults, merge_files
 from gate.paths import PathResolver
 from gate.readers.cobertura import read_cobertura
-from gate.readers.junit import read_junit
-from gate.readers.xmlstream import root_tag, sniff
+from gate.readers.coverage_data import read_coverage_data
+from gate.readers.coverage_json import read_coverage_json
+from gate.readers.jacoco import read_jacoco
+from gate.readers.junit import JunitStats, KeepTest, read_junit
+from gate.readers.lcov import read_lcov
+from gate.readers.xmlstream import looks_like_html, root_tag, sniff, text_head
 
 CoverageReader = Callable[[Path, PathResolver], Iterator[FileCoverage]]
 
@@ -49,11 +53,18 @@ def detect_coverage_format(path: Path) -> str:
     head = sniff(path)
     if head.startswith(b"SQLite format 3\x00"):
         return "coveragepy-data"
-    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"!coverage.py: This is a private format"):
+        raise InputError(
+            f"{path}: a coverage.py 4.x data file, which coverage.py 5+ no longer reads",
+            hint="re-run the tests with coverage.py 5 or later, or export `coverage xml`",
+        )
+    body = text_head(path)  # UTF-8, no BOM (UTF-16 decoded), no leading blanks
     if body.startswith(b"{"):
         return "coveragepy-json"
-    if _LCOV_LINE.search(head):
+    if _LCOV_LINE.search(body):
         return "lcov"
+    if looks_like_html(body):
+        raise InputError(f"{path}: an HTML page (an error page saved as a report?)")
     if body.startswith(b"<"):
         tag = root_tag(path)
         if tag == "coverage":
@@ -76,8 +87,14 @@ def detect_coverage_format(path: Path) -> str:
 
 
 def coverage_readers() -> dict[str, CoverageReader]:
-    """Format name -> reader. Formats not listed are detected but refused clearly."""
-    return {"cobertura": read_cobertura}
+    """Format name -> reader. coverage.py data files ("coveragepy-data") are read
+    together, by `read_coverage_data`, since they combine before analysis."""
+    return {
+        "cobertura": read_cobertura,
+        "lcov": read_lcov,
+        "jacoco": read_jacoco,
+        "coveragepy-json": read_coverage_json,
+    }
 
 
 def read_coverage(paths: Sequence[Path], resolver: PathResolver) -> CoverageData:
@@ -87,34 +104,53 @@ def read_coverage(paths: Sequence[Path], resolver: PathResolver) -> CoverageData
     readers = coverage_readers()
     observations: list[FileCoverage] = []
     inputs: list[InputFile] = []
+    data_files: list[Path] = []
     for path in paths:
         fmt = detect_coverage_format(path)
-        reader = readers.get(fmt)
-        if reader is None:
+        if fmt == "coveragepy-data":
+            data_files.append(path)
+        elif (reader := readers.get(fmt)) is not None:
+            observations.extend(reader(path, resolver))
+        else:
             raise InputError(f"{path}: {fmt} coverage is recognised but not supported yet")
-        observations.extend(reader(path, resolver))
         inputs.append(InputFile(str(path), _sha256(path), fmt))
-    return CoverageData(files=merge_files(observations), inputs=tuple(inputs))
+    if not data_files:
+        return CoverageData(files=merge_files(observations), inputs=tuple(inputs))
+    data = read_coverage_data(data_files, resolver)
+    observations.extend(data.files)
+    return CoverageData(
+        files=merge_files(observations),
+        inputs=tuple(inputs),
+        notes=tuple(data.notes),
+        contexts=data.contexts,
+    )
 
 
-def read_tests(paths: Sequence[Path], resolver: PathResolver) -> TestResults:
-    """Read and merge every JUnit file: one case per identity, the last outcome wins."""
+def read_tests(
+    paths: Sequence[Path], resolver: PathResolver, keep: KeepTest | None = None
+) -> TestResults:
+    """Read and merge every JUnit file: one case per identity, the last outcome wins.
+
+    `keep(nodeid, file)` limits what is kept to the tests something will look at
+    (evidence patterns, safety checks); 200k test cases then cost no memory.
+    """
     if not paths:
         raise InputError("no JUnit report given; evidence tests cannot be confirmed")
     cases: dict[str, TestCase] = {}
     inputs: list[InputFile] = []
     notes: list[str] = []
     for path in paths:
-        head = sniff(path).lstrip(b"\xef\xbb\xbf \t\r\n")
+        head = text_head(path)
+        if looks_like_html(head):
+            raise InputError(f"{path}: an HTML page (an error page saved as a report?)")
         if not head.startswith(b"<"):
             raise InputError(f"{path}: not XML, so not a JUnit report")
         # Within one file every <testcase> counts, even when two share a name
         # (same title in two describe blocks); across files the same identity is
         # the same test seen again (a shard, a rerun), and the last outcome wins.
         seen_here: dict[str, int] = {}
-        count = 0
-        for case in read_junit(path, resolver):
-            count += 1
+        stats = JunitStats()
+        for case in read_junit(path, resolver, keep=keep, stats=stats):
             key = case.nodeid
             if key in seen_here:
                 seen_here[key] += 1
@@ -123,7 +159,7 @@ def read_tests(paths: Sequence[Path], resolver: PathResolver) -> TestResults:
                 seen_here[key] = 1
             cases.pop(key, None)  # re-insert so "last" is also last in order
             cases[key] = case
-        if count == 0:
+        if stats.cases == 0:
             notes.append(f"{path}: JUnit report with no test cases")
         inputs.append(InputFile(str(path), _sha256(path), "junit"))
     return TestResults(cases=cases, inputs=tuple(inputs), notes=tuple(notes))

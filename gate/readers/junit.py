@@ -7,22 +7,27 @@ Surefire's rerun elements follow its report schema: `<flakyFailure>`/`<flakyErro
 on a passing case mean it passed on a rerun; `<rerunFailure>` after a
 `<failure>` means every run failed. A result element found directly under a
 suite (no test case) becomes a synthetic test case, so it is never dropped.
+
+The report is streamed one `<testcase>` at a time; its captured output and
+stack traces are freed as soon as its outcome is known.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gate.errors import InputError
-from gate.identity import junit_identity
+from gate.identity import TestIdentity, junit_identity
 from gate.model import Outcome, TestCase
 from gate.paths import PathResolver
-from gate.readers.xmlstream import iterparse, local_name
+from gate.readers.xmlstream import document, elements, local_name, release
 
 _RESULTS = {"failure": Outcome.FAILED, "error": Outcome.ERROR, "skipped": Outcome.SKIPPED}
+_SEVERITY = {Outcome.PASSED: 0, Outcome.SKIPPED: 1, Outcome.FAILED: 2, Outcome.ERROR: 3}
+_NOT_RUN = frozenset({"notrun", "skipped", "disabled", "suppressed"})
 _NOT_JUNIT = {
     "test-run": "an NUnit 3 result file",
     "test-results": "an NUnit 2 result file (e.g. Pester)",
@@ -33,76 +38,143 @@ _NOT_JUNIT = {
     "html": "an HTML page",
 }
 MESSAGE_LIMIT = 300
+# Far longer than any real test id (pytest ids with long parameters stay under a
+# few kB); a megabyte-long name is a hostile report, not a test.
+MAX_NAME = 65_536
+MAX_PATH = 4096
+# Identities are cached per (classname, file): pytest writes a few hundred test
+# classes for 100k cases. The cache is dropped when a hostile report makes it grow.
+_IDENTITY_CACHE_LIMIT = 50_000
+
+KeepTest = Callable[[str, "str | None"], bool]
 
 
 @dataclass
-class _Case:
-    classname: str
-    name: str
-    file: str | None
-    status: str
-    results: list[tuple[Outcome, str]] = field(default_factory=list)
+class JunitStats:
+    """What a read saw, kept or not."""
+
+    cases: int = 0
 
 
-def read_junit(path: Path, resolver: PathResolver) -> Iterator[TestCase]:
-    """Yield every test case of a JUnit report, in document order."""
-    suites: list[str] = []
-    case: _Case | None = None
-    saw_root = False
+def read_junit(
+    path: Path,
+    resolver: PathResolver,
+    *,
+    keep: KeepTest | None = None,
+    stats: JunitStats | None = None,
+) -> Iterator[TestCase]:
+    """Yield every test case of a JUnit report, in document order.
+
+    `keep(nodeid, file)` selects the cases worth keeping (default: all); the
+    others are read, judged and dropped without building a TestCase. `stats`,
+    when given, counts every case seen.
+    """
+    stats = stats if stats is not None else JunitStats()
+    root = document(path)
+    _check_root(path, root.tag)
     report = str(path)
-
-    for event, el in iterparse(path, events=("start", "end")):
-        tag = local_name(el.tag)
-        if event == "start":
-            if not saw_root:
-                _check_root(path, tag)
-                saw_root = True
-            if tag == "testsuite":
-                suites.append(el.get("name") or "")
-            elif tag == "testcase":
-                file = el.get("file")
-                case = _Case(
-                    classname=el.get("classname") or "",
-                    name=el.get("name") or "",
-                    file=resolver.resolve(file) if file and file.strip(". ") else None,
-                    status=(el.get("status") or el.get("result") or "").lower(),
-                )
-            continue
-        if tag in _RESULTS:
-            outcome = _RESULTS[tag]
-            if case is not None:
-                case.results.append((outcome, _first_line(el)))
-            else:  # a result directly under a suite: keep it visible
-                suite = suites[-1] if suites else path.name
-                ident = junit_identity(suite, "(suite-level " + tag + ")")
-                yield TestCase(ident.nodeid, ident.file, outcome, _first_line(el), report)
-            el.clear()
-        elif tag == "testcase" and case is not None:
-            ident = junit_identity(case.classname, case.name, case.file)
-            outcome, message = _outcome(case)
-            yield TestCase(ident.nodeid, ident.file, outcome, message, report)
-            case = None
-            el.clear()
+    identities = _Identities(path, resolver)
+    pending: list[tuple[Outcome, str]] = []
+    for el in elements(path, ("testcase", "failure", "error", "skipped", "testsuite")):
+        tag = el.tag
+        if tag[0] == "{":
+            tag = local_name(tag)
+        if tag == "testcase":
+            stats.cases += 1
+            nodeid, file = identities.of(el)
+            if keep is None or keep(nodeid, file):
+                outcome, message = _outcome(pending, el)
+                yield TestCase(nodeid, file, outcome, message, report)
+            pending.clear()
+            release(el)
         elif tag == "testsuite":
-            if suites:
-                suites.pop()
-            el.clear()
-        elif tag in ("system-out", "system-err", "properties", "flakyFailure", "flakyError"):
-            el.clear()
+            release(el)
+        elif _inside_case(el):
+            pending.append((_RESULTS[tag], _first_line(el)))
+        else:  # a result outside any test case: keep it visible
+            stats.cases += 1
+            ident = junit_identity(_suite_name(el, path), f"(suite-level {tag})")
+            if keep is None or keep(ident.nodeid, ident.file):
+                yield TestCase(ident.nodeid, ident.file, _RESULTS[tag], _first_line(el), report)
+            el.clear(keep_tail=False)
 
 
-def _outcome(case: _Case) -> tuple[Outcome, str]:
+class _Identities:
+    """`junit_identity` for each test case, computed once per (classname, file).
+
+    The identity function appends the test's name last, whatever the branch it
+    takes; so the identity of a probe name is computed once, and each case's
+    node id is that prefix plus its own name (tests/test_properties_readers.py
+    checks this against `junit_identity` for arbitrary strings).
+    """
+
+    _PROBE = "\x00"
+
+    def __init__(self, path: Path, resolver: PathResolver) -> None:
+        self._path = path
+        self._resolver = resolver
+        self._probes: dict[tuple[str, str | None], TestIdentity] = {}
+
+    def of(self, el: Any) -> tuple[str, str | None]:
+        classname = el.get("classname") or ""
+        name = (el.get("name") or "").strip()
+        raw_file = el.get("file")
+        if len(classname) + len(name) > MAX_NAME or len(raw_file or "") > MAX_PATH:
+            raise InputError(
+                f"{self._path}: <testcase> name, classname or file of "
+                f"{max(len(classname) + len(name), len(raw_file or '')):,} characters "
+                f"is not a test name (line {el.sourceline})"
+            )
+        file = self._file(raw_file, el) if raw_file and raw_file.strip(". ") else None
+        if not name:
+            ident = junit_identity(classname, name, file)
+            return ident.nodeid, ident.file
+        key = (classname, file)
+        probe = self._probes.get(key)
+        if probe is None:
+            if len(self._probes) >= _IDENTITY_CACHE_LIMIT:
+                self._probes.clear()
+            probe = self._probes[key] = junit_identity(classname, self._PROBE, file)
+        return probe.nodeid[:-1] + name, probe.file
+
+    def _file(self, raw: str, el: Any) -> str:
+        try:
+            return self._resolver.resolve(raw)
+        except OSError as exc:  # ENAMETOOLONG and the like: no file could have this name
+            shown = raw if len(raw) <= 40 else raw[:40] + "…"
+            raise InputError(
+                f"{self._path}: <testcase> file={shown!r} is not a usable path: "
+                f"{exc.strerror} (line {el.sourceline})"
+            ) from None
+
+
+def _outcome(results: list[tuple[Outcome, str]], el: Any) -> tuple[Outcome, str]:
     """The worst result wins; its first message explains it."""
-    if case.results:
-        worst = max((outcome for outcome, _ in case.results), key=_severity)
-        return worst, next(message for outcome, message in case.results if outcome is worst)
-    if case.status in ("notrun", "skipped", "disabled", "suppressed"):
+    if results:
+        worst = max((outcome for outcome, _ in results), key=_SEVERITY.__getitem__)
+        return worst, next(message for outcome, message in results if outcome is worst)
+    status = el.get("status") or el.get("result")
+    if status is not None and status.lower() in _NOT_RUN:
         return Outcome.SKIPPED, ""
     return Outcome.PASSED, ""
 
 
-def _severity(outcome: Outcome) -> int:
-    return [Outcome.PASSED, Outcome.SKIPPED, Outcome.FAILED, Outcome.ERROR].index(outcome)
+def _inside_case(el: Any) -> bool:
+    """Is this result element part of a <testcase> (rather than of a suite)?"""
+    for ancestor in el.iterancestors():
+        tag = local_name(ancestor.tag)
+        if tag == "testcase":
+            return True
+        if tag in ("testsuite", "testsuites"):
+            return False
+    return False
+
+
+def _suite_name(el: Any, path: Path) -> str:
+    for ancestor in el.iterancestors():
+        if local_name(ancestor.tag) in ("testsuite", "testsuites") and ancestor.get("name"):
+            return str(ancestor.get("name"))
+    return path.name
 
 
 def _check_root(path: Path, tag: str) -> None:

@@ -1,15 +1,24 @@
 """The one place that parses XML: streaming, and safe against hostile reports.
 
-Reports come from pull requests. lxml is asked never to load a DTD, never to
-resolve an entity and never to touch the network; a document that declares
-entities at all (billion laughs, XXE) is refused before its body is read.
-Elements are handed out one at a time and must be cleared by the caller, so
-memory stays flat however large the report is.
+Reports come from pull requests. lxml (libxml2) is asked never to load a DTD,
+never to resolve an entity and never to touch the network, and keeps libxml2's
+resource limits (`huge_tree=False`: 256 levels of nesting, 10 MB per text node
+or attribute, 50,000 characters per name). Before any element is handed out,
+the document's prolog is checked on its own short pass: a DOCTYPE that declares
+entities (billion laughs, XXE, external parameter entities) is refused there.
+
+Only the elements a reader names are handed out, at their end tag, with their
+subtree complete. The reader calls `release()` on each once it is done with it,
+which frees it and every already-processed element before it, so memory stays
+flat however large the report is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import codecs
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +28,45 @@ from gate.errors import InputError
 
 GZIP_MAGIC = b"\x1f\x8b"
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+HEAD_BYTES = 4096
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_SAFE_OPTIONS: Mapping[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "attribute_defaults": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+# libxml2's resource-limit messages, said in terms of the report.
+_LIMITS = {
+    "Excessive depth": "elements nested deeper than 256 levels",
+    "Text node too long": "a text node longer than 10 MB",
+    "Buffer size limit": "an attribute value or text longer than 10 MB",
+    "Name too long": "an element or attribute name longer than 50,000 characters",
+}
+_TEXT_HINT = (
+    "a test printed more than 10 MB into one element of the report; keep the output "
+    "out of it (Surefire: redirectTestOutputToFile; pytest: junit_logging=no)"
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The document element of a report: its local name and its attributes."""
+
+    tag: str
+    attrs: Mapping[str, str]
 
 
 def sniff(path: Path) -> bytes:
     """Return the first bytes of a report, or raise InputError for files that
-    cannot be a report at all (missing, empty, compressed, LFS pointers, binary)."""
+    cannot be a report at all (missing, empty, compressed, LFS pointers)."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096)
+            head = handle.read(HEAD_BYTES)
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except IsADirectoryError:
@@ -45,40 +85,87 @@ def sniff(path: Path) -> bytes:
     return head
 
 
-def root_tag(path: Path) -> str:
-    """The local name of the document element, read safely without reading on."""
-    for _event, element in iterparse(path, events=("start",)):
-        return _local(element.tag)
+def text_head(path: Path) -> bytes:
+    """The first bytes of a report as UTF-8 without a byte-order mark, leading
+    whitespace stripped: what format detection looks at. A UTF-16 file with a
+    BOM (PowerShell's `>` writes one) is decoded first; lxml reads it as is."""
+    head = sniff(path)
+    if head.startswith(_UTF16_BOMS):
+        head = head[: len(head) - len(head) % 2].decode("utf-16", errors="replace").encode()
+    return head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
+
+
+def looks_like_html(head: bytes) -> bool:
+    """An HTML page (a proxy's or CI server's error page saved as the report),
+    including tag soup that is not XML at all."""
+    start = head[:256].lower()
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start
+
+
+def document(path: Path) -> Document:
+    """Check the prolog and return the document element, reading no further.
+
+    Raises InputError for a DOCTYPE that declares entities and for anything
+    that is not XML up to its first element.
+    """
+    for _event, element in _parse(path, events=("start",)):
+        _refuse_entities(path, element)
+        return Document(_local(element.tag), dict(element.attrib))
     raise InputError(f"{path}: no XML element found")
 
 
-def iterparse(
-    path: Path, events: tuple[str, ...] = ("end",), tag: Any = None
-) -> Iterator[tuple[str, Any]]:
-    """Yield (event, element) pairs from `path`, refusing DTD entity tricks.
+def root_tag(path: Path) -> str:
+    """The local name of the document element, read safely without reading on."""
+    return document(path).tag
 
+
+def elements(path: Path, tags: tuple[str, ...]) -> Iterator[Any]:
+    """Yield every element whose local name is in `tags`, at its end tag.
+
+    The prolog is checked first (see `document`). Elements not named are never
+    turned into Python objects; they are freed with the next `release()`.
     Parse errors become InputError naming the file and the line.
     """
-    kwargs: dict[str, Any] = {
-        "events": events,
-        "resolve_entities": False,
-        "no_network": True,
-        "load_dtd": False,
-        "huge_tree": False,
-        "remove_comments": True,
-        "remove_pis": True,
-    }
-    if tag is not None:
-        kwargs["tag"] = tag
-    checked = False
+    document(path)
+    wanted = tuple(f"{{*}}{tag}" for tag in tags)
+    with _errors(path):
+        for _event, element in etree.iterparse(
+            str(path), events=("end",), tag=wanted, **_SAFE_OPTIONS
+        ):
+            yield element
+
+
+def release(element: Any) -> None:
+    """Free an element that has been read, and the siblings before it (all read
+    already, since elements arrive in document order)."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def local_name(tag: object) -> str:
+    """`{namespace}name` -> `name`; comments and processing instructions -> ''."""
+    if not isinstance(tag, str):
+        return ""
+    return tag if tag[:1] != "{" else tag.rsplit("}", 1)[-1]
+
+
+def _parse(path: Path, events: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
+    with _errors(path):
+        yield from etree.iterparse(str(path), events=events, **_SAFE_OPTIONS)
+
+
+@contextmanager
+def _errors(path: Path) -> Iterator[None]:
+    """Parse errors -> InputError naming the file, the line and the problem."""
     try:
-        for event, element in etree.iterparse(str(path), **kwargs):
-            if not checked:
-                _refuse_entities(path, element)
-                checked = True
-            yield event, element
+        yield
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{path}: not well-formed XML: {_syntax_message(exc)}") from None
+        message = _syntax_message(exc)
+        hint = _TEXT_HINT if "text node longer" in message else None
+        raise InputError(f"{path}: not well-formed XML: {message}", hint=hint) from None
     except (OSError, etree.LxmlError) as exc:
         raise InputError(f"{path}: cannot parse: {exc}") from None
 
@@ -93,14 +180,14 @@ def _refuse_entities(path: Path, element: Any) -> None:
 
 
 def _syntax_message(exc: etree.XMLSyntaxError) -> str:
-    msg = str(exc.msg or exc).splitlines()[0] if (exc.msg or str(exc)) else "syntax error"
+    raw = str(exc.msg or exc or "syntax error")
+    msg = " ".join(raw.split()).removesuffix(",").strip()
+    for needle, meaning in _LIMITS.items():
+        if needle in msg:
+            msg = f"{meaning}; refused ({msg})"
+            break
     line = exc.lineno
     return f"{msg} (line {line})" if line and f"line {line}" not in msg else msg
 
 
-def _local(tag: object) -> str:
-    text = tag if isinstance(tag, str) else ""
-    return text.rsplit("}", 1)[-1]
-
-
-local_name = _local
+_local = local_name

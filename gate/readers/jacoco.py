@@ -1,0 +1,131 @@
+"""JaCoCo XML (jacoco:report, Gradle `jacocoTestReport`, report-aggregate).
+
+Follows JaCoCo's report.dtd: `report > (group >)* package > sourcefile > line`,
+each `<line nr mi ci mb cb>` giving missed/covered instructions and branches.
+As JaCoCo counts them, a line with instructions is a statement; it is covered when at least one of
+its instructions ran (`ci > 0`); its branches are `mb + cb`, `cb` of them taken.
+`<class>`, `<method>` and `<counter>` elements repeat the same facts and are
+skipped. The source path is the package name (already '/'-separated) plus the
+source file name, found under the usual source roots when the tree is present.
+
+JaCoCo does not say which branch of a line was missed, so two shards of the same
+line merge by their best count (`LineBranches.merged`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gate.errors import InputError
+from gate.model import FileCoverage, LineBranches
+from gate.paths import PathResolver
+from gate.readers.xmlstream import document, elements, local_name, release
+
+# Where Maven and Gradle keep sources, tried (only when the file exists there)
+# before the bare package path.
+SOURCE_ROOTS = ("src/main/java", "src/main/kotlin", "src/main/scala", "src/main/groovy")
+
+
+class _FileAcc:
+    __slots__ = ("branches", "executed", "statements")
+
+    def __init__(self) -> None:
+        self.statements: set[int] = set()
+        self.executed: set[int] = set()
+        self.branches: dict[int, LineBranches] = {}
+
+
+def read_jacoco(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
+    """Yield the coverage of each source file in a JaCoCo XML report."""
+    root = document(path)
+    if root.tag != "report":
+        raise InputError(f"{path}: root element <{root.tag}>, not a JaCoCo <report>")
+    files: dict[str, _FileAcc] = {}
+    saw_package = False
+    for el in elements(path, ("sourcefile", "package")):
+        if local_name(el.tag) == "package":
+            saw_package = True
+        else:
+            _add_sourcefile(path, el, resolver, files)
+        release(el)
+
+    if not saw_package:
+        raise InputError(
+            f"{path}: JaCoCo report lists no packages (an empty report); "
+            "refusing to read it as 0 lines"
+        )
+    if not files:
+        raise InputError(
+            f"{path}: JaCoCo report has no <sourcefile> line data "
+            "(classes compiled without debug information?); refusing to read it as 0 lines"
+        )
+    for file_path, acc in files.items():
+        yield FileCoverage(
+            path=file_path,
+            statements=frozenset(acc.statements),
+            executed=frozenset(acc.executed),
+            branches=acc.branches,
+        )
+
+
+def _add_sourcefile(
+    path: Path, el: Any, resolver: PathResolver, files: dict[str, _FileAcc]
+) -> None:
+    """Record one <sourcefile> (complete, with its lines) under its package."""
+    package = el.getparent()
+    if package is None or local_name(package.tag) != "package":
+        raise InputError(f"{path}: <sourcefile> outside a <package> (line {el.sourceline})")
+    name = el.get("name")
+    if not name:
+        raise InputError(f"{path}: <sourcefile> without a name (line {el.sourceline})")
+    prefix = (package.get("name") or "").strip("/")
+    groups = [g.get("name") or "" for g in package.iterancestors() if local_name(g.tag) == "group"]
+    rel = f"{prefix}/{name}" if prefix else name
+    acc = files.setdefault(_resolve(resolver, rel, groups), _FileAcc())
+    for child in el:
+        if local_name(child.tag) == "line":
+            _add_line(path, child, acc)
+
+
+def _resolve(resolver: PathResolver, rel: str, groups: list[str]) -> str:
+    """The repository path of `package/File.java`: under a source root (in the
+    group's module directory first) when the file is there, else as written."""
+    roots = [f"{g}/{r}" for g in groups if g for r in SOURCE_ROOTS]  # innermost first
+    roots.extend(SOURCE_ROOTS)
+    found = resolver.resolve(rel, roots)
+    if (resolver.root / found).is_file():
+        return found
+    return resolver.resolve(rel)
+
+
+def _add_line(path: Path, el: Any, acc: _FileAcc) -> None:
+    number = _int(path, el, "nr")
+    mi, ci, mb, cb = (_int(path, el, a) for a in ("mi", "ci", "mb", "cb"))
+    if number < 1 or mi + ci == 0:  # JaCoCo's LINE counter skips lines without code
+        return
+    acc.statements.add(number)
+    if ci > 0:
+        acc.executed.add(number)
+    if mb + cb > 0:
+        branches = LineBranches(mb + cb, cb)
+        previous = acc.branches.get(number)
+        acc.branches[number] = branches if previous is None else previous.merged(branches)
+
+
+def _int(path: Path, el: Any, attr: str) -> int:
+    raw = el.get(attr)
+    if raw is None:
+        if attr == "nr":
+            raise InputError(f"{path}: <line> without nr= (line {el.sourceline})")
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(
+            f"{path}: <line> {attr}={raw!r} is not a whole number (line {el.sourceline})"
+        ) from None
+    if value < 0:
+        raise InputError(f"{path}: <line> {attr}={raw!r} is negative (line {el.sourceline})")
+    return value

@@ -1,0 +1,181 @@
+"""LCOV tracefiles (geninfo/lcov 1.x and 2.x, Istanbul/Jest/c8, coverlet, Flutter,
+Foundry, solidity-coverage, coverage.py's `coverage lcov`).
+
+Follows the geninfo(1) format: a record starts with `SF:<path>` and ends with
+`end_of_record` (tolerating trailing blanks and CRLF). Within it:
+
+- `DA:<line>,<hits>[,<checksum>]` - a statement and how often it ran;
+- `BRDA:<line>,[e]<block>,<branch>,<taken>` - one branch; `taken` is `-` when the
+  block never ran (not taken). LCOV 2.x may write an expression as `<branch>`,
+  commas included, so only the first two and the last field are positional;
+- `LF/LH/BRF/BRH` - the producer's own totals: never trusted, only checked in tests;
+- `TN`, `FN`, `FNDA`, `FNF`, `FNH`, `FNL`, `FNA`, `VER`, `MCDC` - ignored: the gate
+  measures statements and branches, not functions.
+
+The same source file in several records (a C++ header compiled into several
+units) is one file: hits and branch counts add up, never double-count.
+Not-taken branches are named (`#<block>/<branch>`, or the destination line for
+coverage.py's own LCOV) so that shards merge: a branch is covered if any shard
+took it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from gate.errors import InputError
+from gate.model import FileCoverage, LineBranches
+from gate.paths import PathResolver
+
+_IGNORED = frozenset({"TN", "FN", "FNDA", "FNF", "FNH", "FNL", "FNA", "LF", "LH", "BRF", "BRH"})
+_IGNORED |= {"VER", "MCDC"}
+# coverage.py's arc descriptions (parser.py), as `coverage lcov` writes them.
+_JUMP = re.compile(r"^jump to line (\d+)$")
+_EXITS = ("jump to the function exit", "return from function ", "exit the module", "exit class ")
+
+
+class _Record:
+    """One source file's DA and BRDA data, summed over all its records."""
+
+    __slots__ = ("branches", "hits")
+
+    def __init__(self) -> None:
+        self.hits: dict[int, int] = {}
+        # (line, block, branch) -> times taken
+        self.branches: dict[tuple[int, str, str], int] = {}
+
+    def add_hits(self, line: int, hits: int) -> None:
+        if line > 0:  # line 0 is no statement; some producers write it anyway
+            self.hits[line] = self.hits.get(line, 0) + hits
+
+    def add_branch(self, key: tuple[int, str, str], taken: int) -> None:
+        if key[0] > 0:
+            self.branches[key] = self.branches.get(key, 0) + taken
+
+
+def read_lcov(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
+    """Yield the coverage of each source file in an LCOV tracefile."""
+    files: dict[str, _Record] = {}
+    current: _Record | None = None
+    with_branches = False
+    with path.open(encoding=_encoding(path), errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            line = text.strip()
+            if not line:
+                continue
+            if line == "end_of_record":
+                current = None
+                continue
+            tag, sep, value = line.partition(":")
+            if not sep:
+                raise InputError(f"{path}: line {number}: {line[:60]!r} is not an LCOV record")
+            if tag == "SF":
+                if not value.strip():
+                    raise InputError(f"{path}: line {number}: SF: without a file name")
+                current = files.setdefault(resolver.resolve(value.strip()), _Record())
+            elif tag == "DA":
+                _record(path, number, current).add_hits(*_da(path, number, value))
+            elif tag == "BRDA":
+                with_branches = True
+                _record(path, number, current).add_branch(*_brda(path, number, value))
+            elif tag in ("BRF", "BRH"):
+                with_branches = True
+            elif tag not in _IGNORED:
+                raise InputError(f"{path}: line {number}: unknown LCOV record {tag!r}")
+    if not files:
+        raise InputError(
+            f"{path}: LCOV report lists no source files (no SF: record); "
+            "refusing to read it as 0 lines"
+        )
+    for file_path, record in files.items():
+        yield _coverage(file_path, record, with_branches)
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (a byte-order mark dropped), or UTF-16 when a BOM says so (PowerShell's
+    `>` writes it)."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+    return "utf-16" if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+
+
+def _record(path: Path, number: int, current: _Record | None) -> _Record:
+    if current is None:
+        raise InputError(f"{path}: line {number}: data outside an SF: ... end_of_record block")
+    return current
+
+
+def _da(path: Path, number: int, value: str) -> tuple[int, int]:
+    fields = value.split(",")
+    if len(fields) < 2:
+        raise InputError(f"{path}: line {number}: DA:{value} needs <line>,<hits>")
+    return _count(path, number, fields[0], "line"), _count(path, number, fields[1], "hits")
+
+
+def _brda(path: Path, number: int, value: str) -> tuple[tuple[int, str, str], int]:
+    head, _, taken = value.rpartition(",")
+    line, _, rest = head.partition(",")
+    block, comma, branch = rest.partition(",")
+    if not line or not block or not comma or not taken:
+        raise InputError(
+            f"{path}: line {number}: BRDA:{value} needs <line>,<block>,<branch>,<taken>"
+        )
+    count = 0 if taken.strip() == "-" else _count(path, number, taken, "taken")
+    return (_count(path, number, line, "line"), block.strip(), branch.strip()), count
+
+
+def _count(path: Path, number: int, raw: str, what: str) -> int:
+    text = raw.strip()
+    try:
+        value = int(text)
+    except ValueError:
+        try:  # a few producers write counts as floats ("1.0", "3e+02")
+            as_float = float(text)
+        except ValueError:
+            as_float = math.nan
+        if not math.isfinite(as_float) or as_float != int(as_float):
+            raise InputError(
+                f"{path}: line {number}: {what} {raw!r} is not a whole number"
+            ) from None
+        value = int(as_float)
+    if value < 0:
+        raise InputError(f"{path}: line {number}: {what} {raw!r} is negative")
+    return value
+
+
+def _arm_name(block: str, branch: str) -> str:
+    """How a not-taken branch is named: coverage.py's `coverage lcov` describes each
+    arm ("jump to line 12", "exit the module"), which becomes the destination its
+    XML and JSON reports name ("12", "exit"), so shards in either format merge;
+    other producers' arms are `#<block>/<branch>`."""
+    if match := _JUMP.match(branch):
+        return match[1]
+    if branch.startswith(_EXITS):
+        return "exit"
+    return f"#{block}/{branch}"
+
+
+def _coverage(file_path: str, record: _Record, with_branches: bool) -> FileCoverage:
+    branches: dict[int, LineBranches] | None = None
+    if with_branches:
+        by_line: dict[int, list[tuple[str, int]]] = {}
+        for (line, block, branch), taken in record.branches.items():
+            by_line.setdefault(line, []).append((_arm_name(block, branch), taken))
+        branches = {
+            line: LineBranches(
+                total=len(arms),
+                covered=sum(1 for _, taken in arms if taken > 0),
+                missing=tuple(label for label, taken in arms if taken == 0),
+            )
+            for line, arms in sorted(by_line.items())
+        }
+    return FileCoverage(
+        path=file_path,
+        statements=frozenset(record.hits),
+        executed=frozenset(line for line, hits in record.hits.items() if hits > 0),
+        branches=branches,
+    )

@@ -1,0 +1,219 @@
+"""Evidence-scoped coverage: count only what an interaction's own evidence tests ran.
+
+DESIGN.md "Evidence-scoped coverage": lines and arcs recorded under coverage.py's
+empty context (module imports during collection) count for every interaction;
+the rest count only when a context of one of the interaction's evidence tests
+recorded them. The figures equal `coverage report --contexts='^$,<evidence
+regexes>' --include=<the modules>` on the same data: the per-file analysis is
+coverage.py's (see `gate.readers.coverage_data`); this module only chooses the
+contexts and counts, as coverage.py's `Analysis` does.
+
+Pure: `ContextIndex` in, `FileCoverage` and gap texts out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from gate.config import Interaction, Scope
+from gate.errors import InputError
+from gate.model import (
+    ContextIndex,
+    CoverageData,
+    FileContexts,
+    FileCoverage,
+    LineBranches,
+    Outcome,
+    TestCase,
+)
+from gate.numbers import format_ranges
+from gate.patterns import matches_test
+
+GAP_TEST_LIMIT = 10  # mislabelled evidence tests listed before "... and N more"
+SCOPE_HINT = (
+    "record per-test contexts: pytest --cov --cov-branch --cov-context=test, "
+    "and pass the .coverage data file (or the .coverage.* shards) with --coverage"
+)
+
+
+@dataclass(frozen=True)
+class ScopedCoverage:
+    """One interaction's coverage in evidence scope."""
+
+    files: list[FileCoverage]
+    gaps: list[str] = field(default_factory=list)  # fail the interaction
+    notes: list[str] = field(default_factory=list)  # informative only, never gating
+
+
+def require_contexts(interactions: Sequence[Interaction], coverage: CoverageData) -> None:
+    """Raise InputError when an interaction asks for evidence scope and the inputs
+    cannot give it: never fall back to all-tests coverage silently."""
+    scoped = [it.id for it in interactions if it.coverage_scope is Scope.EVIDENCE]
+    if not scoped:
+        return
+    plural = "s" if len(scoped) > 1 else ""
+    who = f"coverage_scope: evidence (interaction{plural} {', '.join(scoped)})"
+    if coverage.contexts is None:
+        given = ", ".join(sorted({i.format for i in coverage.inputs})) or "none"
+        raise InputError(
+            f"{who} needs a coverage.py data file recorded with per-test contexts; "
+            f"the coverage inputs are {given}, which do not say which test ran what",
+            hint=SCOPE_HINT,
+        )
+    if not coverage.contexts.has_test_contexts:
+        files = ", ".join(i.path for i in coverage.inputs if i.format == "coveragepy-data")
+        raise InputError(
+            f"{who} needs per-test contexts, but {files} recorded none",
+            hint=SCOPE_HINT,
+        )
+
+
+def file_coverage(fc: FileContexts, contexts: Collection[int] | None = None) -> FileCoverage:
+    """One file's coverage counting only what `contexts` ran (None: every context)."""
+    facts = _facts(fc, _records(fc, contexts))
+    executed = frozenset(f for f in facts if f > 0)
+    taken = {fc.branch_arcs[-f - 1] for f in facts if f < 0}
+    branches = None if fc.branch_exits is None else _line_branches(fc, taken)
+    return FileCoverage(fc.path, fc.statements, executed, branches)
+
+
+def evidence_contexts(index: ContextIndex, patterns: Sequence[str]) -> set[int]:
+    """The contexts that count for an interaction: the empty one (imports) and
+    every phase of every test its evidence patterns select."""
+    by_file: dict[str, list[int]] = {}
+    selected: set[int] = set()
+    for number, (name, nodeid) in enumerate(zip(index.names, index.nodeids, strict=True)):
+        if name:
+            by_file.setdefault(nodeid.split("::", 1)[0], []).append(number)
+        else:
+            selected.add(number)
+    files = [p for p in patterns if "::" not in p]  # test-file globs: one match per file
+    node_ids = [p for p in patterns if "::" in p]
+    for test_file, numbers in by_file.items():
+        if any(matches_test(p, test_file, test_file) for p in files):
+            selected.update(numbers)
+        elif node_ids:
+            selected.update(
+                n for n in numbers if any(matches_test(p, index.nodeids[n], None) for p in node_ids)
+            )
+    return selected
+
+
+def evidence_scope(
+    index: ContextIndex | None,
+    files: Sequence[str],
+    patterns: Sequence[str],
+    cases: Sequence[TestCase],
+    coverage: Mapping[str, FileCoverage],
+) -> ScopedCoverage:
+    """The interaction's files counted in evidence scope, with the cross-checks:
+    evidence tests that ran none of its code (a gap), and lines only other tests
+    ran (a note)."""
+    if index is None or not index.has_test_contexts:
+        raise InputError("coverage_scope: evidence needs per-test contexts", hint=SCOPE_HINT)
+    selected = evidence_contexts(index, patterns)
+    measured: list[FileCoverage] = []
+    gaps: list[str] = []
+    notes: list[str] = []
+    for path in files:
+        fc = index.files.get(path)
+        if fc is None:
+            if path in coverage:  # measured by another report, without contexts
+                measured.append(_nothing_ran(coverage[path]))
+                gaps.append(f"{path}: not in the coverage.py data with per-test contexts")
+            continue
+        scoped = file_coverage(fc, selected)
+        measured.append(scoped)
+        if only_others := sorted((file_coverage(fc).executed - scoped.executed) & fc.statements):
+            notes.append(
+                f"{path}: lines {format_ranges(only_others)} run only under tests "
+                "that are not its evidence"
+            )
+    gaps.extend(_mislabelled(index, files, selected, cases))
+    return ScopedCoverage(measured, gaps, notes)
+
+
+def _records(fc: FileContexts, contexts: Collection[int] | None) -> Collection[int]:
+    """The raw records the given contexts ran in the file."""
+    if contexts is None:
+        return range(len(fc.fact_offsets) // 4 - 1)
+    ids = memoryview(fc.record_ids).cast("I")
+    offsets = memoryview(fc.record_offsets).cast("I")
+    records: set[int] = set()
+    for k, context in enumerate(memoryview(fc.context_ids).cast("I")):
+        if context in contexts:
+            records.update(ids[offsets[k] : offsets[k + 1]])
+    return records
+
+
+def _facts(fc: FileContexts, records: Collection[int]) -> set[int]:
+    offsets = memoryview(fc.fact_offsets).cast("I")
+    values = memoryview(fc.fact_values).cast("i")
+    facts: set[int] = set()
+    for record in records:
+        facts.update(values[offsets[record] : offsets[record + 1]])
+    return facts
+
+
+def _line_branches(fc: FileContexts, taken: set[tuple[int, int]]) -> dict[int, LineBranches]:
+    """coverage.py's branch_stats: a branch line's exits, less the candidate arcs
+    from it that no counted context took."""
+    missing: dict[int, list[str]] = {}
+    for arc in fc.branch_arcs:
+        if arc not in taken:
+            missing.setdefault(arc[0], []).append(str(arc[1]) if arc[1] > 0 else "exit")
+    out: dict[int, LineBranches] = {}
+    for line, exits in sorted((fc.branch_exits or {}).items()):
+        not_taken = tuple(missing.get(line, ()))
+        out[line] = LineBranches(exits, max(0, exits - len(not_taken)), not_taken)
+    return out
+
+
+def _nothing_ran(f: FileCoverage) -> FileCoverage:
+    branches = None
+    if f.branches is not None:
+        branches = {line: LineBranches(b.total, 0) for line, b in f.branches.items()}
+    return FileCoverage(f.path, f.statements, frozenset(), branches)
+
+
+def _mislabelled(
+    index: ContextIndex, files: Sequence[str], selected: set[int], cases: Sequence[TestCase]
+) -> list[str]:
+    """Evidence tests (from the contexts or the JUnit results) that recorded
+    nothing in any of the interaction's files."""
+    ran_here: set[int] = set()
+    for path in files:
+        fc = index.files.get(path)
+        if fc is not None:
+            ran_here.update(memoryview(fc.context_ids).cast("I"))
+    tests: dict[str, bool] = {}
+    for number in selected:
+        nodeid = index.nodeids[number]
+        if index.names[number]:
+            tests[nodeid] = tests.get(nodeid, False) or number in ran_here
+    for case in cases:
+        if case.outcome is not Outcome.SKIPPED:
+            tests.setdefault(case.nodeid, False)
+    idle = sorted(nodeid for nodeid, ran in tests.items() if not ran)
+    gaps = [
+        f"evidence test {nodeid} ran none of this interaction's code (mislabelled evidence?)"
+        for nodeid in idle[:GAP_TEST_LIMIT]
+    ]
+    if len(idle) > GAP_TEST_LIMIT:
+        gaps.append(f"... and {len(idle) - GAP_TEST_LIMIT} more evidence tests that ran none of it")
+    return gaps
+
+
+def interaction_coverage(
+    it: Interaction,
+    files: Sequence[str],
+    coverage: Mapping[str, FileCoverage],
+    contexts: ContextIndex | None,
+    cases: Sequence[TestCase],
+) -> ScopedCoverage:
+    """The coverage an interaction is judged on: the merged reports in scope
+    `all`, what its own evidence tests ran in scope `evidence`."""
+    if it.coverage_scope is Scope.EVIDENCE:
+        return evidence_scope(contexts, files, it.evidence, cases, coverage)
+    return ScopedCoverage([coverage[p] for p in files if p in coverage])

@@ -1,0 +1,237 @@
+"""coverage.py data files: read with coverage.py's own analysis, figures equal to
+`coverage json` on the same data, file by file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import coverage
+import pytest
+from conftest import TESTS
+
+from gate.errors import InputError
+from gate.model import CoverageData
+from gate.paths import PathResolver
+from gate.readers import detect_coverage_format, read_coverage
+
+pytestmark = pytest.mark.slow
+
+
+def project(
+    dest: Path, *pytest_args: str, replace: tuple[str, str] = ("", ""), append: str = ""
+) -> Path:
+    """A copy of the fixture project after `pytest <pytest_args>`, its coverage.py
+    settings (pyproject.toml) edited by `replace` and `append` first."""
+    shutil.copytree(TESTS / "fixture_project", dest, ignore=shutil.ignore_patterns("__pycache__"))
+    settings = dest / "pyproject.toml"
+    settings.write_text(settings.read_text().replace(*replace) + append)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "COVERAGE_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *pytest_args],
+        cwd=dest, capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert (dest / ".coverage").is_file(), done.stdout + done.stderr
+    return dest
+
+
+def coverage_json(root: Path, *args: str, data_file: str = ".coverage") -> dict:
+    out = root / "independent.json"
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "json", "-q", f"--data-file={data_file}",
+         "-o", str(out), *args],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+    return json.loads(out.read_text())
+
+
+def assert_same_as_coverage_py(root: Path, data_file: str = ".coverage") -> None:
+    data = read_coverage([root / data_file], PathResolver(root))
+    theirs = coverage_json(root, data_file=data_file)
+    assert set(data.files) == set(theirs["files"])
+    for path, f in data.files.items():
+        entry = theirs["files"][path]
+        summary = entry["summary"]
+        assert len(f.statements) == summary["num_statements"], path
+        assert len(f.executed & f.statements) == summary["covered_lines"], path
+        assert f.missing == entry["missing_lines"], path
+        if "num_branches" not in summary:
+            assert f.branches is None
+            continue
+        assert (f.branch_total, f.branch_covered) == (
+            summary["num_branches"],
+            summary["covered_branches"],
+        ), path
+        ours = sorted(
+            (line, int(dest) if dest != "exit" else -1)
+            for line, b in (f.branches or {}).items()
+            for dest in b.missing
+        )
+        expected = sorted((a, b if b > 0 else -1) for a, b in entry["missing_branches"])
+        assert ours == expected, path
+
+
+@pytest.fixture(scope="module")
+def branch_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return project(
+        tmp_path_factory.mktemp("data") / "p", "--cov", "--cov-branch", "--cov-context=test"
+    )
+
+
+def test_figures_equal_coverage_json_file_by_file(branch_run: Path) -> None:
+    assert detect_coverage_format(branch_run / ".coverage") == "coveragepy-data"
+    assert_same_as_coverage_py(branch_run)
+
+
+def test_provenance_names_the_format(branch_run: Path) -> None:
+    data = read_coverage([branch_run / ".coverage"], PathResolver(branch_run))
+    assert [(Path(i.path).name, i.format) for i in data.inputs] == [
+        (".coverage", "coveragepy-data")
+    ]
+    assert data.contexts is not None and data.contexts.has_test_contexts
+    assert "" in data.contexts.names
+    assert "tests/unit/test_retry.py::test_first_try" in data.contexts.nodeids
+
+
+def test_line_data_without_branches(tmp_path: Path) -> None:
+    root = project(
+        tmp_path / "p", "--cov", "--cov-context=test", replace=("branch = true", "branch = false")
+    )
+    data = read_coverage([root / ".coverage"], PathResolver(root))
+    assert all(f.branches is None for f in data.files.values())
+    assert data.contexts is not None and data.contexts.has_test_contexts
+    assert_same_as_coverage_py(root)
+
+
+def test_the_projects_exclusion_settings_are_honoured(tmp_path: Path) -> None:
+    """What is a statement depends on [tool.coverage.report] exclusions; the gate
+    reads the same settings coverage.py does."""
+    extra = '\n[tool.coverage.report]\nexclude_also = ["raise GatewayError", "if quantity < 1:"]\n'
+    root = project(tmp_path / "p", "--cov", "--cov-branch", append=extra)
+    assert_same_as_coverage_py(root)
+    data = read_coverage([root / ".coverage"], PathResolver(root))
+    assert 5 not in data.files["shop/clients/inventory_client.py"].statements
+
+
+def test_absolute_paths_recorded_elsewhere_map_onto_the_checkout(tmp_path: Path) -> None:
+    """A data file from a CI runner (absolute paths of another machine) read in
+    a checkout of the same source elsewhere."""
+    ci = project(tmp_path / "ci", "--cov", "--cov-branch", replace=("relative_files = true", ""))
+    with closing(sqlite3.connect(ci / ".coverage")) as db:
+        recorded = [p for (p,) in db.execute("select path from file")]
+    assert all(p.startswith(str(ci)) for p in recorded)
+    here = tmp_path / "checkout"
+    shutil.copytree(ci, here)
+    shutil.rmtree(ci)
+    data = read_coverage([here / ".coverage"], PathResolver(here))
+    assert "shop/payments/gateway.py" in data.files
+    assert len(data.files["shop/payments/gateway.py"].statements) == 14
+
+
+def test_container_paths_map_with_the_paths_setting(branch_run: Path, tmp_path: Path) -> None:
+    """Recorded inside a container that copied shop/ to /app/code: the config's
+    `paths` maps the prefix back; without it the source is not found."""
+    data_file = tmp_path / ".coverage"
+    shutil.copy(branch_run / ".coverage", data_file)
+    with closing(sqlite3.connect(data_file)) as db, db:
+        db.execute("update file set path = replace(path, 'shop/', '/app/code/')")
+    with pytest.raises(InputError, match=r"source of 7 measured file\(s\) is not under"):
+        read_coverage([data_file], PathResolver(branch_run))
+    data = read_coverage([data_file], PathResolver(branch_run, {"shop": ("/app/code",)}))
+    assert "shop/payments/gateway.py" in data.files
+    assert_same_figures(data, read_coverage([branch_run / ".coverage"], PathResolver(branch_run)))
+
+
+def assert_same_figures(ours: CoverageData, theirs: CoverageData) -> None:
+    assert set(ours.files) == set(theirs.files)
+    for path, f in ours.files.items():
+        g = theirs.files[path]
+        assert (f.statements, f.executed, f.branches) == (g.statements, g.executed, g.branches)
+
+
+def test_a_missing_source_file_is_an_error_naming_both_files(
+    branch_run: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "partial"
+    shutil.copytree(branch_run, root)
+    (root / "shop" / "clients" / "mailer_client.py").unlink()
+    with pytest.raises(InputError) as info:
+        read_coverage([root / ".coverage"], PathResolver(root))
+    message = str(info.value)
+    assert str(root / ".coverage") in message
+    assert "shop/clients/mailer_client.py" in message and "must be present" in message
+
+
+def test_an_unparsable_source_is_an_error_naming_it(branch_run: Path, tmp_path: Path) -> None:
+    root = tmp_path / "broken"
+    shutil.copytree(branch_run, root)
+    (root / "shop" / "payments" / "retry.py").write_text("def broken(:\n")
+    with pytest.raises(InputError, match=r"shop/payments/retry\.py: cannot analyse"):
+        read_coverage([root / ".coverage"], PathResolver(root))
+
+
+def test_an_sqlite_file_that_is_not_coverage_data(tmp_path: Path) -> None:
+    path = tmp_path / ".coverage"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("create table notes (text)")
+    before = path.read_bytes()
+    with pytest.raises(InputError, match=r"an SQLite file, but not coverage\.py data") as info:
+        read_coverage([path], PathResolver(tmp_path))
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == before  # never "fixed up" into a coverage data file
+
+
+def test_a_coverage_4_data_file_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / ".coverage"
+    path.write_text('!coverage.py: This is a private format, don\'t read it directly!{"lines":{}}')
+    with pytest.raises(InputError, match=r"coverage\.py 4\.x data file"):
+        read_coverage([path], PathResolver(tmp_path))
+
+
+def test_branch_and_line_data_do_not_combine(branch_run: Path, tmp_path: Path) -> None:
+    lines_only = tmp_path / ".coverage.lines"
+    data = coverage.CoverageData(basename=str(lines_only))
+    data.add_lines({str(branch_run / "shop" / "payments" / "retry.py"): [1, 3]})
+    data.write()
+    with pytest.raises(InputError, match="cannot combine branch and statement data"):
+        read_coverage([branch_run / ".coverage", lines_only], PathResolver(branch_run))
+
+
+def test_files_outside_the_checkout_are_never_opened(tmp_path: Path) -> None:
+    """A data file from a pull request names /etc/passwd and ../secret.py: they
+    count as absent sources, nothing outside the root is read."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (tmp_path / "secret.py").write_text("TOKEN = 1\n")
+    (root / "link.py").symlink_to(tmp_path / "secret.py")
+    data_file = root / ".coverage"
+    data = coverage.CoverageData(basename=str(data_file))
+    data.add_lines({"/etc/passwd": [1], "../secret.py": [1], "link.py": [1]})
+    data.write()
+    with pytest.raises(InputError, match="source of 3 measured file") as info:
+        read_coverage([data_file], PathResolver(root))
+    assert "/etc/passwd" in str(info.value) and "../secret.py" in str(info.value)
+
+
+def test_a_data_file_that_measured_nothing_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / ".coverage"
+    data = coverage.CoverageData(basename=str(path))
+    data.add_arcs({})
+    data.write()
+    with pytest.raises(InputError, match="measured no files") as info:
+        read_coverage([path], PathResolver(tmp_path))
+    assert str(path) in str(info.value)
+
+
+def test_broken_coverage_settings_are_an_input_error(branch_run: Path, tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(branch_run, root)
+    (root / ".coveragerc").write_text("[report]\nexclude_lines = [unclosed\n")
+    with pytest.raises(InputError, match=r"\.coveragerc: coverage\.py settings"):
+        read_coverage([root / ".coverage"], PathResolver(root))

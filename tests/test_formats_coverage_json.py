@@ -1,0 +1,144 @@
+"""coverage.py JSON reports, old and new schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gate.errors import InputError
+from gate.model import LineBranches
+from gate.paths import PathResolver
+from gate.readers import detect_coverage_format, read_coverage
+
+
+def entry(
+    executed: list[int],
+    missing: list[int],
+    *,
+    excluded: list[int] = (),  # type: ignore[assignment]
+    statements: int | None = None,
+    covered: int | None = None,
+    branches: tuple[list[list[int]], list[list[int]]] | None = None,
+) -> dict[str, Any]:
+    ran = [n for n in executed if n not in excluded and n > 0]
+    out: dict[str, Any] = {
+        "executed_lines": executed,
+        "missing_lines": missing,
+        "excluded_lines": list(excluded),
+        "summary": {
+            "covered_lines": len(ran) if covered is None else covered,
+            "num_statements": len(set(ran) | set(missing)) if statements is None else statements,
+        },
+    }
+    if branches is not None:
+        out["executed_branches"], out["missing_branches"] = branches
+    return out
+
+
+def report(
+    tmp_path: Path, files: dict[str, Any], *, branch: bool = False, fmt: int | None = 3
+) -> Path:
+    meta: dict[str, Any] = {"version": "7.6.0", "branch_coverage": branch, "show_contexts": False}
+    if fmt is not None:
+        meta["format"] = fmt
+    path = tmp_path / "coverage.json"
+    path.write_text(json.dumps({"meta": meta, "files": files, "totals": {}}))
+    return path
+
+
+def read(tmp_path: Path, path: Path):
+    return read_coverage([path], PathResolver(tmp_path))
+
+
+@pytest.mark.parametrize("fmt", [3, None], ids=["format-3", "no-format-key"])
+def test_lines_with_and_without_meta_format(tmp_path: Path, fmt: int | None) -> None:
+    path = report(tmp_path, {"src/a.py": entry([1, 2, 4], [5])}, fmt=fmt)
+    assert detect_coverage_format(path) == "coveragepy-json"
+    f = read(tmp_path, path).files["src/a.py"]
+    assert f.statements == {1, 2, 4, 5} and f.executed == {1, 2, 4} and f.branches is None
+
+
+def test_windows_backslash_keys(tmp_path: Path) -> None:
+    path = report(tmp_path, {"pkg\\sub\\mod.py": entry([1], [])})
+    assert list(read(tmp_path, path).files) == ["pkg/sub/mod.py"]
+
+
+def test_line_zero_of_empty_modules_is_ignored(tmp_path: Path) -> None:
+    path = report(tmp_path, {"admin/__init__.py": entry([0], [], statements=0, covered=0)})
+    f = read(tmp_path, path).files["admin/__init__.py"]
+    assert f.statements == frozenset() and f.executed == frozenset()
+
+
+def test_executed_docstrings_and_excluded_lines_are_not_statements(tmp_path: Path) -> None:
+    """coverage.py lists a module docstring (1) and excluded code that ran (9) as
+    executed; the summary says 3 statements ran."""
+    path = report(
+        tmp_path, {"m.py": entry([1, 3, 4, 5, 9], [7], excluded=[9], statements=4, covered=3)}
+    )
+    f = read(tmp_path, path).files["m.py"]
+    assert (len(f.statements), len(f.executed & f.statements)) == (4, 3)
+    assert f.missing == [7]
+
+
+def test_branches_with_exits_named_as_coverage_py_does(tmp_path: Path) -> None:
+    path = report(
+        tmp_path,
+        {"m.py": entry([1, 2, 3], [4], branches=([[2, 3], [3, -1]], [[2, 4], [3, 5]]))},
+        branch=True,
+    )
+    f = read(tmp_path, path).files["m.py"]
+    assert f.branches == {2: LineBranches(2, 1, ("4",)), 3: LineBranches(2, 1, ("5",))}
+    exits = report(
+        tmp_path, {"m.py": entry([1, 2], [], branches=([[2, 3]], [[2, -1]]))}, branch=True
+    )
+    assert read(tmp_path, exits).files["m.py"].branches == {2: LineBranches(2, 1, ("exit",))}
+
+
+def test_branch_measurement_without_branches_is_zero_not_missing(tmp_path: Path) -> None:
+    path = report(tmp_path, {"m.py": entry([1], [], branches=([], []))}, branch=True)
+    assert read(tmp_path, path).files["m.py"].branches == {}
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"meta": {}, "files": {}}, "lists no source files"),
+        ({"a.ts": {"path": "a.ts", "statementMap": {}, "s": {}}}, "Istanbul JSON"),
+        ({"total": {"lines": {"pct": 80}}}, "Istanbul summary JSON"),
+        ({"hello": "world"}, "not a coverage.py JSON report"),
+        ([1, 2], "not a coverage report signal-gate can read"),
+    ],
+)
+def test_other_json_is_rejected_naming_the_file(tmp_path: Path, doc: object, message: str) -> None:
+    path = tmp_path / "coverage.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InputError, match=message) as info:
+        read(tmp_path, path)
+    assert str(path) in str(info.value)
+
+
+def test_broken_json_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.json"
+    path.write_text('{"meta": {"version": ')
+    with pytest.raises(InputError, match="not valid JSON"):
+        read(tmp_path, path)
+
+
+def test_a_summary_that_contradicts_the_lines_is_rejected(tmp_path: Path) -> None:
+    path = report(tmp_path, {"m.py": entry([1], [2], statements=5, covered=1)})
+    with pytest.raises(InputError, match=r"m\.py: summary says 5 statements"):
+        read(tmp_path, path)
+    path = report(tmp_path, {"m.py": entry([1], [2], covered=4)})
+    with pytest.raises(InputError, match=r"m\.py: summary says 4 statements ran"):
+        read(tmp_path, path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_byte_order_marks_and_utf16(tmp_path: Path, encoding: str) -> None:
+    path = report(tmp_path, {"m.py": entry([1], [2])})
+    path.write_text(path.read_text(), encoding=encoding)
+    assert detect_coverage_format(path) == "coveragepy-json"
+    assert read(tmp_path, path).files["m.py"].missing == [2]

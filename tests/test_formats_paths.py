@@ -1,0 +1,84 @@
+"""Paths as reports write them -> repository paths (gate.paths), checked on a tree
+on disk: absolute, relative with `..` and `./`, Windows separators and drives,
+container paths, and the config's `paths` remapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gate.paths import PathResolver, normalise
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    for rel in ("src/app/client.py", "src/app/__init__.py", "lib/util.py", "shop/x.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("src/app/client.py", "src/app/client.py"),
+        ("./src/app/client.py", "src/app/client.py"),
+        ("src//app/./client.py", "src/app/client.py"),
+        ("src/other/../app/client.py", "src/app/client.py"),
+        ("src\\app\\client.py", "src/app/client.py"),
+        (".\\src\\app\\client.py", "src/app/client.py"),
+        ("C:\\runner\\work\\repo\\repo\\src\\app\\client.py", "src/app/client.py"),
+        ("c:/Users/dev/proj/src/app/client.py", "src/app/client.py"),
+        ("/home/runner/work/repo/repo/src/app/client.py", "src/app/client.py"),
+        ("/app/src/app/client.py", "src/app/client.py"),  # a container's copy of the tree
+        ("/usr/src/app/lib/util.py", "lib/util.py"),
+    ],
+)
+def test_report_paths_resolve_to_the_file_on_disk(tree: Path, raw: str, expected: str) -> None:
+    assert PathResolver(tree).resolve(raw) == expected
+
+
+def test_absolute_paths_under_the_root(tree: Path) -> None:
+    resolver = PathResolver(tree)
+    assert resolver.resolve(str(tree / "lib" / "util.py")) == "lib/util.py"
+    assert resolver.resolve(str(tree) + "/src/../lib/util.py") == "lib/util.py"
+
+
+def test_source_roots_of_the_report(tree: Path) -> None:
+    resolver = PathResolver(tree)
+    assert resolver.resolve("app/client.py", ["/ci/checkout/src"]) == "src/app/client.py"
+    assert resolver.resolve("client.py", ["C:\\ci\\src\\app"]) == "src/app/client.py"
+    assert resolver.resolve("util.py", ["--source", "lib"]) == "lib/util.py"
+
+
+def test_paths_remap_a_prefix_that_does_not_exist_here(tree: Path) -> None:
+    """`paths: {src: [/app/code]}`: the container copied src/ to /app/code, so no
+    suffix of the recorded path exists in the checkout."""
+    plain = PathResolver(tree)
+    assert plain.resolve("/app/code/app/client.py") != "src/app/client.py"
+    remapped = PathResolver(tree, {"src": ("/app/code",)})
+    assert remapped.resolve("/app/code/app/client.py") == "src/app/client.py"
+    windows = PathResolver(tree, {"src": ("D:\\build\\code",)})
+    assert windows.resolve("D:\\build\\code\\app\\client.py") == "src/app/client.py"
+
+
+def test_without_the_source_the_best_guess_stays_inside_the_root(tmp_path: Path) -> None:
+    resolver = PathResolver(tmp_path)
+    assert resolver.resolve("./pkg/mod.py") == "pkg/mod.py"
+    assert resolver.resolve("mod.py", ["pkg"]) == "pkg/mod.py"
+    assert not resolver.resolve("../outside/mod.py").startswith("/")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a\\b\\c.py", "a/b/c.py"),
+        ("C:\\x\\..\\y.py", "C:/y.py"),
+        ("//server/share/x.py", "/server/share/x.py"),
+        ("./a/./b/", "a/b"),
+        ("", ""),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected

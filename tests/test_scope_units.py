@@ -1,0 +1,262 @@
+"""gate.scope on hand-built context indexes: which contexts count, how facts become
+lines and branches, and the cross-checks. (End to end against coverage.py: test_scope.py.)"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Mapping, Sequence
+
+import pytest
+
+from gate.config import Scope
+from gate.errors import InputError
+from gate.identity import context_nodeid
+from gate.model import (
+    ContextIndex,
+    CoverageData,
+    FileContexts,
+    FileCoverage,
+    InputFile,
+    LineBranches,
+    Outcome,
+    TestCase,
+)
+from gate.scope import (
+    evidence_contexts,
+    evidence_scope,
+    file_coverage,
+    interaction_coverage,
+    require_contexts,
+)
+
+
+def contexts_file(
+    path: str,
+    statements: Sequence[int],
+    records: Sequence[Sequence[int]],
+    runs: Mapping[int, Sequence[int]],
+    *,
+    exits: Mapping[int, int] | None = None,
+    arcs: Sequence[tuple[int, int]] = (),
+) -> FileContexts:
+    """A FileContexts from readable parts: `records[r]` are the facts of record r
+    (line numbers; `-(i + 1)` for `arcs[i]` taken); `runs[c]` the records context c ran."""
+    fact_offsets, fact_values = array("I", [0]), array("i")
+    for facts in records:
+        fact_values.extend(facts)
+        fact_offsets.append(len(fact_values))
+    ids, offsets, record_ids = array("I"), array("I", [0]), array("I")
+    for context in sorted(runs):
+        ids.append(context)
+        record_ids.extend(runs[context])
+        offsets.append(len(record_ids))
+    return FileContexts(
+        path=path,
+        statements=frozenset(statements),
+        branch_exits=exits,
+        branch_arcs=tuple(arcs),
+        context_ids=ids.tobytes(),
+        record_offsets=offsets.tobytes(),
+        record_ids=record_ids.tobytes(),
+        fact_offsets=fact_offsets.tobytes(),
+        fact_values=fact_values.tobytes(),
+    )
+
+
+NAMES = (
+    "",
+    "tests/test_client.py::test_get|run",
+    "tests/test_client.py::test_post|run",
+    "tests/test_other.py::test_x|setup",
+    "tests/test_other.py::test_x|run",
+)
+# m.py: 1 def (import), 2 if (branch to 3 or 5), 3 return, 5 return; 9 never runs.
+CLIENT = contexts_file(
+    "app/client.py",
+    statements=(1, 2, 3, 5, 9),
+    records=[(1,), (2, 3, -1), (2, 5, -2)],
+    runs={0: [0], 1: [1], 3: [2], 4: [1]},
+    exits={2: 2},
+    arcs=((2, 3), (2, 5)),
+)
+HELPER = contexts_file(
+    "app/helper.py", statements=(1, 2), records=[(1,), (2,)], runs={0: [0], 4: [1]}
+)
+INDEX = ContextIndex(
+    names=NAMES,
+    nodeids=tuple(context_nodeid(n) for n in NAMES),
+    files={"app/client.py": CLIENT, "app/helper.py": HELPER},
+)
+
+
+def case(nodeid: str, outcome: Outcome = Outcome.PASSED) -> TestCase:
+    return TestCase(nodeid=nodeid, file=nodeid.split("::")[0], outcome=outcome)
+
+
+def test_every_context_is_the_all_tests_view() -> None:
+    f = file_coverage(CLIENT)
+    assert f.executed == {1, 2, 3, 5}
+    assert f.branches == {2: LineBranches(2, 2)}
+    assert f.missing == [9]
+
+
+def test_only_the_given_contexts_count() -> None:
+    f = file_coverage(CLIENT, {0, 1})
+    assert f.executed == {1, 2, 3}
+    assert f.branches == {2: LineBranches(2, 1, ("5",))}
+    imports_only = file_coverage(CLIENT, {0})
+    assert imports_only.executed == {1} and imports_only.branches == {
+        2: LineBranches(2, 0, ("3", "5"))
+    }
+
+
+def test_statements_that_are_no_statement_any_more_never_count() -> None:
+    """A fact outside the statements (a line since excluded) is ignored, as
+    coverage.py intersects executed lines with statements."""
+    f = contexts_file("m.py", statements=(1,), records=[(1, 7)], runs={0: [0]})
+    assert (file_coverage(f).executed & f.statements) == {1}
+
+
+def test_exits_are_named_exit() -> None:
+    f = contexts_file(
+        "m.py",
+        statements=(1, 2),
+        records=[(1, 2)],
+        runs={0: [0]},
+        exits={2: 2},
+        arcs=((2, -1), (2, 3)),
+    )
+    assert file_coverage(f).branches == {2: LineBranches(2, 0, ("exit", "3"))}
+
+
+def test_line_data_without_branches() -> None:
+    assert file_coverage(HELPER).branches is None
+
+
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        (["tests/test_client.py"], {0, 1, 2}),
+        (["tests/test_client.py::test_get"], {0, 1}),
+        (["tests/test_*.py"], {0, 1, 2, 3, 4}),
+        (["tests/test_other.py::test_x"], {0, 3, 4}),  # every phase of the test
+        ([], {0}),  # imports count for everyone
+    ],
+)
+def test_which_contexts_count(patterns: list[str], expected: set[int]) -> None:
+    assert evidence_contexts(INDEX, patterns) == expected
+
+
+def test_scoped_files_gaps_and_notes() -> None:
+    scoped = evidence_scope(
+        INDEX,
+        ["app/client.py", "app/helper.py"],
+        ["tests/test_client.py::test_get"],
+        [case("tests/test_client.py::test_get")],
+        {},
+    )
+    by_path = {f.path: f for f in scoped.files}
+    assert by_path["app/client.py"].executed == {1, 2, 3}
+    assert by_path["app/helper.py"].executed == {1}
+    assert scoped.gaps == []
+    assert scoped.notes == [
+        "app/client.py: lines 5 run only under tests that are not its evidence",
+        "app/helper.py: lines 2 run only under tests that are not its evidence",
+    ]
+
+
+def test_evidence_that_ran_nothing_here_is_a_gap_skipped_tests_are_not() -> None:
+    scoped = evidence_scope(
+        INDEX,
+        ["app/helper.py"],
+        ["tests/test_client.py", "tests/test_gone.py"],
+        [
+            case("tests/test_client.py::test_get"),
+            case("tests/test_gone.py::test_a"),  # in the JUnit results, no context at all
+            case("tests/test_gone.py::test_b", Outcome.SKIPPED),
+        ],
+        {},
+    )
+    assert scoped.gaps == [
+        f"evidence test {nodeid} ran none of this interaction's code (mislabelled evidence?)"
+        for nodeid in (
+            "tests/test_client.py::test_get",
+            "tests/test_client.py::test_post",
+            "tests/test_gone.py::test_a",
+        )
+    ]
+
+
+def test_a_file_measured_only_without_contexts_counts_as_not_run() -> None:
+    xml_only = FileCoverage(
+        "app/new.py", frozenset({1, 2}), frozenset({1, 2}), {2: LineBranches(2, 2)}
+    )
+    scoped = evidence_scope(
+        INDEX, ["app/new.py"], ["tests/test_client.py"], [], {"app/new.py": xml_only}
+    )
+    assert scoped.files == [
+        FileCoverage("app/new.py", frozenset({1, 2}), frozenset(), {2: LineBranches(2, 0)})
+    ]
+    assert "app/new.py: not in the coverage.py data with per-test contexts" in scoped.gaps
+
+
+class _It:
+    """The parts of an Interaction that scoping reads."""
+
+    def __init__(self, scope: Scope, evidence: Sequence[str] = ()) -> None:
+        self.id = "client"
+        self.coverage_scope = scope
+        self.evidence = tuple(evidence)
+
+
+def test_scope_all_takes_the_merged_reports() -> None:
+    merged = {"app/client.py": file_coverage(CLIENT)}
+    scoped = interaction_coverage(
+        _It(Scope.ALL), ["app/client.py", "app/gone.py"], merged, None, []
+    )  # type: ignore[arg-type]
+    assert scoped.files == [merged["app/client.py"]] and scoped.gaps == scoped.notes == []
+
+
+def test_evidence_scope_never_falls_back_silently() -> None:
+    with pytest.raises(InputError, match="per-test contexts"):
+        interaction_coverage(_It(Scope.EVIDENCE, ["tests/x.py"]), ["a.py"], {}, None, [])  # type: ignore[arg-type]
+    no_tests = ContextIndex(names=("",), nodeids=("",), files={})
+    with pytest.raises(InputError, match="per-test contexts"):
+        evidence_scope(no_tests, ["a.py"], ["tests/x.py"], [], {})
+
+
+def test_require_contexts_names_the_interactions_and_the_inputs() -> None:
+    its = [_It(Scope.EVIDENCE), _It(Scope.ALL)]
+    xml = CoverageData(files={}, inputs=(InputFile("coverage.xml", "0" * 64, "cobertura"),))
+    with pytest.raises(
+        InputError, match=r"interaction client\) needs a coverage\.py data file"
+    ) as info:
+        require_contexts(its, xml)  # type: ignore[arg-type]
+    assert "cobertura" in str(info.value) and "--cov-context=test" in str(info.value)
+    data = CoverageData(
+        files={},
+        inputs=(InputFile("shards/1/.coverage.1", "0" * 64, "coveragepy-data"),),
+        contexts=ContextIndex(names=("",), nodeids=("",), files={}),
+    )
+    with pytest.raises(InputError, match=r"shards/1/\.coverage\.1 recorded none"):
+        require_contexts(its, data)  # type: ignore[arg-type]
+    require_contexts([_It(Scope.ALL)], xml)  # type: ignore[arg-type]  # nothing asked: fine
+
+
+@pytest.mark.parametrize(
+    ("context", "nodeid"),
+    [
+        # coverage.py's own `dynamic_context = test_function`: the test's qualified name
+        (
+            "tests.integration.test_payments.TestCharge.test_created",
+            "tests/integration/test_payments.py::TestCharge::test_created",
+        ),
+        ("tests.unit.test_retry.test_first_try", "tests/unit/test_retry.py::test_first_try"),
+        ("test_mod.test_a", "test_mod.py::test_a"),
+        # pytest-cov's `--cov-context=test`
+        ("tests/x.py::TestY::test_z[a.b]|run", "tests/x.py::TestY::test_z[a.b]"),
+        ("", ""),
+    ],
+)
+def test_context_names_of_both_recorders(context: str, nodeid: str) -> None:
+    assert context_nodeid(context) == nodeid
