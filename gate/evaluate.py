@@ -189,6 +189,7 @@ def evaluate_interaction(
         file_details=[file_summary(f) for f in measured],
         evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in evidence],
         waiver=waiver_info(waiver, ev.today),
+        notes=list(scoped.notes),
     )
 
 

@@ -264,9 +264,11 @@ def _test_row(t: EvidenceTest) -> str:
 
 def _remaining_gaps(r: InteractionResult) -> list[str]:
     if r.status is Status.READY:
+        notes = [f"- {text(n)}" for n in r.notes]
         return [
             "**Validation complete:** every threshold is met and every evidence test passed.",
             "",
+            *([*notes, ""] if notes else []),
         ]
     lines = ["**Remaining gaps**", ""]
     lines.extend(f"- {text(g)}" for g in r.gaps)

@@ -36,6 +36,8 @@ def render_explain(r: InteractionResult, root: Path) -> str:
     out.extend(["", *_tests(r)])
     if r.gaps:
         out.extend(["", "Gaps:", *(f"  - {plain(g, 240)}" for g in r.gaps)])
+    if r.notes and not r.gaps:
+        out.extend(["", "Notes:", *(f"  - {plain(n, 240)}" for n in r.notes)])
     command = reproduce_command(r)
     if command is not None:
         out.extend(["", "Reproduce locally:", f"  {command}"])

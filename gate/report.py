@@ -94,6 +94,7 @@ class InteractionResult:
     file_details: list[FileSummary] = field(default_factory=list)
     evidence_tests: list[EvidenceTest] = field(default_factory=list)
     waiver: WaiverInfo | None = None
+    notes: list[str] = field(default_factory=list)  # shown, never gating (incidental coverage)
 
 
 @dataclass(frozen=True)
