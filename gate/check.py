@@ -21,6 +21,7 @@ from gate.readers import expand, read_coverage, read_tests
 from gate.report import Provenance, ProvenanceFile, Report
 from gate.safety import SafetyContext, run_safety
 from gate.scope import require_contexts
+from gate.selection import wanted_paths, wanted_tests
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ def run_check(opts: CheckOptions) -> CheckRun:
 
     coverage_paths = expand(opts.coverage or config.reports.coverage, opts.root, "coverage")
     junit_paths = expand(opts.junit or config.reports.junit, opts.root, "JUnit")
-    coverage = read_coverage(coverage_paths, resolver)
+    coverage = read_coverage(coverage_paths, resolver, keep=wanted_paths(config))
     require_contexts(config.interactions, coverage)  # before any safety command runs
-    tests = read_tests(junit_paths, resolver)
+    tests = read_tests(junit_paths, resolver, keep=wanted_tests(config))
     repo_files = scan_repo(opts.root)
 
     waivers = {w.target: w for w in config.waivers}

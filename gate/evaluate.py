@@ -31,6 +31,7 @@ from gate.report import (
     WaiverInfo,
 )
 from gate.scope import interaction_coverage
+from gate.selection import tests_matcher
 
 GAP_FILE_LIMIT = 10
 # Files on disk that count as source when no coverage report mentions them (a
@@ -127,7 +128,8 @@ def claimed_files(it: Interaction, known: Iterable[str]) -> list[str]:
 def evaluate_interaction(
     it: Interaction, files: list[str], ev: Evaluation, waiver: Waiver | None
 ) -> InteractionResult:
-    evidence = [c for c in ev.tests.cases.values() if _selected(it.evidence, c)]
+    selects = tests_matcher(tuple(it.evidence))
+    evidence = [c for c in ev.tests.cases.values() if selects(c.nodeid, c.file)]
     # coverage_scope: all -> the merged reports; evidence -> what its own tests ran.
     scoped = interaction_coverage(it, files, ev.coverage, ev.contexts, evidence)
     measured = scoped.files
@@ -191,10 +193,6 @@ def evaluate_interaction(
         waiver=waiver_info(waiver, ev.today),
         notes=list(scoped.notes),
     )
-
-
-def _selected(patterns: Sequence[str], case: TestCase) -> bool:
-    return any(matches_test(p, case.nodeid, case.file) for p in patterns)
 
 
 def percent(part: int, whole: int) -> float | None:

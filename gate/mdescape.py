@@ -4,7 +4,9 @@ Test names, failure messages and paths come from pull requests. On GitHub they
 must not become HTML, images, links, @mentions or extra table cells. The rules
 follow CommonMark (any ASCII punctuation may be backslash-escaped; entities for
 `&`, `<`, `>`) and GitHub's extensions (autolinks on `www.`, `scheme://` and
-e-mail addresses; mentions on `@name`), which a zero-width space breaks.
+e-mail addresses; mentions on `@name`; issue references on `#12` and `GH-12`),
+which a zero-width space breaks. Control characters, C1 controls (an 8-bit
+terminal reads U+009B as CSI) and bidirectional overrides are dropped.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from __future__ import annotations
 import re
 
 ZWSP = "\u200b"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^$=\"'])")
 _AUTOLINK = re.compile(r"(?i)(www)(\\\.)|(:)(//)")
+# After escaping: `\#12` and `GH\-12` still make GitHub link an issue.
+_ISSUE_REF = re.compile(r"(?i)(\\#|\bgh\\-)(?=\d)")
 
 
 def plain(text: str, limit: int | None = None) -> str:
@@ -30,6 +36,7 @@ def md(text: str, limit: int | None = 300) -> str:
     out = _PUNCT.sub(r"\\\1", plain(text, limit))
     out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     out = out.replace("@", "@" + ZWSP)
+    out = _ISSUE_REF.sub(lambda m: m[1] + ZWSP, out)
     return _AUTOLINK.sub(lambda m: f"{m[1]}{ZWSP}{m[2]}" if m[1] else f"{m[3]}{ZWSP}{m[4]}", out)
 
 

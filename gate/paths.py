@@ -83,12 +83,7 @@ class PathResolver:
         candidates.append(name)
         for candidate in candidates:
             for rel in self._relative_forms(candidate):
-                if (
-                    rel
-                    and not escapes(rel)
-                    and not is_absolute(rel)
-                    and (self.root / rel).is_file()
-                ):
+                if rel and not escapes(rel) and not is_absolute(rel) and self._exists(rel):
                     return rel
         # Nothing on disk (the source tree is not checked out here): the best guess
         # is a candidate inside the root, else the path relative to its source root
@@ -98,6 +93,11 @@ class PathResolver:
             if len(forms) == 1 and not is_absolute(forms[0]):
                 return forms[0]
         return name
+
+    def _exists(self, rel: str) -> bool:
+        # An OSError (ENAMETOOLONG from a hostile 300-character segment) propagates:
+        # the readers turn it into a clear refusal of the report.
+        return (self.root / rel).is_file()
 
     def _relative_forms(self, path: str) -> list[str]:
         """The forms of `path` that could be a repository path, most likely first."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
 @lru_cache(maxsize=1024)
@@ -49,7 +49,7 @@ def module_regex(pattern: str) -> re.Pattern[str]:
     Anything else is a path glob.
     """
     pattern = pattern.strip().replace("\\", "/").removeprefix("./")
-    if _DOTTED.match(pattern) and not pattern.endswith(".py"):
+    if DOTTED.match(pattern) and not pattern.endswith(".py"):
         base = re.escape(pattern.replace(".", "/"))
         return re.compile(rf"{base}(?:/.*|\.py)\Z")
     if not is_glob(pattern) and "." not in pattern.rsplit("/", 1)[-1]:

@@ -20,13 +20,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from gate.evaluate import shortfall
 from gate.mdescape import code, md, plain
 from gate.numbers import display_percent
-from gate.patterns import is_glob, matches_test, module_regex
+from gate.patterns import DOTTED, is_glob, matches_test, module_regex
 from gate.render_markdown import ICONS
 from gate.report import EvidenceTest, InteractionResult, Report, SafetyCheckResult, Status
 
 GENERATED = "Generated: "
 _GENERATED_LINE = re.compile(r"^Generated: \S+$")
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 OUTCOME_ICONS = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
 TESTS_LISTED = 200  # per interaction; an assessment lists its evidence, within reason
@@ -334,7 +333,7 @@ def cov_targets(module: str, files: Sequence[str]) -> list[str]:
     files it matched, or the directory before its first wildcard.
     """
     pattern = module.strip().replace("\\", "/").removeprefix("./")
-    if _DOTTED.match(pattern) and not pattern.endswith(".py"):
+    if DOTTED.match(pattern) and not pattern.endswith(".py"):
         return [pattern]
     if is_glob(pattern):
         regex = module_regex(pattern)

@@ -64,7 +64,7 @@ def test_exit_2_for_bad_input_names_the_file(fixture_run, cli, args, message) ->
         (b"", "empty file, not a report"),
         (b"<coverage version='7'><sources/><packages/></coverage>", "lists no source files"),
         (b"<html><body>502 Bad Gateway</body></html>", "an HTML page"),
-        (b"<coverage><packages><package><classes><class filename='a.py'><lines>"
+        (b"<coverage><packages><package><classes><class filename='shop/payments/gateway.py'><lines>"
          b"<line number='1' hits='-3'/></lines></class></classes></package></packages></coverage>",
          "hits='-3' is negative"),
         (b"<coverage><packages>", "not well-formed XML"),

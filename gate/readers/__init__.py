@@ -16,7 +16,6 @@ from gate.errors import InputError
 from gate.model import CoverageData, FileCoverage, InputFile, TestCase, TestResults, merge_files
 from gate.paths import PathResolver
 from gate.readers.cobertura import read_cobertura
-from gate.readers.coverage_data import read_coverage_data
 from gate.readers.coverage_json import read_coverage_json
 from gate.readers.jacoco import read_jacoco
 from gate.readers.junit import JunitStats, KeepTest, read_junit
@@ -97,7 +96,9 @@ def coverage_readers() -> dict[str, CoverageReader]:
     }
 
 
-def read_coverage(paths: Sequence[Path], resolver: PathResolver) -> CoverageData:
+def read_coverage(
+    paths: Sequence[Path], resolver: PathResolver, keep: Callable[[str], bool] | None = None
+) -> CoverageData:
     """Read and merge every coverage file; fail closed on anything unreadable."""
     if not paths:
         raise InputError("no coverage report given; a gate without coverage never passes")
@@ -105,23 +106,32 @@ def read_coverage(paths: Sequence[Path], resolver: PathResolver) -> CoverageData
     observations: list[FileCoverage] = []
     inputs: list[InputFile] = []
     data_files: list[Path] = []
+    notes: list[str] = []
     for path in paths:
         fmt = detect_coverage_format(path)
         if fmt == "coveragepy-data":
             data_files.append(path)
         elif (reader := readers.get(fmt)) is not None:
-            observations.extend(reader(path, resolver))
+            if fmt == "cobertura":
+                observations.extend(read_cobertura(path, resolver, keep=keep, notes=notes))
+            else:
+                observations.extend(reader(path, resolver))
         else:
             raise InputError(f"{path}: {fmt} coverage is recognised but not supported yet")
         inputs.append(InputFile(str(path), _sha256(path), fmt))
     if not data_files:
-        return CoverageData(files=merge_files(observations), inputs=tuple(inputs))
+        return CoverageData(
+            files=merge_files(observations), inputs=tuple(inputs), notes=tuple(notes)
+        )
+    # Imports coverage.py (~80 ms): only when a data file is given.
+    from gate.readers.coverage_data import read_coverage_data
+
     data = read_coverage_data(data_files, resolver)
     observations.extend(data.files)
     return CoverageData(
         files=merge_files(observations),
         inputs=tuple(inputs),
-        notes=tuple(data.notes),
+        notes=(*notes, *data.notes),
         contexts=data.contexts,
     )
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.errors import InputError
-from gate.identity import TestIdentity, junit_identity
+from gate.identity import junit_identity
 from gate.model import Outcome, TestCase
 from gate.paths import PathResolver
 from gate.readers.xmlstream import document, elements, local_name, release
@@ -100,7 +100,7 @@ def read_junit(
 
 
 class _Identities:
-    """`junit_identity` for each test case, computed once per (classname, file).
+    """`junit_identity` for each test case, computed once per (classname, file attribute).
 
     The identity function appends the test's name last, whatever the branch it
     takes; so the identity of a probe name is computed once, and each case's
@@ -113,29 +113,37 @@ class _Identities:
     def __init__(self, path: Path, resolver: PathResolver) -> None:
         self._path = path
         self._resolver = resolver
-        self._probes: dict[tuple[str, str | None], TestIdentity] = {}
+        # (classname, file attribute) -> (node id without the name, test file)
+        self._prefixes: dict[tuple[str, str | None], tuple[str, str | None]] = {}
 
     def of(self, el: Any) -> tuple[str, str | None]:
+        """(node id, test file) of a <testcase> element."""
         classname = el.get("classname") or ""
         name = (el.get("name") or "").strip()
         raw_file = el.get("file")
+        key = (classname, raw_file)
+        cached = self._prefixes.get(key)
+        if cached is None or not name:
+            self._check_sizes(el, classname, name, raw_file)
+            file = self._file(raw_file, el) if raw_file and raw_file.strip(". ") else None
+            if not name:
+                ident = junit_identity(classname, name, file)
+                return ident.nodeid, ident.file
+            if len(self._prefixes) >= _IDENTITY_CACHE_LIMIT:
+                self._prefixes.clear()
+            probe = junit_identity(classname, self._PROBE, file)
+            cached = self._prefixes[key] = (probe.nodeid[:-1], probe.file)
+        elif len(name) > MAX_NAME:
+            self._check_sizes(el, classname, name, raw_file)
+        return cached[0] + name, cached[1]
+
+    def _check_sizes(self, el: Any, classname: str, name: str, raw_file: str | None) -> None:
+        longest = max(len(classname) + len(name), len(raw_file or ""))
         if len(classname) + len(name) > MAX_NAME or len(raw_file or "") > MAX_PATH:
             raise InputError(
-                f"{self._path}: <testcase> name, classname or file of "
-                f"{max(len(classname) + len(name), len(raw_file or '')):,} characters "
+                f"{self._path}: <testcase> name, classname or file of {longest:,} characters "
                 f"is not a test name (line {el.sourceline})"
             )
-        file = self._file(raw_file, el) if raw_file and raw_file.strip(". ") else None
-        if not name:
-            ident = junit_identity(classname, name, file)
-            return ident.nodeid, ident.file
-        key = (classname, file)
-        probe = self._probes.get(key)
-        if probe is None:
-            if len(self._probes) >= _IDENTITY_CACHE_LIMIT:
-                self._probes.clear()
-            probe = self._probes[key] = junit_identity(classname, self._PROBE, file)
-        return probe.nodeid[:-1] + name, probe.file
 
     def _file(self, raw: str, el: Any) -> str:
         try:

@@ -1,0 +1,108 @@
+"""What a config will look at, as predicates the readers use to skip the rest.
+
+A 45 MB coverage report and an 85 MB JUnit file hold far more than a gate looks
+at: only the files some interaction, `coverage` check or `unmapped` glob claims,
+and the tests some evidence pattern or `junit` check selects, are ever used.
+Same rules as gate.patterns (module_regex, matches_path, matches_test); literal
+patterns (most of them) are set or prefix lookups, the globs one combined regex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from gate.config import Config, CoverageCheck, JunitCheck
+from gate.patterns import DOTTED, glob_regex, is_glob, module_regex
+
+PathTest = Callable[[str], bool]
+CaseTest = Callable[[str, "str | None"], bool]
+
+
+def wanted_paths(config: Config) -> PathTest:
+    """True for a repository path an interaction, a `coverage` check or
+    `unmapped.paths` claims."""
+    modules = [m for it in config.interactions for m in it.modules]
+    modules += [m for c in config.safety.checks if isinstance(c, CoverageCheck) for m in c.modules]
+    globs = [p.replace("\\", "/").removeprefix("./") for p in config.unmapped.paths]
+    return paths_matcher(tuple(modules), tuple(globs))
+
+
+def wanted_tests(config: Config) -> CaseTest:
+    """True for a test an evidence pattern or a `junit` check selects."""
+    patterns = [p for it in config.interactions for p in it.evidence]
+    patterns += [p for c in config.safety.checks if isinstance(c, JunitCheck) for p in c.tests]
+    return tests_matcher(tuple(patterns))
+
+
+@lru_cache(maxsize=256)
+def paths_matcher(modules: tuple[str, ...], globs: tuple[str, ...] = ()) -> PathTest:
+    """module_regex(m) for any m, or glob_regex(g) for any g, as one test."""
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    regexes: list[str] = [glob_regex(g).pattern for g in globs]
+    for raw in modules:
+        pattern = raw.strip().replace("\\", "/").removeprefix("./")
+        if DOTTED.match(pattern) and not pattern.endswith(".py"):
+            base = pattern.replace(".", "/")
+            exact.add(base + ".py")
+            prefixes.append(base + "/")
+        elif is_glob(pattern):
+            regexes.append(module_regex(pattern).pattern)
+        elif "." not in pattern.rsplit("/", 1)[-1]:
+            prefixes.append(pattern.rstrip("/") + "/")
+        else:
+            exact.add(pattern)
+    starts = tuple(prefixes)
+    combined = _either(regexes)
+
+    def keep(path: str) -> bool:
+        return path in exact or path.startswith(starts) or combined.match(path) is not None
+
+    return keep
+
+
+@lru_cache(maxsize=256)
+def tests_matcher(patterns: tuple[str, ...]) -> CaseTest:
+    """True for a test any of `patterns` selects (gate.patterns.matches_test)."""
+    files: set[str] = set()
+    ids: list[str] = []
+    file_globs: list[str] = []
+    id_globs: list[str] = []
+    for pattern in patterns:
+        if "::" in pattern:
+            (id_globs if is_glob(pattern) else ids).append(pattern)
+        else:
+            path = pattern.replace("\\", "/").removeprefix("./")
+            if is_glob(path):
+                file_globs.append(path)
+            else:
+                files.add(path)
+    # A node-id pattern selects the id itself or any id below it (`::` or `[` next);
+    # literal ones are looked up by their file part, the globs are one regex.
+    by_head: dict[str, list[str]] = {}
+    for i in ids:
+        by_head.setdefault(i.partition("::")[0], []).append(i)
+    id_regex = _either(
+        glob_regex(p).pattern.removesuffix(r"\Z") + r"(?:(?:::|\[)(?s:.*))?\Z" for p in id_globs
+    )
+    file_regex = _either(glob_regex(p).pattern for p in file_globs)
+    no_id_globs = not id_globs
+
+    def keep(nodeid: str, file: str | None) -> bool:
+        head = nodeid.partition("::")[0]
+        for i in by_head.get(head, ()):
+            if nodeid == i or nodeid.startswith((i + "::", i + "[")):
+                return True
+        if not no_id_globs and id_regex.match(nodeid):
+            return True
+        subject = file if file is not None else head
+        return subject in files or file_regex.match(subject) is not None
+
+    return keep
+
+
+def _either(patterns: Iterable[str]) -> re.Pattern[str]:
+    alternatives = [f"(?:{p})" for p in patterns]
+    return re.compile("|".join(alternatives) if alternatives else r"(?!)")
