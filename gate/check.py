@@ -51,14 +51,14 @@ class CheckRun:
 def run_check(opts: CheckOptions) -> CheckRun:
     """Load everything, evaluate, return the report. Raises GateError on bad input."""
     config = load_config(opts.config, opts.root)
-    resolver = PathResolver(opts.root, config.paths)
+    repo_files = scan_repo(opts.root)
+    resolver = PathResolver(opts.root, config.paths, files=repo_files)
 
     coverage_paths = expand(opts.coverage or config.reports.coverage, opts.root, "coverage")
     junit_paths = expand(opts.junit or config.reports.junit, opts.root, "JUnit")
     coverage = read_coverage(coverage_paths, resolver, keep=wanted_paths(config))
     require_contexts(config.interactions, coverage)  # before any safety command runs
     tests = read_tests(junit_paths, resolver, keep=wanted_tests(config))
-    repo_files = scan_repo(opts.root)
 
     waivers = {w.target: w for w in config.waivers}
     safety = run_safety(

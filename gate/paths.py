@@ -57,6 +57,9 @@ class PathResolver:
 
     root: Path
     remap: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The repository's files when already scanned: a set lookup instead of one stat
+    # per candidate (10,000 classes in a report, most of them not checked out).
+    files: frozenset[str] | None = None
     _root_posix: str = field(init=False)
     _cache: dict[tuple[str, tuple[str, ...]], str] = field(init=False, default_factory=dict)
 
@@ -95,6 +98,8 @@ class PathResolver:
         return name
 
     def _exists(self, rel: str) -> bool:
+        if self.files is not None:
+            return rel in self.files
         # An OSError (ENAMETOOLONG from a hostile 300-character segment) propagates:
         # the readers turn it into a clear refusal of the report.
         return (self.root / rel).is_file()
