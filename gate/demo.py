@@ -86,6 +86,7 @@ def run_demo(workdir: Path, echo: Callable[[str], None]) -> int:
     from gate.check import CheckOptions, run_check
     from gate.clock import today
     from gate.files import write_atomic
+    from gate.render_document import generated_timestamp, render_document
     from gate.render_markdown import render_markdown
     from gate.render_text import render_text
     from gate.report import to_json
@@ -98,10 +99,11 @@ def run_demo(workdir: Path, echo: Callable[[str], None]) -> int:
     report = run.report
     write_atomic(workdir / "report.json", to_json(report))
     write_atomic(workdir / "comment.md", render_markdown(report))
+    write_atomic(workdir / "assessment.md", render_document(report, generated_timestamp()))
     echo("")
     echo(render_text(report).rstrip())
     echo("")
-    echo(f"Wrote {workdir / 'report.json'} and {workdir / 'comment.md'}")
+    echo(f"Wrote report.json, comment.md and assessment.md in {workdir}")
     verdict = "PASSED" if report.passed else "FAILED"
     echo(f"The demo ran. The gate's verdict on the example: {verdict}.")
     return 0

@@ -17,10 +17,14 @@ ZWSP = "\u200b"
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
-_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^$=\"'])")
-_AUTOLINK = re.compile(r"(?i)(www)(\\\.)|(:)(//)")
-# After escaping: `\#12` and `GH\-12` still make GitHub link an issue.
-_ISSUE_REF = re.compile(r"(?i)(\\#|\bgh\\-)(?=\d)")
+# Only what can start markup anywhere in a line: code, emphasis, links and images
+# (`[`), table cells, strikethrough, math. The rest of ASCII punctuation is left
+# alone so escaped text still reads as itself in the raw Markdown.
+_PUNCT = re.compile(r"([\\`*_\[\]|~$])")
+# What starts a block when it opens a line (or a list item): headings, lists.
+_LEADING = re.compile(r"^([#+\-]|\d+(?=[.)]))")
+_AUTOLINK = re.compile(r"(?i)(www)(\.)|(:)(//)")
+_ISSUE_REF = re.compile(r"(?i)(#|\bgh-)(?=\d)")
 
 
 def plain(text: str, limit: int | None = None) -> str:
@@ -34,6 +38,7 @@ def plain(text: str, limit: int | None = None) -> str:
 def md(text: str, limit: int | None = 300) -> str:
     """Escape untrusted text for a Markdown paragraph, list item or table cell."""
     out = _PUNCT.sub(r"\\\1", plain(text, limit))
+    out = _LEADING.sub(lambda m: "\\" + m[1] if not m[1].isdigit() else m[1] + "\\", out)
     out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     out = out.replace("@", "@" + ZWSP)
     out = _ISSUE_REF.sub(lambda m: m[1] + ZWSP, out)

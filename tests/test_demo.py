@@ -36,6 +36,9 @@ def assert_demo_matrix(workdir: Path, stdout: str, report_schema) -> None:
     assert "app/clients/news_client.py:28" in failed["outbound-timeouts"]
     assert "Deployment safety: 20/22" in stdout
     assert (workdir / "comment.md").read_text().startswith("## ❌ Signal Service")
+    document = (workdir / "assessment.md").read_text()
+    assert document.startswith("# Integration assessment: Signal Service integration gate")
+    assert "pytest tests/integration/test_ticker_service.py --cov=" in document
     lines = stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("-----"))
     table_rows = lines[start + 1 : lines.index("", start)]

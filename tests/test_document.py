@@ -163,7 +163,7 @@ def test_sections_in_order_and_critical_gaps_first(fixture_run, tmp_path: Path) 
     sections = [line for line in document.splitlines() if line.startswith("### ")]
     assert sections[1:] == [
         "### 🔴 Inventory Service (`inventory`)",  # critical, not ready: first
-        "### 🟢 `Payment Gateway (Stripe-like)` (`payments`)",
+        "### 🟢 Payment Gateway (Stripe-like) (`payments`)",
         "### 🟢 Retry helper (`retry-helper`)",
     ]
     assert document.index("❌ | Inventory tests pass") < document.index("✅ | Client modules")
