@@ -100,6 +100,25 @@ class FileCoverage:
         )
 
 
+class FileBuilder:
+    """Mutable sets a reader fills while streaming one source file, then freezes."""
+
+    __slots__ = ("branches", "executed", "statements")
+
+    def __init__(self) -> None:
+        self.statements: set[int] = set()
+        self.executed: set[int] = set()
+        self.branches: dict[int, LineBranches] = {}
+
+    def build(self, path: str, *, with_branches: bool = True) -> FileCoverage:
+        return FileCoverage(
+            path=path,
+            statements=frozenset(self.statements),
+            executed=frozenset(self.executed),
+            branches=self.branches if with_branches else None,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class TestCase:
     """One test case as the JUnit results describe it.

@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from gate.errors import InputError
-from gate.model import FileCoverage, LineBranches
+from gate.model import FileBuilder, FileCoverage, LineBranches
 from gate.paths import PathResolver, escapes, is_absolute
 from gate.readers.xmlstream import document, elements, local_name, release
 
@@ -43,20 +43,11 @@ _HAS_BRANCH_LINE = etree.XPath(
 KeepPath = Callable[[str], bool]
 
 
-class _FileAcc:
-    __slots__ = ("branches", "executed", "statements")
-
-    def __init__(self) -> None:
-        self.statements: set[int] = set()
-        self.executed: set[int] = set()
-        self.branches: dict[int, LineBranches] = {}
-
-
 class _Read:
     """What one pass over a report collects."""
 
     def __init__(self, declared_branches: bool) -> None:
-        self.files: dict[str, _FileAcc] = {}
+        self.files: dict[str, FileBuilder] = {}
         self.sources: list[str] = []
         self.outside: list[str] = []
         self.zero_lines = 0
@@ -116,12 +107,7 @@ def read_cobertura(
     if notes is not None:
         notes.extend(_notes(path, state))
     for file_path, acc in state.files.items():
-        yield FileCoverage(
-            path=file_path,
-            statements=frozenset(acc.statements),
-            executed=frozenset(acc.executed),
-            branches=acc.branches if state.has_branch_data else None,
-        )
+        yield acc.build(file_path, with_branches=state.has_branch_data)
 
 
 def _read_class(
@@ -153,12 +139,12 @@ def _read_class(
         return
     acc = state.files.get(rel)
     if acc is None:
-        acc = state.files[rel] = _FileAcc()
+        acc = state.files[rel] = FileBuilder()
     for lines in el.iterchildren("{*}lines"):
         _read_lines(path, lines, acc, state)
 
 
-def _read_lines(path: Path, lines: Any, acc: _FileAcc, state: _Read) -> None:
+def _read_lines(path: Path, lines: Any, acc: FileBuilder, state: _Read) -> None:
     """Record each <line> of a class's <lines> (not those under <methods>).
 
     The loop is the hot path of the whole gate (a million lines in a big report):
@@ -212,7 +198,7 @@ def _line_numbers(path: Path, el: Any) -> tuple[int, int]:
     return _count(path, el, "number"), _hits(path, el)
 
 
-def _add_branches(path: Path, el: Any, number: int, acc: _FileAcc) -> bool:
+def _add_branches(path: Path, el: Any, number: int, acc: FileBuilder) -> bool:
     """Record the branches of a `branch="true"` line; False when it gives no counts."""
     condition = el.get("condition-coverage")
     if condition is None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.errors import InputError
-from gate.model import FileCoverage, LineBranches
+from gate.model import FileBuilder, FileCoverage, LineBranches
 from gate.paths import PathResolver
 from gate.readers.xmlstream import document, elements, local_name, release
 
@@ -28,21 +28,12 @@ from gate.readers.xmlstream import document, elements, local_name, release
 SOURCE_ROOTS = ("src/main/java", "src/main/kotlin", "src/main/scala", "src/main/groovy")
 
 
-class _FileAcc:
-    __slots__ = ("branches", "executed", "statements")
-
-    def __init__(self) -> None:
-        self.statements: set[int] = set()
-        self.executed: set[int] = set()
-        self.branches: dict[int, LineBranches] = {}
-
-
 def read_jacoco(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
     """Yield the coverage of each source file in a JaCoCo XML report."""
     root = document(path)
     if root.tag != "report":
         raise InputError(f"{path}: root element <{root.tag}>, not a JaCoCo <report>")
-    files: dict[str, _FileAcc] = {}
+    files: dict[str, FileBuilder] = {}
     saw_package = False
     for el in elements(path, ("sourcefile", "package")):
         if local_name(el.tag) == "package":
@@ -62,16 +53,11 @@ def read_jacoco(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
             "(classes compiled without debug information?); refusing to read it as 0 lines"
         )
     for file_path, acc in files.items():
-        yield FileCoverage(
-            path=file_path,
-            statements=frozenset(acc.statements),
-            executed=frozenset(acc.executed),
-            branches=acc.branches,
-        )
+        yield acc.build(file_path)
 
 
 def _add_sourcefile(
-    path: Path, el: Any, resolver: PathResolver, files: dict[str, _FileAcc]
+    path: Path, el: Any, resolver: PathResolver, files: dict[str, FileBuilder]
 ) -> None:
     """Record one <sourcefile> (complete, with its lines) under its package."""
     package = el.getparent()
@@ -83,7 +69,7 @@ def _add_sourcefile(
     prefix = (package.get("name") or "").strip("/")
     groups = [g.get("name") or "" for g in package.iterancestors() if local_name(g.tag) == "group"]
     rel = f"{prefix}/{name}" if prefix else name
-    acc = files.setdefault(_resolve(resolver, rel, groups), _FileAcc())
+    acc = files.setdefault(_resolve(resolver, rel, groups), FileBuilder())
     for child in el:
         if local_name(child.tag) == "line":
             _add_line(path, child, acc)
@@ -100,7 +86,7 @@ def _resolve(resolver: PathResolver, rel: str, groups: list[str]) -> str:
     return resolver.resolve(rel)
 
 
-def _add_line(path: Path, el: Any, acc: _FileAcc) -> None:
+def _add_line(path: Path, el: Any, acc: FileBuilder) -> None:
     number = _int(path, el, "nr")
     mi, ci, mb, cb = (_int(path, el, a) for a in ("mi", "ci", "mb", "cb"))
     if number < 1 or mi + ci == 0:  # JaCoCo's LINE counter skips lines without code

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from gate.config import FileExistsCheck, ForbidPatternCheck, RequirePatternCheck
 from gate.safety.context import Finding, SafetyContext, failed, passed
@@ -37,26 +38,19 @@ def check_file_exists(check: FileExistsCheck, ctx: SafetyContext) -> Finding:
 def check_require_pattern(check: RequirePatternCheck, ctx: SafetyContext) -> Finding:
     """Passes when the regex matches in at least one (`in: any`) or in every
     (`in: all`) selected file."""
-    if not check.files:
-        return failed(NOTHING_SELECTED.format(key="files"))
-    selection = select(ctx.root, check.files)
-    if problems := _selection_problems(selection):
-        return failed("; ".join(problems))
-    regex = re.compile(check.pattern, re.MULTILINE)
-    unread: list[str] = []
+    scanned = _scan(check.files, check.pattern, ctx)
+    if isinstance(scanned, Finding):
+        return scanned
     found: list[str] = []
     missing: list[str] = []
-    for path in selection.files:
-        text = read_text(ctx.root, path)
-        if isinstance(text, Unread):
-            unread.append(text.reason)
-            continue
-        line = next(_match_lines(regex, text), None)
+    for path, lines in scanned.matches.items():
+        line = next(lines, None)
         if line is None:
             missing.append(path)
         else:
             found.append(f"{path}:{line}")
-    total = len(selection.files)
+    unread = scanned.unread
+    total = len(scanned.matches) + len(unread)
     if check.in_ == "any":
         if found:
             return passed(f"found in {len(found)} of {total} files, first at {found[0]}")
@@ -77,20 +71,11 @@ def check_forbid_pattern(check: ForbidPatternCheck, ctx: SafetyContext) -> Findi
     """Passes when the regex matches in none of the selected files. The detail
     names each match as `file:line`, never the matched text (a forbidden pattern
     is often a secret)."""
-    if not check.files:
-        return failed(NOTHING_SELECTED.format(key="files"))
-    selection = select(ctx.root, check.files)
-    if problems := _selection_problems(selection):
-        return failed("; ".join(problems))
-    regex = re.compile(check.pattern, re.MULTILINE)
-    unread: list[str] = []
-    hits: list[str] = []
-    for path in selection.files:
-        text = read_text(ctx.root, path)
-        if isinstance(text, Unread):
-            unread.append(text.reason)
-        else:
-            hits.extend(f"{path}:{line}" for line in _match_lines(regex, text))
+    scanned = _scan(check.files, check.pattern, ctx)
+    if isinstance(scanned, Finding):
+        return scanned
+    hits = [f"{path}:{line}" for path, lines in scanned.matches.items() for line in lines]
+    unread = scanned.unread
     problems = []
     if hits:
         lines = f"{len(hits)} line{'s' if len(hits) != 1 else ''}"
@@ -99,8 +84,36 @@ def check_forbid_pattern(check: ForbidPatternCheck, ctx: SafetyContext) -> Findi
         problems.append(f"not read: {_listed(unread)}")
     if problems:
         return failed("; ".join(problems))
-    count = len(selection.files)
+    count = len(scanned.matches)
     return passed(f"not found in {count} file{'s' if count != 1 else ''}")
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """Where a regex matched in each readable selected file, and what was not read."""
+
+    matches: dict[str, Iterator[int]]
+    unread: list[str]
+
+
+def _scan(files: Sequence[str], pattern: str, ctx: SafetyContext) -> _Scan | Finding:
+    """Select the files of a pattern check and search each; a failed Finding when the
+    selection itself is wrong (empty, refused, a glob matching nothing)."""
+    if not files:
+        return failed(NOTHING_SELECTED.format(key="files"))
+    selection = select(ctx.root, files)
+    if problems := _selection_problems(selection):
+        return failed("; ".join(problems))
+    regex = re.compile(pattern, re.MULTILINE)
+    matches: dict[str, Iterator[int]] = {}
+    unread: list[str] = []
+    for path in selection.files:
+        text = read_text(ctx.root, path)
+        if isinstance(text, Unread):
+            unread.append(text.reason)
+        else:
+            matches[path] = _match_lines(regex, text)
+    return _Scan(matches, unread)
 
 
 def _selection_problems(selection: Selection) -> list[str]:
