@@ -133,12 +133,9 @@ def evaluate_interaction(
     # coverage_scope: all -> the merged reports; evidence -> what its own tests ran.
     scoped = interaction_coverage(it, files, ev.coverage, ev.contexts, evidence)
     measured = scoped.files
-    statements = sum(len(f.statements) for f in measured)
-    covered = sum(len(f.executed & f.statements) for f in measured)
-    with_branches = [f for f in measured if f.branches is not None]
-    branches = sum(f.branch_total for f in with_branches)
-    covered_branches = sum(f.branch_covered for f in with_branches)
-    has_branch_data = bool(with_branches)
+    n = measure(measured)
+    statements, covered = n.statements, n.covered
+    branches, covered_branches, has_branch_data = n.branches, n.covered_branches, n.has_branches
 
     line_pct = percent(covered, statements)
     branch_pct = percent(covered_branches, branches) if has_branch_data else None
@@ -149,7 +146,7 @@ def evaluate_interaction(
     pass_rate = counts.passed / ran if ran else 0.0
     confidence = (total_pct or 0.0) * pass_rate
 
-    gaps, to_pass = interaction_gaps(it, files, measured, evidence, ev)
+    gaps, to_pass = interaction_gaps(it, files, measured, n, evidence, ev)
     gaps.extend(scoped.gaps)
     if not files or not it.evidence:
         status = Status.UNKNOWN
@@ -216,10 +213,33 @@ def shortfall(covered: int, total: int, threshold: float) -> int:
     return max(0, needed - covered)
 
 
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Statement and branch counts over an interaction's measured files."""
+
+    statements: int
+    covered: int
+    branches: int
+    covered_branches: int
+    has_branches: bool  # False: no file carries branch data (not "0 branches")
+
+
+def measure(files: Sequence[FileCoverage]) -> Counts:
+    with_branches = [f for f in files if f.branches is not None]
+    return Counts(
+        statements=sum(len(f.statements) for f in files),
+        covered=sum(len(f.executed & f.statements) for f in files),
+        branches=sum(f.branch_total for f in with_branches),
+        covered_branches=sum(f.branch_covered for f in with_branches),
+        has_branches=bool(with_branches),
+    )
+
+
 def interaction_gaps(
     it: Interaction,
     files: list[str],
     measured: list[FileCoverage],
+    n: Counts,
     evidence: list[TestCase],
     ev: Evaluation,
 ) -> tuple[list[str], list[str]]:
@@ -237,11 +257,8 @@ def interaction_gaps(
         if path not in ev.coverage:
             gaps.append(f"{path}: not in the coverage reports (never imported by the tests?)")
 
-    statements = sum(len(f.statements) for f in measured)
-    covered = sum(len(f.executed & f.statements) for f in measured)
-    with_branches = [f for f in measured if f.branches is not None]
-    branches = sum(f.branch_total for f in with_branches)
-    covered_branches = sum(f.branch_covered for f in with_branches)
+    statements, covered = n.statements, n.covered
+    branches, covered_branches = n.branches, n.covered_branches
     line_t, branch_t = it.threshold.line, it.threshold.branch
 
     if measured and line_t is not None:
@@ -254,7 +271,7 @@ def interaction_gaps(
             )
             to_pass.append(f"{need} more statement{'s' if need != 1 else ''}")
     if measured and branch_t is not None:
-        if not with_branches:
+        if not n.has_branches:
             gaps.append("no branch data in the coverage reports (measure with --cov-branch)")
         elif branches and (need := shortfall(covered_branches, branches, branch_t)) > 0:
             gaps.append(
