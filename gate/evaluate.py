@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
+
+from msgspec import Struct, field
 
 from gate.config import Config, Interaction, UnmappedPolicy, Waiver
 from gate.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
 from gate.numbers import display_percent, format_ranges
-from gate.patterns import is_glob, matches_path, matches_test, module_regex
+from gate.patterns import is_glob, matches_path
 from gate.report import (
     SCHEMA,
     EvidenceTest,
@@ -31,9 +32,9 @@ from gate.report import (
     WaiverInfo,
 )
 from gate.scope import interaction_coverage
-from gate.selection import tests_matcher
+from gate.selection import CaseIndex, paths_matcher, tests_matcher
 
-GAP_FILE_LIMIT = 10
+GAP_FILE_LIMIT = 10  # per-file gaps listed before "... and N more files"
 # Files on disk that count as source when no coverage report mentions them (a
 # client module nobody imports must not vanish from its interaction).
 SOURCE_SUFFIXES = (
@@ -64,11 +65,10 @@ SOURCE_SUFFIXES = (
     ".dart",
     ".sol",
     ".m",
-)  # per-file gaps listed before "... and N more files"
+)
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(Struct, frozen=True):
     """Everything the evaluator reads, already loaded."""
 
     config: Config
@@ -90,8 +90,9 @@ def evaluate(ev: Evaluation) -> Report:
     known = sorted(set(ev.coverage) | on_disk)
     claims = {it.id: claimed_files(it, known) for it in config.interactions}
     waivers = {w.target: w for w in config.waivers}
+    index = CaseIndex(ev.tests.cases.values())
     results = [
-        evaluate_interaction(it, claims[it.id], ev, waivers.get(it.id))
+        evaluate_interaction(it, claims[it.id], ev, waivers.get(it.id), index)
         for it in config.interactions
     ]
     overall = overall_confidence(results)
@@ -121,15 +122,14 @@ def evaluate(ev: Evaluation) -> Report:
 
 
 def claimed_files(it: Interaction, known: Iterable[str]) -> list[str]:
-    regexes = [module_regex(m) for m in it.modules]
-    return [path for path in known if any(r.match(path) for r in regexes)]
+    claims = paths_matcher(tuple(it.modules))
+    return [path for path in known if claims(path)]
 
 
 def evaluate_interaction(
-    it: Interaction, files: list[str], ev: Evaluation, waiver: Waiver | None
+    it: Interaction, files: list[str], ev: Evaluation, waiver: Waiver | None, index: CaseIndex
 ) -> InteractionResult:
-    selects = tests_matcher(tuple(it.evidence))
-    evidence = [c for c in ev.tests.cases.values() if selects(c.nodeid, c.file)]
+    evidence = tests_matcher(tuple(it.evidence)).pick(index)
     # coverage_scope: all -> the merged reports; evidence -> what its own tests ran.
     scoped = interaction_coverage(it, files, ev.coverage, ev.contexts, evidence)
     measured = scoped.files
@@ -213,8 +213,7 @@ def shortfall(covered: int, total: int, threshold: float) -> int:
     return max(0, needed - covered)
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(Struct, frozen=True):
     """Statement and branch counts over an interaction's measured files."""
 
     statements: int
@@ -250,8 +249,8 @@ def interaction_gaps(
     if not it.evidence:
         gaps.append("no evidence tests declared")
     for pattern in it.modules:
-        regex = module_regex(pattern)
-        if not any(regex.match(p) for p in files):
+        claims = paths_matcher((pattern,))
+        if not any(claims(p) for p in files):
             gaps.append(f"module {pattern!r} matches no source file")
     for path in files:
         if path not in ev.coverage:
@@ -314,7 +313,8 @@ def _missing_branches(f: FileCoverage) -> list[str]:
 def _evidence_gaps(it: Interaction, evidence: list[TestCase], ev: Evaluation) -> list[str]:
     gaps: list[str] = []
     for pattern in it.evidence:
-        if any(matches_test(pattern, c.nodeid, c.file) for c in evidence):
+        selects = tests_matcher((pattern,))
+        if any(selects(c.nodeid, c.file) for c in evidence):
             continue
         if "::" not in pattern and ev.repo_files is not None:
             if not is_glob(pattern) and pattern.removeprefix("./") not in ev.repo_files:

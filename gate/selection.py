@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from gate.config import Config, CoverageCheck, JunitCheck
+from gate.model import TestCase
 from gate.patterns import DOTTED, glob_regex, is_glob, module_regex
 
 PathTest = Callable[[str], bool]
@@ -63,44 +64,80 @@ def paths_matcher(modules: tuple[str, ...], globs: tuple[str, ...] = ()) -> Path
     return keep
 
 
-@lru_cache(maxsize=256)
-def tests_matcher(patterns: tuple[str, ...]) -> CaseTest:
-    """True for a test any of `patterns` selects (gate.patterns.matches_test)."""
-    files: set[str] = set()
-    ids: list[str] = []
-    file_globs: list[str] = []
-    id_globs: list[str] = []
-    for pattern in patterns:
-        if "::" in pattern:
-            (id_globs if is_glob(pattern) else ids).append(pattern)
-        else:
-            path = pattern.replace("\\", "/").removeprefix("./")
-            if is_glob(path):
-                file_globs.append(path)
-            else:
-                files.add(path)
-    # A node-id pattern selects the id itself or any id below it (`::` or `[` next);
-    # literal ones are looked up by their file part, the globs are one regex.
-    by_head: dict[str, list[str]] = {}
-    for i in ids:
-        by_head.setdefault(i.partition("::")[0], []).append(i)
-    id_regex = _either(
-        glob_regex(p).pattern.removesuffix(r"\Z") + r"(?:(?:::|\[)(?s:.*))?\Z" for p in id_globs
-    )
-    file_regex = _either(glob_regex(p).pattern for p in file_globs)
-    no_id_globs = not id_globs
+class CaseIndex:
+    """Test cases grouped by what literal evidence patterns look up, so that
+    selecting an interaction's tests costs its matches, not the whole suite."""
 
-    def keep(nodeid: str, file: str | None) -> bool:
+    def __init__(self, cases: Iterable[TestCase]) -> None:
+        self.cases = list(cases)
+        self.by_head: dict[str, list[int]] = {}
+        self.by_subject: dict[str, list[int]] = {}
+        for n, case in enumerate(self.cases):
+            head = case.nodeid.partition("::")[0]
+            self.by_head.setdefault(head, []).append(n)
+            subject = case.file if case.file is not None else head
+            self.by_subject.setdefault(subject, []).append(n)
+
+
+class TestSelector:
+    """True for a test any of `patterns` selects (gate.patterns.matches_test)."""
+
+    __test__ = False
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.files: set[str] = set()
+        ids: list[str] = []
+        file_globs: list[str] = []
+        id_globs: list[str] = []
+        for pattern in patterns:
+            if "::" in pattern:
+                (id_globs if is_glob(pattern) else ids).append(pattern)
+            else:
+                path = pattern.replace("\\", "/").removeprefix("./")
+                if is_glob(path):
+                    file_globs.append(path)
+                else:
+                    self.files.add(path)
+        # A node-id pattern selects the id itself or any id below it (`::` or `[`
+        # next); literal ones are looked up by their file part, globs are one regex.
+        self.by_head: dict[str, list[str]] = {}
+        for i in ids:
+            self.by_head.setdefault(i.partition("::")[0], []).append(i)
+        self.has_globs = bool(id_globs or file_globs)
+        self.id_regex = _either(
+            glob_regex(p).pattern.removesuffix(r"\Z") + r"(?:(?:::|\[)(?s:.*))?\Z" for p in id_globs
+        )
+        self.file_regex = _either(glob_regex(p).pattern for p in file_globs)
+
+    def __call__(self, nodeid: str, file: str | None) -> bool:
         head = nodeid.partition("::")[0]
-        for i in by_head.get(head, ()):
+        for i in self.by_head.get(head, ()):
             if nodeid == i or nodeid.startswith((i + "::", i + "[")):
                 return True
-        if not no_id_globs and id_regex.match(nodeid):
+        if self.has_globs and self.id_regex.match(nodeid):
             return True
         subject = file if file is not None else head
-        return subject in files or file_regex.match(subject) is not None
+        return subject in self.files or (
+            self.has_globs and self.file_regex.match(subject) is not None
+        )
 
-    return keep
+    def pick(self, index: CaseIndex) -> list[TestCase]:
+        """The selected cases, in the index's order."""
+        if self.has_globs:
+            return [c for c in index.cases if self(c.nodeid, c.file)]
+        # Literal patterns only: a selected case has one of their heads or subjects.
+        candidates: set[int] = set()
+        for head in self.by_head:
+            candidates.update(index.by_head.get(head, ()))
+        for subject in self.files:
+            candidates.update(index.by_subject.get(subject, ()))
+        cases = index.cases
+        return [cases[n] for n in sorted(candidates) if self(cases[n].nodeid, cases[n].file)]
+
+
+@lru_cache(maxsize=256)
+def tests_matcher(patterns: tuple[str, ...]) -> TestSelector:
+    return TestSelector(patterns)
 
 
 def _either(patterns: Iterable[str]) -> re.Pattern[str]:
