@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from gate.errors import UsageError
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 1024  # bytes; leave room below GitHub's 1 MiB
 
 
-@dataclass(frozen=True)
-class ActionsEvent:
+class ActionsEvent(Struct, frozen=True):
     """The facts of the triggering event that `check` uses."""
 
     name: str | None

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from gate.config import Config, load_config
 from gate.evaluate import Evaluation, evaluate
@@ -24,8 +25,7 @@ from gate.scope import require_contexts
 from gate.selection import wanted_paths, wanted_tests
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(Struct, frozen=True):
     """Run settings: where and how to check (the gate config says what)."""
 
     root: Path
@@ -38,8 +38,7 @@ class CheckOptions:
     pull_request: int | None = None
 
 
-@dataclass(frozen=True)
-class CheckRun:
+class CheckRun(Struct, frozen=True):
     """A finished check: the report plus what it was computed from."""
 
     config: Config

@@ -13,7 +13,6 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -60,8 +59,7 @@ class ThresholdSpec(_Strict, frozen=True):
     branch: Percent | UnsetType | None = UNSET
 
 
-@dataclass(frozen=True, slots=True)
-class Threshold:
+class Threshold(Struct, frozen=True):
     """Resolved thresholds in percent; None disables that side."""
 
     line: float | None = 95.0
@@ -199,8 +197,7 @@ class ConfigSpec(_Strict, frozen=True):
 # --- the resolved config the rest of the gate uses ------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Interaction:
+class Interaction(Struct, frozen=True):
     id: str
     name: str
     direction: Direction
@@ -216,8 +213,7 @@ class Interaction:
     coverage_scope: Scope
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Struct, frozen=True):
     path: str  # where it was read from, for messages
     sha256: str
     id: str

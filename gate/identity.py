@@ -9,7 +9,8 @@ shard merging both need the same key, so it is made in exactly one place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from gate.paths import normalise
 
@@ -19,8 +20,7 @@ _PHASE = re.compile(r"\|(setup|run|teardown)$")
 _QUALNAME = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 
-@dataclass(frozen=True, slots=True)
-class TestIdentity:
+class TestIdentity(Struct, frozen=True):
     __test__ = False
 
     nodeid: str  # pytest-style: tests/x/test_y.py::TestY::test_z[param]

@@ -7,8 +7,9 @@ evaluator only ever sees these types, never a file format.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import Enum
+
+from msgspec import Struct
 
 
 class Outcome(Enum):
@@ -20,8 +21,7 @@ class Outcome(Enum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, slots=True)
-class LineBranches:
+class LineBranches(Struct, frozen=True):
     """The branches leaving one source line.
 
     `missing` names the destinations not taken when the report says which
@@ -59,8 +59,7 @@ def _dest_key(dest: str) -> tuple[int, str]:
     return (int(dest), "") if dest.lstrip("-").isdigit() else (1 << 62, dest)
 
 
-@dataclass(frozen=True, slots=True)
-class FileCoverage:
+class FileCoverage(Struct, frozen=True):
     """Coverage of one source file, its path relative to the repository root."""
 
     path: str
@@ -119,8 +118,7 @@ class FileBuilder:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class TestCase:
+class TestCase(Struct, frozen=True):
     """One test case as the JUnit results describe it.
 
     `nodeid` is the pytest-style identity built by `gate.identity`; it is what
@@ -136,8 +134,7 @@ class TestCase:
     report: str = ""  # the report file it came from
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
+class InputFile(Struct, frozen=True):
     """Provenance of one input file."""
 
     path: str
@@ -145,8 +142,7 @@ class InputFile:
     format: str
 
 
-@dataclass(frozen=True, slots=True)
-class FileContexts:
+class FileContexts(Struct, frozen=True):
     """What each coverage.py context executed in one source file, kept compact so
     it can be scoped to any set of contexts (DESIGN.md "Evidence-scoped coverage").
 
@@ -174,8 +170,7 @@ class FileContexts:
     fact_values: bytes  # "i"
 
 
-@dataclass(frozen=True)
-class ContextIndex:
+class ContextIndex(Struct, frozen=True):
     """Per-test coverage from coverage.py data files recorded with contexts.
 
     `names[i]` is context i as recorded (`tests/x.py::test_y|run`, or "" for code
@@ -192,8 +187,7 @@ class ContextIndex:
         return any(self.names)
 
 
-@dataclass(frozen=True)
-class CoverageData:
+class CoverageData(Struct, frozen=True):
     """All coverage reports merged into one view, keyed by repository path."""
 
     files: Mapping[str, FileCoverage]
@@ -207,8 +201,7 @@ class CoverageData:
         return any(f.branches is not None for f in self.files.values())
 
 
-@dataclass(frozen=True)
-class TestResults:
+class TestResults(Struct, frozen=True):
     """All JUnit reports merged: one entry per test identity, last outcome wins."""
 
     __test__ = False
@@ -225,13 +218,3 @@ def merge_files(observations: Iterable[FileCoverage]) -> dict[str, FileCoverage]
         seen = merged.get(obs.path)
         merged[obs.path] = obs if seen is None else seen.merged(obs)
     return merged
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Everything the evaluator needs to know about the outside world."""
-
-    coverage: CoverageData
-    tests: TestResults
-    # Repository paths that exist on disk, for evidence globs (None: not looked at).
-    repo_files: frozenset[str] | None = field(default=None)

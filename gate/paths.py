@@ -11,7 +11,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 # Directories never scanned for source or test files: VCS, virtualenvs, caches, builds.
@@ -50,21 +49,24 @@ def escapes(path: str) -> bool:
     return path == ".." or path.startswith("../")
 
 
-@dataclass
 class PathResolver:
     """Resolves report paths against the root, the report's own source roots and
     the config's `paths` remapping; remembers what it resolved."""
 
-    root: Path
-    remap: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # The repository's files when already scanned: a set lookup instead of one stat
-    # per candidate (10,000 classes in a report, most of them not checked out).
-    files: frozenset[str] | None = None
-    _root_posix: str = field(init=False)
-    _cache: dict[tuple[str, tuple[str, ...]], str] = field(init=False, default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._root_posix = normalise(str(self.root.resolve()))
+    def __init__(
+        self,
+        root: Path,
+        remap: Mapping[str, tuple[str, ...]] | None = None,
+        *,
+        files: frozenset[str] | None = None,
+    ) -> None:
+        self.root = root
+        self.remap: Mapping[str, tuple[str, ...]] = remap or {}
+        # The repository's files when already scanned: a set lookup instead of one
+        # stat per candidate (10,000 classes in a report, most of them not checked out).
+        self.files = files
+        self._root_posix = normalise(str(root.resolve()))
+        self._cache: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def resolve(self, name: str, sources: Iterable[str] = ()) -> str:
         """Return the repository-relative path for `name` as the report wrote it.

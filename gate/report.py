@@ -8,11 +8,11 @@ report round-trips through JSON, so `publish` renders from the same values
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 import msgspec
+from msgspec import Struct, field
 
 SCHEMA = "signal-gate/report@1"
 
@@ -24,8 +24,7 @@ class Status(Enum):
     UNKNOWN = "UNKNOWN"
 
 
-@dataclass(frozen=True)
-class TestCounts:
+class TestCounts(Struct, frozen=True):
     __test__ = False
 
     total: int = 0
@@ -35,15 +34,13 @@ class TestCounts:
     skipped: int = 0
 
 
-@dataclass(frozen=True)
-class EvidenceTest:
+class EvidenceTest(Struct, frozen=True):
     id: str
     outcome: str  # passed | failed | error | skipped
     message: str = ""
 
 
-@dataclass(frozen=True)
-class FileSummary:
+class FileSummary(Struct, frozen=True):
     path: str
     statements: int
     covered_statements: int
@@ -53,16 +50,14 @@ class FileSummary:
     missing_branches: list[str] = field(default_factory=list)  # "88->91", "90->exit"
 
 
-@dataclass(frozen=True)
-class WaiverInfo:
+class WaiverInfo(Struct, frozen=True):
     reason: str
     until: str  # ISO date
     owner: str | None = None
     expired: bool = False
 
 
-@dataclass(frozen=True)
-class InteractionResult:
+class InteractionResult(Struct, frozen=True):
     id: str
     name: str
     direction: str
@@ -97,8 +92,7 @@ class InteractionResult:
     notes: list[str] = field(default_factory=list)  # shown, never gating (incidental coverage)
 
 
-@dataclass(frozen=True)
-class SafetyCheckResult:
+class SafetyCheckResult(Struct, frozen=True):
     id: str
     name: str
     kind: str
@@ -107,37 +101,32 @@ class SafetyCheckResult:
     waiver: WaiverInfo | None = None
 
 
-@dataclass(frozen=True)
-class SafetyResult:
+class SafetyResult(Struct, frozen=True):
     passed: int = 0
     total: int = 0
     required: int = 0
     checks: list[SafetyCheckResult] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Overlap:
+class Overlap(Struct, frozen=True):
     path: str
     interactions: list[str]
 
 
-@dataclass(frozen=True)
-class ProvenanceFile:
+class ProvenanceFile(Struct, frozen=True):
     path: str
     sha256: str
     format: str
 
 
-@dataclass(frozen=True)
-class Provenance:
+class Provenance(Struct, frozen=True):
     config_sha256: str
     head_sha: str | None = None
     files: list[ProvenanceFile] = field(default_factory=list)
     pull_request: int | None = None  # the PR the run checked, when it ran for one
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Struct, frozen=True):
     schema: str
     passed: bool
     overall_confidence: float

@@ -14,7 +14,8 @@ Pure: `ContextIndex` in, `FileCoverage` and gap texts out.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from gate.config import Interaction, Scope
 from gate.errors import InputError
@@ -37,8 +38,7 @@ SCOPE_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class ScopedCoverage:
+class ScopedCoverage(Struct, frozen=True):
     """One interaction's coverage in evidence scope."""
 
     files: list[FileCoverage]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
+from msgspec.structs import replace
 
 from gate.check import CheckOptions, run_check
 from gate.render_document import (

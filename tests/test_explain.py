@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from gate.check import CheckOptions, run_check
 from gate.render_explain import (

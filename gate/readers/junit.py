@@ -15,9 +15,10 @@ stack traces are freed as soon as its outcome is known.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from gate.errors import InputError
 from gate.identity import junit_identity
@@ -49,8 +50,7 @@ _IDENTITY_CACHE_LIMIT = 50_000
 KeepTest = Callable[[str, "str | None"], bool]
 
 
-@dataclass
-class JunitStats:
+class JunitStats(Struct):
     """What a read saw, kept or not."""
 
     cases: int = 0

@@ -18,11 +18,11 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from msgspec import Struct
 
 from gate.errors import InputError
 
@@ -53,8 +53,7 @@ _TEXT_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     """The document element of a report: its local name and its attributes."""
 
     tag: str

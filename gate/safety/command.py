@@ -28,8 +28,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from gate.config import CommandCheck
 from gate.paths import normalise
@@ -64,8 +65,7 @@ _HARMLESS_VALUES = frozenset({"true", "false", "yes", "no", "none", "null"})
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
-@dataclass(frozen=True, slots=True)
-class Finished:
+class Finished(Struct, frozen=True):
     """How a command ended: its exit status (None: killed at the timeout; negative:
     killed by that signal), the last bytes of its output and how many there were."""
 
@@ -75,8 +75,7 @@ class Finished:
     group_killed: bool = True  # False where process groups do not exist (Windows)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """Why a command cannot be run as configured."""
 
     reason: str

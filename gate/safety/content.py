@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from gate.config import FileExistsCheck, ForbidPatternCheck, RequirePatternCheck
 from gate.safety.context import Finding, SafetyContext, failed, passed
@@ -88,8 +89,7 @@ def check_forbid_pattern(check: ForbidPatternCheck, ctx: SafetyContext) -> Findi
     return passed(f"not found in {count} file{'s' if count != 1 else ''}")
 
 
-@dataclass(frozen=True)
-class _Scan:
+class _Scan(Struct, frozen=True):
     """Where a regex matched in each readable selected file, and what was not read."""
 
     matches: dict[str, Iterator[int]]

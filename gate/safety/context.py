@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from gate.config import Waiver
 from gate.model import FileCoverage, TestResults
 
 
-@dataclass(frozen=True)
-class SafetyContext:
+class SafetyContext(Struct, frozen=True):
     """What the checks may look at. `allow_exec` is False under --no-exec and for
     untrusted events; `command` checks then fail with the reason. `today` is the
     only clock the checks read (waivers are judged by it)."""
@@ -28,8 +28,7 @@ class SafetyContext:
     repo_files: frozenset[str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """What one kind function concludes: passed or not, and a detail a person can act on."""
 
     passed: bool

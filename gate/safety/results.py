@@ -18,8 +18,9 @@ failed check with a detail saying what is wrong.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from gate.config import ResultsCheck
 from gate.safety.context import SafetyContext
@@ -30,8 +31,7 @@ MAX_NAME = 200
 MAX_ID = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Imported:
+class Imported(Struct, frozen=True):
     """One check read from a results file (its id already prefixed)."""
 
     id: str

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from gate.paths import SKIP_DIRS, escapes, is_absolute, normalise
 from gate.patterns import is_glob, matches_path
@@ -24,8 +25,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # skips); a pattern that names one literally (`dist/*.whl`) still reaches it.
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(Struct, frozen=True):
     """What a list of globs selects under the root.
 
     `files` are repository-relative, '/'-separated, sorted and readable in
@@ -38,8 +38,7 @@ class Selection:
     unmatched: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Unread:
+class Unread(Struct, frozen=True):
     """Why a file was not read (too large, unreadable, outside the root)."""
 
     reason: str
