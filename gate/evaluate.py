@@ -8,9 +8,8 @@ fractions), never on rounded figures: 94.96% does not pass a 95% gate.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from fractions import Fraction
+from decimal import Decimal
 
 from msgspec import Struct, field
 
@@ -209,7 +208,11 @@ def count_tests(cases: Sequence[TestCase]) -> TestCounts:
 
 def shortfall(covered: int, total: int, threshold: float) -> int:
     """How many more covered items reach `threshold` percent, on exact counts."""
-    needed = math.ceil(Fraction(str(threshold)) * total / 100)
+    # The threshold as written ("95.5" is 955/10, not the nearest binary float), in
+    # integers: ceil(num * total / (den * 100)). (Decimal, not Fraction: msgspec
+    # has imported decimal already, fractions would cost another import.)
+    num, den = Decimal(str(threshold)).as_integer_ratio()
+    needed = -(-num * total // (den * 100))
     return max(0, needed - covered)
 
 

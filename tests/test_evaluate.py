@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gate.check import CheckOptions, run_check
 from gate.config import config_from_data
@@ -84,6 +87,22 @@ def test_fixture_project_statuses_and_gaps(fixture_run) -> None:
 )
 def test_shortfall_on_exact_counts(covered: int, total: int, threshold: float, needed: int) -> None:
     assert shortfall(covered, total, threshold) == needed
+
+
+@given(
+    st.integers(0, 10**7),
+    st.integers(0, 10**7),
+    st.decimals(0, 100, places=3, allow_nan=False).map(float),
+)
+def test_shortfall_is_the_least_number_that_reaches_the_threshold(
+    covered: int, total: int, threshold: float
+) -> None:
+    """Against the definition, in exact fractions of the threshold as written."""
+    covered = min(covered, total)
+    need = shortfall(covered, total, threshold)
+    exact = Fraction(str(threshold))
+    assert (covered + need) * 100 >= exact * total
+    assert need == 0 or (covered + need - 1) * 100 < exact * total
 
 
 def build_file(path: str, statements: int, executed: int, branches: tuple[int, int] | None = None):
