@@ -169,7 +169,7 @@ def _read_lines(path: Path, lines: Any, acc: FileBuilder, state: _Read) -> None:
         branch = line.get("branch")
         if (
             branch is not None
-            and branch.lower() == "true"
+            and (branch == "true" or branch.lower() == "true")
             and _add_branches(path, line, number, acc)
         ):
             has_branches = True
@@ -215,9 +215,10 @@ def _add_branches(path: Path, el: Any, number: int, acc: FileBuilder) -> bool:
             f"{path}: line {number}: condition-coverage {covered}/{total} is impossible "
             f"(line {el.sourceline})"
         )
-    missing = tuple(m for m in (el.get("missing-branches") or "").split(",") if m)
-    previous = acc.branches.get(number)
+    raw = el.get("missing-branches")
+    missing = tuple(filter(None, raw.split(","))) if raw else ()
     branches = LineBranches(total, covered, missing)
+    previous = acc.branches.get(number)
     acc.branches[number] = branches if previous is None else previous.merged(branches)
     return True
 

@@ -107,10 +107,31 @@ def document(path: Path) -> Document:
     Raises InputError for a DOCTYPE that declares entities and for anything
     that is not XML up to its first element.
     """
-    for _event, element in _parse(path, events=("start",)):
-        _refuse_entities(path, element)
-        return Document(_local(element.tag), dict(element.attrib))
+    # Fed a few KB at a time: iterparse would parse a whole 32 KB buffer (a
+    # thousand elements) before handing out the first, and this runs per read.
+    parser = etree.XMLPullParser(events=("start",), **_SAFE_OPTIONS)
+    with _errors(path), path.open("rb") as handle:
+        while chunk := handle.read(HEAD_BYTES):
+            try:
+                parser.feed(chunk)
+            except etree.XMLSyntaxError:
+                # libxml2 may have read on into a hostile body (billion laughs
+                # trips its amplification limit): the prolog is the clearer refusal.
+                _first_element(path, parser)
+                raise
+            if (found := _first_element(path, parser)) is not None:
+                return found
+        parser.close()
     raise InputError(f"{path}: no XML element found")
+
+
+def _first_element(path: Path, parser: etree.XMLPullParser) -> Document | None:
+    for _event, element in parser.read_events():
+        if isinstance(element, etree._Element):
+            _refuse_entities(path, element)
+            attrs = {str(k): str(v) for k, v in element.attrib.items()}
+            return Document(_local(element.tag), attrs)
+    return None
 
 
 def root_tag(path: Path) -> str:
@@ -149,11 +170,6 @@ def local_name(tag: object) -> str:
     if not isinstance(tag, str):
         return ""
     return tag if tag[:1] != "{" else tag.rsplit("}", 1)[-1]
-
-
-def _parse(path: Path, events: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
-    with _errors(path):
-        yield from etree.iterparse(str(path), events=events, **_SAFE_OPTIONS)
 
 
 @contextmanager
