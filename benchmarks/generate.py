@@ -222,7 +222,8 @@ def write_junit(out: TextIO, size: Size, rng: random.Random) -> None:
 
 
 def write_config(out: TextIO, size: Size) -> None:
-    """50 interactions, each owning two modules of one package and its tests."""
+    """50 interactions, each owning two modules of one package and its tests, and
+    one deployment safety check of each kind that reads only the gate's inputs."""
     packages = -(-size.files // MODULES_PER_PACKAGE)
     out.write(
         "version: 1\nid: bench\ntitle: Benchmark gate\n"
@@ -241,6 +242,19 @@ def write_config(out: TextIO, size: Size) -> None:
             f'    evidence: ["tests/p{pkg:03d}/test_m{mod:02d}.py", '
             f'"tests/p{pkg:03d}/test_m{mod + 1:02d}.py::TestM{mod + 1:02d}"]\n'
         )
+    out.write(
+        "safety:\n  checks:\n"
+        "    - {id: smoke, name: Smoke tests pass, kind: junit, tests: [tests/p000/test_m00.py]}\n"
+        "    - {id: core-cov, name: Core covered, kind: coverage, modules: [app.p000],"
+        " line: 80}\n"
+        "    - {id: config, name: Gate config present, kind: file_exists,"
+        " paths: [signal-gate.yml]}\n"
+        "    - {id: versioned, name: Config is versioned, kind: require_pattern,"
+        ' files: ["*.yml"], pattern: "^version: 1"}\n'
+        "    - {id: no-secrets, name: No passwords in config, kind: forbid_pattern,"
+        ' files: ["*.yml"], pattern: "pass[w]ord:"}\n'
+        "    - {id: migrations, name: Migrations apply, kind: command, run: [python, -c, pass]}\n"
+    )
 
 
 def generate(size_name: str, out_dir: Path, root: Path) -> dict[str, Path]:
