@@ -16,10 +16,13 @@ the same machine load:
      streaming idiom; without `clear()` it needs far more memory and time).
 
 Wall time is measured around each child; CPU time (user + system) and peak
-memory (ru_maxrss) are the child's own (os.wait4). The table gives medians,
-the ratios A/B and each child's peak; on a shared machine the CPU ratio is
-the steadier figure. Targets (issue 6): L time ratio <= 1.25, peak <= 64 MB
-and flat from S to L, S whole process <= 0.25 s. Results: README.md.
+memory (ru_maxrss) are the child's own (os.wait4). Linux carries a forked
+child's peak across exec, so the inputs are generated in a child process too:
+a runner that had grown while generating L would inflate every peak after it.
+The table gives medians, the ratios A/B and each child's peak; on a shared
+machine the CPU ratio is the steadier figure. Targets (issue 6): L time ratio
+<= 1.25, peak <= 64 MB and flat from S to L, S whole process <= 0.25 s.
+Results: README.md.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import SIZES, generate
+from generate import SIZES
 
 BARE = """
 import sys
@@ -81,7 +84,12 @@ def bench(size: str, work: Path, reps: int, env: dict[str, str]) -> dict[str, li
     files = {k: base / n for k, n in (("coverage", "coverage.xml"), ("junit", "junit.xml"),
                                        ("config", "signal-gate.yml"))}  # fmt: skip
     if not all(p.exists() for p in files.values()):
-        generate(size, base, base)
+        generator = Path(__file__).resolve().with_name("generate.py")
+        subprocess.run(
+            [sys.executable, generator, "--size", size, "--out", base],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     gate = [
         *gate_command(), "check", "--config", str(files["config"]),
         "--coverage", str(files["coverage"]), "--junit", str(files["junit"]),
