@@ -56,6 +56,12 @@ def paths_matcher(modules: tuple[str, ...], globs: tuple[str, ...] = ()) -> Path
         else:
             exact.add(pattern)
     starts = tuple(prefixes)
+    if not regexes:  # literal patterns only, the usual config
+
+        def literal(path: str) -> bool:
+            return path in exact or path.startswith(starts)
+
+        return literal
     combined = _either(regexes)
 
     def keep(path: str) -> bool:
