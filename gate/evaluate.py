@@ -120,9 +120,9 @@ def evaluate(ev: Evaluation) -> Report:
     )
 
 
-def claimed_files(it: Interaction, known: Iterable[str]) -> list[str]:
-    claims = paths_matcher(tuple(it.modules))
-    return [path for path in known if claims(path)]
+def claimed_files(it: Interaction, known: Sequence[str]) -> list[str]:
+    """The paths of `known` (sorted) the interaction's modules claim."""
+    return paths_matcher(tuple(it.modules)).pick(known)
 
 
 def evaluate_interaction(

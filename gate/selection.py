@@ -10,7 +10,8 @@ patterns (most of them) are set or prefix lookups, the globs one combined regex.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from gate.config import Config, CoverageCheck, JunitCheck
@@ -37,37 +38,56 @@ def wanted_tests(config: Config) -> CaseTest:
     return tests_matcher(tuple(patterns))
 
 
-@lru_cache(maxsize=256)
-def paths_matcher(modules: tuple[str, ...], globs: tuple[str, ...] = ()) -> PathTest:
+class PathSelector:
     """module_regex(m) for any m, or glob_regex(g) for any g, as one test."""
-    exact: set[str] = set()
-    prefixes: list[str] = []
-    regexes: list[str] = [glob_regex(g).pattern for g in globs]
-    for raw in modules:
-        pattern = raw.strip().replace("\\", "/").removeprefix("./")
-        if DOTTED.match(pattern) and not pattern.endswith(".py"):
-            base = pattern.replace(".", "/")
-            exact.add(base + ".py")
-            prefixes.append(base + "/")
-        elif is_glob(pattern):
-            regexes.append(module_regex(pattern).pattern)
-        elif "." not in pattern.rsplit("/", 1)[-1]:
-            prefixes.append(pattern.rstrip("/") + "/")
-        else:
-            exact.add(pattern)
-    starts = tuple(prefixes)
-    if not regexes:  # literal patterns only, the usual config
 
-        def literal(path: str) -> bool:
-            return path in exact or path.startswith(starts)
+    def __init__(self, modules: Iterable[str], globs: Iterable[str] = ()) -> None:
+        self.exact: set[str] = set()
+        prefixes: list[str] = []
+        regexes: list[str] = [glob_regex(g).pattern for g in globs]
+        for raw in modules:
+            pattern = raw.strip().replace("\\", "/").removeprefix("./")
+            if DOTTED.match(pattern) and not pattern.endswith(".py"):
+                base = pattern.replace(".", "/")
+                self.exact.add(base + ".py")
+                prefixes.append(base + "/")
+            elif is_glob(pattern):
+                regexes.append(module_regex(pattern).pattern)
+            elif "." not in pattern.rsplit("/", 1)[-1]:
+                prefixes.append(pattern.rstrip("/") + "/")
+            else:
+                self.exact.add(pattern)
+        self.prefixes = tuple(prefixes)
+        self.regex = _either(regexes) if regexes else None
 
-        return literal
-    combined = _either(regexes)
+    def __call__(self, path: str) -> bool:
+        return (
+            path in self.exact
+            or path.startswith(self.prefixes)
+            or (self.regex is not None and self.regex.match(path) is not None)
+        )
 
-    def keep(path: str) -> bool:
-        return path in exact or path.startswith(starts) or combined.match(path) is not None
+    def pick(self, ordered: Sequence[str]) -> list[str]:
+        """The selected paths of a sorted sequence, in its order."""
+        if self.regex is not None:
+            return [p for p in ordered if self(p)]
+        # Literal patterns only: each exact path or prefix is a bisection away.
+        found: set[int] = set()
+        for path in self.exact:
+            i = bisect_left(ordered, path)
+            if i < len(ordered) and ordered[i] == path:
+                found.add(i)
+        for prefix in self.prefixes:
+            i = bisect_left(ordered, prefix)
+            while i < len(ordered) and ordered[i].startswith(prefix):
+                found.add(i)
+                i += 1
+        return [ordered[i] for i in sorted(found)]
 
-    return keep
+
+@lru_cache(maxsize=256)
+def paths_matcher(modules: tuple[str, ...], globs: tuple[str, ...] = ()) -> PathSelector:
+    return PathSelector(modules, globs)
 
 
 class CaseIndex:

@@ -52,6 +52,8 @@ def test_paths_matcher_agrees_with_module_regex(patterns: list[str], subjects: l
     for path in subjects:
         expected = any(module_regex(p).match(path) for p in patterns)
         assert keep(path) == expected, (patterns, path)
+    known = sorted(set(subjects))
+    assert keep.pick(known) == [p for p in known if any(module_regex(m).match(p) for m in patterns)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -69,6 +71,8 @@ def test_paths_matcher_globs_agree_with_matches_path(
             matches_path(g, path) for g in globs
         )
         assert keep(path) == expected, (modules, globs, path)
+    known = sorted(set(subjects))
+    assert keep.pick(known) == [p for p in known if keep(p)]
 
 
 @settings(max_examples=400, deadline=None)
