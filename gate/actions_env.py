@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from msgspec import Struct
-
 from gate.errors import UsageError
+from gate.records import Record
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 1024  # bytes; leave room below GitHub's 1 MiB
 
 
-class ActionsEvent(Struct, frozen=True):
+class ActionsEvent(Record, frozen=True):
     """The facts of the triggering event that `check` uses."""
 
     name: str | None

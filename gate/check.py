@@ -12,20 +12,19 @@ import os
 import subprocess
 from pathlib import Path
 
-from msgspec import Struct, field
-
 from gate.config import Config, load_config
 from gate.evaluate import Evaluation, evaluate
 from gate.model import CoverageData, TestResults
 from gate.paths import SKIP_DIRS, PathResolver
 from gate.readers import expand, read_coverage, read_tests
+from gate.records import Record, field
 from gate.report import Provenance, ProvenanceFile, Report
 from gate.safety import SafetyContext, run_safety
 from gate.scope import require_contexts
 from gate.selection import wanted_paths, wanted_tests
 
 
-class CheckOptions(Struct, frozen=True):
+class CheckOptions(Record, frozen=True):
     """Run settings: where and how to check (the gate config says what)."""
 
     root: Path
@@ -38,7 +37,7 @@ class CheckOptions(Struct, frozen=True):
     pull_request: int | None = None
 
 
-class CheckRun(Struct, frozen=True):
+class CheckRun(Record, frozen=True):
     """A finished check: the report plus what it was computed from."""
 
     config: Config

@@ -21,6 +21,7 @@ import yaml
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from gate.errors import ConfigError
+from gate.records import Record
 
 CONFIG_CANDIDATES = ("signal-gate.yml", ".github/signal-gate.yml")
 
@@ -58,7 +59,7 @@ class ThresholdSpec(_Strict, frozen=True):
     branch: Percent | UnsetType | None = UNSET
 
 
-class Threshold(Struct, frozen=True):
+class Threshold(Record, frozen=True):
     """Resolved thresholds in percent; None disables that side."""
 
     line: float | None = 95.0
@@ -196,7 +197,7 @@ class ConfigSpec(_Strict, frozen=True):
 # --- the resolved config the rest of the gate uses ------------------------------
 
 
-class Interaction(Struct, frozen=True):
+class Interaction(Record, frozen=True):
     id: str
     name: str
     direction: Direction
@@ -212,7 +213,7 @@ class Interaction(Struct, frozen=True):
     coverage_scope: Scope
 
 
-class Config(Struct, frozen=True):
+class Config(Record, frozen=True):
     path: str  # where it was read from, for messages
     sha256: str
     id: str

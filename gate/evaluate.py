@@ -11,12 +11,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from msgspec import Struct, field
-
 from gate.config import Config, Interaction, UnmappedPolicy, Waiver
 from gate.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
 from gate.numbers import display_percent, format_ranges
 from gate.patterns import is_glob, matches_path
+from gate.records import Record, field
 from gate.report import (
     SCHEMA,
     EvidenceTest,
@@ -67,7 +66,7 @@ SOURCE_SUFFIXES = (
 )
 
 
-class Evaluation(Struct, frozen=True):
+class Evaluation(Record, frozen=True):
     """Everything the evaluator reads, already loaded."""
 
     config: Config
@@ -216,7 +215,7 @@ def shortfall(covered: int, total: int, threshold: float) -> int:
     return max(0, needed - covered)
 
 
-class Counts(Struct, frozen=True):
+class Counts(Record, frozen=True):
     """Statement and branch counts over an interaction's measured files."""
 
     statements: int

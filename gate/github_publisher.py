@@ -31,7 +31,6 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 from typing import Any, TypeVar
@@ -45,6 +44,7 @@ from github.Repository import Repository
 from gate import __version__
 from gate.github_run import GitHubRun
 from gate.publication import Annotation, CommentMode, Publication
+from gate.records import Record
 
 # GitHub's limits (LIMITS.md §1; the REST docs of each endpoint).
 COMMENT_LIMIT = 65_536  # issue comment body: 422 "Body is too long (maximum is 65536 characters)"
@@ -77,8 +77,7 @@ class Replay(Enum):
     IF_REJECTED = "if-rejected"  # only when GitHub refused it before acting (a rate limit)
 
 
-@dataclass(frozen=True, slots=True)
-class PublishSettings:
+class PublishSettings(Record, frozen=True):
     """How hard to try. The defaults suit a workflow; tests use zero throttling."""
 
     timeout: int = 15  # seconds per HTTP request
@@ -91,8 +90,7 @@ class PublishSettings:
     annotation_cap: int = 500  # annotations per check run, so one run stays a few requests
 
 
-@dataclass(frozen=True, slots=True)
-class PublishOutcome:
+class PublishOutcome(Record, frozen=True):
     """What reached GitHub; `warnings` says what did not and why (never the token)."""
 
     comment: CommentAction
@@ -443,8 +441,7 @@ def _post_status(session: _Session, repo: Repository, pub: Publication) -> bool:
 # --- the check run -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _AnnotationPlan:
+class _AnnotationPlan(Record, frozen=True):
     batches: tuple[tuple[dict[str, str | int], ...], ...]  # at most 50 each
     note: str  # what was left out and why; empty when nothing was
 

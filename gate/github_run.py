@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gate.errors import UsageError
+from gate.records import Record
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"
@@ -39,6 +40,7 @@ class EventName(Enum):
     WORKFLOW_RUN = "workflow_run"
 
 
+# A dataclass, not a gate.records.Record, so that the token can stay out of its repr.
 @dataclass(frozen=True, slots=True)
 class GitHubRun:
     """The run settings of one publication: which API, which repository, PR and commit.
@@ -70,8 +72,7 @@ class GitHubRun:
         return self.repository.split("/", 1)[1]
 
 
-@dataclass(frozen=True, slots=True)
-class PullRequestRef:
+class PullRequestRef(Record, frozen=True):
     """What an event payload says about its pull request."""
 
     number: int | None

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-from msgspec import Struct
-
 from gate.paths import normalise
+from gate.records import Record
 
 # pytest's default `python_files`: test_*.py and *_test.py.
 _TEST_MODULE = re.compile(r"^(test_\w*|\w+_test)$")
@@ -20,7 +19,7 @@ _PHASE = re.compile(r"\|(setup|run|teardown)$")
 _QUALNAME = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 
-class TestIdentity(Struct, frozen=True):
+class TestIdentity(Record, frozen=True):
     __test__ = False
 
     nodeid: str  # pytest-style: tests/x/test_y.py::TestY::test_z[param]

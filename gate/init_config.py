@@ -22,7 +22,6 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -30,6 +29,7 @@ import yaml
 from gate.check import scan_repo
 from gate.config import Direction, config_from_data, find_config
 from gate.errors import ConfigError, UsageError
+from gate.records import Record
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 ENDPOINT_DIRS = frozenset({"api", "routes", "endpoints"})
@@ -38,8 +38,7 @@ ACRONYMS = frozenset({"api", "sdk", "http", "acl", "id", "sms", "url", "ui", "io
 _TEST_FILE = re.compile(r"^(?:test_(?P<a>\w+)|(?P<b>\w+)_test)\.py$")
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(Record, frozen=True):
     """One interaction as init proposes it."""
 
     id: str
@@ -50,8 +49,7 @@ class Proposal:
     evidence: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Scaffold:
+class Scaffold(Record, frozen=True):
     """What init found, and the config text it proposes."""
 
     title: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import Enum
 
-from msgspec import Struct
+from gate.records import Record
 
 
 class Outcome(Enum):
@@ -21,7 +21,7 @@ class Outcome(Enum):
     ERROR = "error"
 
 
-class LineBranches(Struct, frozen=True):
+class LineBranches(Record, frozen=True):
     """The branches leaving one source line.
 
     `missing` names the destinations not taken when the report says which
@@ -59,7 +59,7 @@ def _dest_key(dest: str) -> tuple[int, str]:
     return (int(dest), "") if dest.lstrip("-").isdigit() else (1 << 62, dest)
 
 
-class FileCoverage(Struct, frozen=True):
+class FileCoverage(Record, frozen=True):
     """Coverage of one source file, its path relative to the repository root."""
 
     path: str
@@ -118,7 +118,7 @@ class FileBuilder:
         )
 
 
-class TestCase(Struct, frozen=True):
+class TestCase(Record, frozen=True):
     """One test case as the JUnit results describe it.
 
     `nodeid` is the pytest-style identity built by `gate.identity`; it is what
@@ -134,7 +134,7 @@ class TestCase(Struct, frozen=True):
     report: str = ""  # the report file it came from
 
 
-class InputFile(Struct, frozen=True):
+class InputFile(Record, frozen=True):
     """Provenance of one input file."""
 
     path: str
@@ -142,7 +142,7 @@ class InputFile(Struct, frozen=True):
     format: str
 
 
-class FileContexts(Struct, frozen=True):
+class FileContexts(Record, frozen=True):
     """What each coverage.py context executed in one source file, kept compact so
     it can be scoped to any set of contexts (DESIGN.md "Evidence-scoped coverage").
 
@@ -170,7 +170,7 @@ class FileContexts(Struct, frozen=True):
     fact_values: bytes  # "i"
 
 
-class ContextIndex(Struct, frozen=True):
+class ContextIndex(Record, frozen=True):
     """Per-test coverage from coverage.py data files recorded with contexts.
 
     `names[i]` is context i as recorded (`tests/x.py::test_y|run`, or "" for code
@@ -187,7 +187,7 @@ class ContextIndex(Struct, frozen=True):
         return any(self.names)
 
 
-class CoverageData(Struct, frozen=True):
+class CoverageData(Record, frozen=True):
     """All coverage reports merged into one view, keyed by repository path."""
 
     files: Mapping[str, FileCoverage]
@@ -201,7 +201,7 @@ class CoverageData(Struct, frozen=True):
         return any(f.branches is not None for f in self.files.values())
 
 
-class TestResults(Struct, frozen=True):
+class TestResults(Record, frozen=True):
     """All JUnit reports merged: one entry per test identity, last outcome wins."""
 
     __test__ = False

@@ -6,8 +6,9 @@ only code that talks to GitHub.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+
+from gate.records import Record
 
 
 class CommentMode(Enum):
@@ -16,8 +17,7 @@ class CommentMode(Enum):
     NEVER = "never"
 
 
-@dataclass(frozen=True, slots=True)
-class Annotation:
+class Annotation(Record, frozen=True):
     """An uncovered line range of one file, for a check run annotation."""
 
     path: str  # repository-relative, '/'-separated
@@ -27,8 +27,7 @@ class Annotation:
     title: str = "Not covered"
 
 
-@dataclass(frozen=True, slots=True)
-class Publication:
+class Publication(Record, frozen=True):
     """Everything one gate publishes for one pull request."""
 
     gate_id: str  # names the sticky comment marker <!-- signal-gate:<id> -->
@@ -39,5 +38,5 @@ class Publication:
     status_description: str  # <= 140 characters, e.g. "96.8% confidence · 22/22 safety"
     check_title: str
     check_summary: str
-    annotations: tuple[Annotation, ...] = field(default=())
+    annotations: tuple[Annotation, ...] = ()
     comment_mode: CommentMode = CommentMode.ALWAYS

@@ -12,7 +12,8 @@ from enum import Enum
 from typing import Any
 
 import msgspec
-from msgspec import Struct, field
+
+from gate.records import Record, field
 
 SCHEMA = "signal-gate/report@1"
 
@@ -24,7 +25,7 @@ class Status(Enum):
     UNKNOWN = "UNKNOWN"
 
 
-class TestCounts(Struct, frozen=True):
+class TestCounts(Record, frozen=True):
     __test__ = False
 
     total: int = 0
@@ -34,13 +35,13 @@ class TestCounts(Struct, frozen=True):
     skipped: int = 0
 
 
-class EvidenceTest(Struct, frozen=True):
+class EvidenceTest(Record, frozen=True):
     id: str
     outcome: str  # passed | failed | error | skipped
     message: str = ""
 
 
-class FileSummary(Struct, frozen=True):
+class FileSummary(Record, frozen=True):
     path: str
     statements: int
     covered_statements: int
@@ -50,14 +51,14 @@ class FileSummary(Struct, frozen=True):
     missing_branches: list[str] = field(default_factory=list)  # "88->91", "90->exit"
 
 
-class WaiverInfo(Struct, frozen=True):
+class WaiverInfo(Record, frozen=True):
     reason: str
     until: str  # ISO date
     owner: str | None = None
     expired: bool = False
 
 
-class InteractionResult(Struct, frozen=True):
+class InteractionResult(Record, frozen=True):
     id: str
     name: str
     direction: str
@@ -92,7 +93,7 @@ class InteractionResult(Struct, frozen=True):
     notes: list[str] = field(default_factory=list)  # shown, never gating (incidental coverage)
 
 
-class SafetyCheckResult(Struct, frozen=True):
+class SafetyCheckResult(Record, frozen=True):
     id: str
     name: str
     kind: str
@@ -101,32 +102,32 @@ class SafetyCheckResult(Struct, frozen=True):
     waiver: WaiverInfo | None = None
 
 
-class SafetyResult(Struct, frozen=True):
+class SafetyResult(Record, frozen=True):
     passed: int = 0
     total: int = 0
     required: int = 0
     checks: list[SafetyCheckResult] = field(default_factory=list)
 
 
-class Overlap(Struct, frozen=True):
+class Overlap(Record, frozen=True):
     path: str
     interactions: list[str]
 
 
-class ProvenanceFile(Struct, frozen=True):
+class ProvenanceFile(Record, frozen=True):
     path: str
     sha256: str
     format: str
 
 
-class Provenance(Struct, frozen=True):
+class Provenance(Record, frozen=True):
     config_sha256: str
     head_sha: str | None = None
     files: list[ProvenanceFile] = field(default_factory=list)
     pull_request: int | None = None  # the PR the run checked, when it ran for one
 
 
-class Report(Struct, frozen=True):
+class Report(Record, frozen=True):
     schema: str
     passed: bool
     overall_confidence: float

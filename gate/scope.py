@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from msgspec import Struct, field
-
 from gate.config import Interaction, Scope
 from gate.errors import InputError
 from gate.model import (
@@ -30,6 +28,7 @@ from gate.model import (
 )
 from gate.numbers import format_ranges
 from gate.patterns import matches_test
+from gate.records import Record, field
 
 GAP_TEST_LIMIT = 10  # mislabelled evidence tests listed before "... and N more"
 SCOPE_HINT = (
@@ -38,7 +37,7 @@ SCOPE_HINT = (
 )
 
 
-class ScopedCoverage(Struct, frozen=True):
+class ScopedCoverage(Record, frozen=True):
     """One interaction's coverage in evidence scope."""
 
     files: list[FileCoverage]

@@ -10,9 +10,9 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
-from msgspec.structs import replace
 
 from gate.check import CheckOptions, run_check
+from gate.records import replace
 from gate.render_document import (
     comparable_lines,
     cov_targets,

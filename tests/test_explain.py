@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-from msgspec.structs import replace
 
 from gate.check import CheckOptions, run_check
+from gate.records import replace
 from gate.render_explain import (
     branch_notes,
     read_source,

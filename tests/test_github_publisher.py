@@ -32,6 +32,7 @@ from gate.github_publisher import (
 )
 from gate.github_run import GitHubRun, github_run_from_env
 from gate.publication import Annotation, CommentMode, Publication
+from gate.records import replace
 
 fake_github = fakes.fake_github  # the fixture: a running fake that fails invalid requests
 
@@ -53,7 +54,7 @@ def publication(**changes: Any) -> Publication:
         check_title="signal-gate: passed",
         check_summary="10/10 interactions ready; 22/22 safety checks.",
     )
-    return dataclasses.replace(base, **changes)
+    return replace(base, **changes)
 
 
 def uncovered(path: str, count: int) -> tuple[Annotation, ...]:

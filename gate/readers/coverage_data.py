@@ -40,6 +40,7 @@ from gate.errors import InputError
 from gate.identity import context_nodeid
 from gate.model import ContextIndex, FileContexts, FileCoverage
 from gate.paths import PathResolver, escapes, is_absolute
+from gate.records import Record
 from gate.scope import file_coverage
 
 SCHEMA_VERSION = 7  # the coverage.py data schema these queries are written for
@@ -63,8 +64,7 @@ _CONFIG_FILES = (
 )
 
 
-@dataclass(frozen=True)
-class DataRead:
+class DataRead(Record, frozen=True):
     """What the data files hold: every file's coverage over all contexts, and the
     per-context index that evidence scoping reads."""
 
@@ -361,8 +361,7 @@ def _analyse(
     )
 
 
-@dataclass(frozen=True)
-class _BranchShape:
+class _BranchShape(Record, frozen=True):
     """coverage.py's view of a file's branches (results.Analysis, 7.x): lines with
     more than one exit, and the arcs from them that count as missed when not taken
     (not from a `no_branch` line, not into excluded code)."""

@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
-
 from gate.errors import InputError
 from gate.identity import junit_identity
 from gate.model import Outcome, TestCase
@@ -50,10 +48,13 @@ _IDENTITY_CACHE_LIMIT = 50_000
 KeepTest = Callable[[str, "str | None"], bool]
 
 
-class JunitStats(Struct):
+class JunitStats:
     """What a read saw, kept or not."""
 
-    cases: int = 0
+    __slots__ = ("cases",)
+
+    def __init__(self) -> None:
+        self.cases = 0
 
 
 def read_junit(

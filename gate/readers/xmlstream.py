@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from msgspec import Struct
 
 from gate.errors import InputError
+from gate.records import Record
 
 GZIP_MAGIC = b"\x1f\x8b"
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
@@ -53,7 +53,7 @@ _TEXT_HINT = (
 )
 
 
-class Document(Struct, frozen=True):
+class Document(Record, frozen=True):
     """The document element of a report: its local name and its attributes."""
 
     tag: str

@@ -30,10 +30,9 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from msgspec import Struct
-
 from gate.config import CommandCheck
 from gate.paths import normalise
+from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.tree import inside_root, outside_reason
 
@@ -65,7 +64,7 @@ _HARMLESS_VALUES = frozenset({"true", "false", "yes", "no", "none", "null"})
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
-class Finished(Struct, frozen=True):
+class Finished(Record, frozen=True):
     """How a command ended: its exit status (None: killed at the timeout; negative:
     killed by that signal), the last bytes of its output and how many there were."""
 
@@ -75,7 +74,7 @@ class Finished(Struct, frozen=True):
     group_killed: bool = True  # False where process groups do not exist (Windows)
 
 
-class Problem(Struct, frozen=True):
+class Problem(Record, frozen=True):
     """Why a command cannot be run as configured."""
 
     reason: str

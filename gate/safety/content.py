@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from msgspec import Struct
-
 from gate.config import FileExistsCheck, ForbidPatternCheck, RequirePatternCheck
+from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.tree import Selection, Unread, read_text, select
 
@@ -89,7 +88,7 @@ def check_forbid_pattern(check: ForbidPatternCheck, ctx: SafetyContext) -> Findi
     return passed(f"not found in {count} file{'s' if count != 1 else ''}")
 
 
-class _Scan(Struct, frozen=True):
+class _Scan(Record, frozen=True):
     """Where a regex matched in each readable selected file, and what was not read."""
 
     matches: dict[str, Iterator[int]]

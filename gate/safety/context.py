@@ -6,13 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
-from msgspec import Struct
-
 from gate.config import Waiver
 from gate.model import FileCoverage, TestResults
+from gate.records import Record
 
 
-class SafetyContext(Struct, frozen=True):
+class SafetyContext(Record, frozen=True):
     """What the checks may look at. `allow_exec` is False under --no-exec and for
     untrusted events; `command` checks then fail with the reason. `today` is the
     only clock the checks read (waivers are judged by it)."""
@@ -28,7 +27,7 @@ class SafetyContext(Struct, frozen=True):
     repo_files: frozenset[str] | None = None
 
 
-class Finding(Struct, frozen=True):
+class Finding(Record, frozen=True):
     """What one kind function concludes: passed or not, and a detail a person can act on."""
 
     passed: bool

@@ -20,9 +20,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from msgspec import Struct
-
 from gate.config import ResultsCheck
+from gate.records import Record
 from gate.safety.context import SafetyContext
 from gate.safety.tree import Unread, outside_reason, read_text
 
@@ -31,7 +30,7 @@ MAX_NAME = 200
 MAX_ID = 100
 
 
-class Imported(Struct, frozen=True):
+class Imported(Record, frozen=True):
     """One check read from a results file (its id already prefixed)."""
 
     id: str

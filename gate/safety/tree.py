@@ -13,10 +13,9 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from msgspec import Struct
-
 from gate.paths import SKIP_DIRS, escapes, is_absolute, normalise
 from gate.patterns import is_glob, matches_path
+from gate.records import Record
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Files larger than this are not read; a check over them fails, saying so."""
@@ -25,7 +24,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # skips); a pattern that names one literally (`dist/*.whl`) still reaches it.
 
 
-class Selection(Struct, frozen=True):
+class Selection(Record, frozen=True):
     """What a list of globs selects under the root.
 
     `files` are repository-relative, '/'-separated, sorted and readable in
@@ -38,7 +37,7 @@ class Selection(Struct, frozen=True):
     unmatched: tuple[str, ...] = ()
 
 
-class Unread(Struct, frozen=True):
+class Unread(Record, frozen=True):
     """Why a file was not read (too large, unreadable, outside the root)."""
 
     reason: str
