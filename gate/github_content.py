@@ -6,6 +6,7 @@ from gate.numbers import display_percent
 from gate.publication import Annotation, CommentMode, Publication
 from gate.render_markdown import render_markdown, render_summary
 from gate.report import Report, Status
+from gate.text import clip
 
 STATUS_LIMIT = 140  # GitHub rejects longer commit status descriptions (422)
 
@@ -20,7 +21,7 @@ def status_description(report: Report) -> str:
     if report.safety.total:
         parts.append(f"{report.safety.passed}/{report.safety.total} safety")
     text = ("passed: " if report.passed else "failed: ") + " · ".join(parts)
-    return text if len(text) <= STATUS_LIMIT else text[: STATUS_LIMIT - 1] + "…"
+    return clip(text, STATUS_LIMIT)
 
 
 def uncovered_annotations(report: Report) -> tuple[Annotation, ...]:

@@ -42,10 +42,8 @@ def junit_identity(classname: str, name: str, file: str | None = None) -> TestId
     if path is None and module and _TEST_MODULE.match(module[-1]):
         path = "/".join(module) + ".py"
     if path is not None:
-        if path.endswith(".py") and module and _module_matches(path, module):
+        if path.endswith(".py"):
             parts = classes
-        elif path.endswith(".py"):
-            parts = classes or []
         else:
             parts = [classname] if classname and classname != path else []
         nodeid = "::".join([path, *parts, name] if name else [path, *parts])
@@ -87,7 +85,3 @@ def _split_classname(classname: str) -> tuple[list[str], list[str]]:
         if segment[:1].isupper():
             return segments[:index], segments[index:]
     return segments, []
-
-
-def _module_matches(path: str, module: list[str]) -> bool:
-    return path[: -len(".py")].split("/")[-len(module) :] == module

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from gate.text import clip
+
 ZWSP = "\u200b"
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
@@ -30,9 +32,7 @@ _ISSUE_REF = re.compile(r"(?i)(#|\bgh-)(?=\d)")
 def plain(text: str, limit: int | None = None) -> str:
     """One line of untrusted text, control characters removed, shortened if asked."""
     line = " ".join(_CONTROL.sub("", text).split())
-    if limit is not None and len(line) > limit:
-        line = line[: limit - 1] + "…"
-    return line
+    return line if limit is None else clip(line, limit)
 
 
 def md(text: str, limit: int | None = 300) -> str:

@@ -89,14 +89,18 @@ class FileCoverage(Record, frozen=True):
         else:
             branches = dict(self.branches or {})
             for line, theirs in (other.branches or {}).items():
-                ours = branches.get(line)
-                branches[line] = theirs if ours is None else ours.merged(theirs)
+                _merge_branches(branches, line, theirs)
         return FileCoverage(
             path=self.path,
             statements=self.statements | other.statements,
             executed=self.executed | other.executed,
             branches=branches,
         )
+
+
+def _merge_branches(into: dict[int, LineBranches], line: int, theirs: LineBranches) -> None:
+    ours = into.get(line)
+    into[line] = theirs if ours is None else ours.merged(theirs)
 
 
 class FileBuilder:
@@ -108,6 +112,10 @@ class FileBuilder:
         self.statements: set[int] = set()
         self.executed: set[int] = set()
         self.branches: dict[int, LineBranches] = {}
+
+    def add_branches(self, line: int, branches: LineBranches) -> None:
+        """Record a line's branches; a line seen twice merges (see LineBranches.merged)."""
+        _merge_branches(self.branches, line, branches)
 
     def build(self, path: str, *, with_branches: bool = True) -> FileCoverage:
         return FileCoverage(

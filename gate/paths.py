@@ -19,6 +19,10 @@ SKIP_DIRS = frozenset(
      ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages"}
 )  # fmt: skip
 
+# Longer than any path a file system accepts (Linux PATH_MAX is 4,096 bytes): a
+# report naming one is hostile, not mistaken.
+MAX_PATH = 4096
+
 _DRIVE = re.compile(r"^[A-Za-z]:/")
 
 

@@ -20,6 +20,7 @@ from gate.numbers import display_percent, format_ranges
 from gate.paths import is_absolute, normalise
 from gate.render_document import reproduce_command
 from gate.report import FileSummary, InteractionResult, Status
+from gate.text import clip
 
 SOURCE_LINES_SHOWN = 40  # per file, so a huge gap does not flood the terminal
 SOURCE_WIDTH = 100
@@ -232,7 +233,7 @@ def source_line(text: str) -> str:
     """One source line for a terminal: indentation kept, control characters (ANSI
     escapes from a hostile file) removed, long lines cut."""
     line = _CONTROL.sub("", text.expandtabs(4).rstrip())
-    return line if len(line) <= SOURCE_WIDTH else line[: SOURCE_WIDTH - 1] + "…"
+    return clip(line, SOURCE_WIDTH)
 
 
 def read_source(root: Path, path: str) -> list[str] | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Literal, assert_never
 
 from gate.errors import InputError
 from gate.model import CoverageData, FileCoverage, InputFile, TestCase, TestResults, merge_files
@@ -20,9 +21,9 @@ from gate.readers.coverage_json import read_coverage_json
 from gate.readers.jacoco import read_jacoco
 from gate.readers.junit import JunitStats, KeepTest, read_junit
 from gate.readers.lcov import read_lcov
-from gate.readers.xmlstream import looks_like_html, root_tag, sniff, text_head
+from gate.readers.xmlstream import document, looks_like_html, sniff, text_head
 
-CoverageReader = Callable[[Path, PathResolver], Iterator[FileCoverage]]
+CoverageFormat = Literal["cobertura", "lcov", "jacoco", "coveragepy-json", "coveragepy-data"]
 
 _LCOV_LINE = re.compile(rb"^(TN|SF|DA|FN|FNDA|LF|LH|BRDA|FNL|FNA):", re.M)
 
@@ -47,7 +48,7 @@ def expand(patterns: Iterable[str], root: Path, what: str) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def detect_coverage_format(path: Path) -> str:
+def detect_coverage_format(path: Path) -> CoverageFormat:
     """Name the coverage format of `path` from its content, or raise InputError."""
     head = sniff(path)
     if head.startswith(b"SQLite format 3\x00"):
@@ -57,7 +58,7 @@ def detect_coverage_format(path: Path) -> str:
             f"{path}: a coverage.py 4.x data file, which coverage.py 5+ no longer reads",
             hint="re-run the tests with coverage.py 5 or later, or export `coverage xml`",
         )
-    body = text_head(path)  # UTF-8, no BOM (UTF-16 decoded), no leading blanks
+    body = text_head(head)  # UTF-8, no BOM (UTF-16 decoded), no leading blanks
     if body.startswith(b"{"):
         return "coveragepy-json"
     if _LCOV_LINE.search(body):
@@ -65,7 +66,7 @@ def detect_coverage_format(path: Path) -> str:
     if looks_like_html(body):
         raise InputError(f"{path}: an HTML page (an error page saved as a report?)")
     if body.startswith(b"<"):
-        tag = root_tag(path)
+        tag = document(path).tag
         if tag == "coverage":
             return "cobertura"
         if tag == "report":
@@ -85,39 +86,31 @@ def detect_coverage_format(path: Path) -> str:
     )
 
 
-def coverage_readers() -> dict[str, CoverageReader]:
-    """Format name -> reader. coverage.py data files ("coveragepy-data") are read
-    together, by `read_coverage_data`, since they combine before analysis."""
-    return {
-        "cobertura": read_cobertura,
-        "lcov": read_lcov,
-        "jacoco": read_jacoco,
-        "coveragepy-json": read_coverage_json,
-    }
-
-
 def read_coverage(
     paths: Sequence[Path], resolver: PathResolver, keep: Callable[[str], bool] | None = None
 ) -> CoverageData:
     """Read and merge every coverage file; fail closed on anything unreadable."""
     if not paths:
         raise InputError("no coverage report given; a gate without coverage never passes")
-    readers = coverage_readers()
     observations: list[FileCoverage] = []
     inputs: list[InputFile] = []
     data_files: list[Path] = []
     notes: list[str] = []
     for path in paths:
         fmt = detect_coverage_format(path)
-        if fmt == "coveragepy-data":
-            data_files.append(path)
-        elif (reader := readers.get(fmt)) is not None:
-            if fmt == "cobertura":
+        match fmt:
+            case "cobertura":  # the one format big enough for `keep` to matter
                 observations.extend(read_cobertura(path, resolver, keep=keep, notes=notes))
-            else:
-                observations.extend(reader(path, resolver))
-        else:
-            raise InputError(f"{path}: {fmt} coverage is recognised but not supported yet")
+            case "lcov":
+                observations.extend(read_lcov(path, resolver))
+            case "jacoco":
+                observations.extend(read_jacoco(path, resolver))
+            case "coveragepy-json":
+                observations.extend(read_coverage_json(path, resolver))
+            case "coveragepy-data":  # data files combine before analysis: read below
+                data_files.append(path)
+            case unknown:
+                assert_never(unknown)
         inputs.append(InputFile(str(path), _sha256(path), fmt))
     if not data_files:
         return CoverageData(
@@ -150,7 +143,7 @@ def read_tests(
     inputs: list[InputFile] = []
     notes: list[str] = []
     for path in paths:
-        head = text_head(path)
+        head = text_head(sniff(path))
         if looks_like_html(head):
             raise InputError(f"{path}: an HTML page (an error page saved as a report?)")
         if not head.startswith(b"<"):

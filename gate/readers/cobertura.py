@@ -24,14 +24,13 @@ from lxml import etree
 
 from gate.errors import InputError
 from gate.model import FileBuilder, FileCoverage, LineBranches
-from gate.paths import PathResolver, escapes, is_absolute
-from gate.readers.xmlstream import document, elements, local_name, release
+from gate.paths import MAX_PATH, PathResolver, escapes, is_absolute
+from gate.readers.xmlstream import local_name, release, stream
+from gate.text import quoted
 
 # Larger than any real line number or branch count (a C `int`), small enough to
 # catch "1e300" and overflowed counters.
 MAX_COUNT = 2**31 - 1
-# Longer than any path a file system accepts (Linux PATH_MAX is 4,096 bytes).
-MAX_PATH = 4096
 NOTE_NAMES = 5  # paths named in one note before "and N more"
 
 _CONDITION = re.compile(r"\s*\d+(?:\.\d+)?%\s*\(\s*(\d+)\s*/\s*(\d+)\s*\)\s*\Z")
@@ -74,12 +73,12 @@ def read_cobertura(
     that do not stop the read (files outside the root, line number 0) are
     appended to `notes` when given.
     """
-    root = document(path)
+    root, elements = stream(path, ("class", "sources", "package", "file"))
     if root.tag != "coverage":
         raise InputError(f"{path}: root element <{root.tag}>, not a Cobertura <coverage> report")
     _check_rates(path, root.attrs, "<coverage>")
     state = _Read(declared_branches=_branches_measured(root.attrs))
-    for el in elements(path, ("class", "sources", "package", "file")):
+    for el in elements:
         tag = local_name(el.tag)
         if tag == "class":
             _read_class(path, el, resolver, keep, state)
@@ -127,7 +126,7 @@ def _read_class(
         rel = resolver.resolve(name, state.sources)
     except OSError as exc:  # ENAMETOOLONG and the like: no file could have this name
         raise InputError(
-            f"{path}: <class> filename {_shown(name)} is not a usable path: {exc.strerror} "
+            f"{path}: <class> filename {quoted(name)} is not a usable path: {exc.strerror} "
             f"(line {el.sourceline})"
         ) from None
     if is_absolute(rel) or escapes(rel):
@@ -206,7 +205,7 @@ def _add_branches(path: Path, el: Any, number: int, acc: FileBuilder) -> bool:
     match = _CONDITION.match(condition)
     if match is None:
         raise InputError(
-            f"{path}: line {number}: condition-coverage={_shown(condition)} is not "
+            f"{path}: line {number}: condition-coverage={quoted(condition)} is not "
             f"'N% (covered/total)' (line {el.sourceline})"
         )
     covered, total = int(match[1]), int(match[2])
@@ -217,9 +216,7 @@ def _add_branches(path: Path, el: Any, number: int, acc: FileBuilder) -> bool:
         )
     raw = el.get("missing-branches")
     missing = tuple(filter(None, raw.split(","))) if raw else ()
-    branches = LineBranches(total, covered, missing)
-    previous = acc.branches.get(number)
-    acc.branches[number] = branches if previous is None else previous.merged(branches)
+    acc.add_branches(number, LineBranches(total, covered, missing))
     return True
 
 
@@ -232,7 +229,7 @@ def _count(path: Path, el: Any, attr: str) -> int:
         value = _whole(path, el, attr, raw)
     if not 0 <= value <= MAX_COUNT:
         raise InputError(
-            f"{path}: <line> {attr}={_shown(raw)} is not a possible line number "
+            f"{path}: <line> {attr}={quoted(raw)} is not a possible line number "
             f"(line {el.sourceline})"
         )
     return value
@@ -246,7 +243,7 @@ def _hits(path: Path, el: Any) -> int:
     except (TypeError, ValueError):
         value = _whole(path, el, "hits", raw)
     if value < 0:
-        raise InputError(f"{path}: <line> hits={_shown(raw)} is negative (line {el.sourceline})")
+        raise InputError(f"{path}: <line> hits={quoted(raw)} is negative (line {el.sourceline})")
     return value
 
 
@@ -259,7 +256,7 @@ def _whole(path: Path, el: Any, attr: str, raw: str | None) -> int:
     if not math.isfinite(as_float) or as_float != int(as_float):
         what = "missing" if raw is None else "not a whole number"
         raise InputError(
-            f"{path}: <line> {attr}={_shown(raw)} is {what} (line {el.sourceline})"
+            f"{path}: <line> {attr}={quoted(raw)} is {what} (line {el.sourceline})"
         ) from None
     return int(as_float)
 
@@ -287,7 +284,7 @@ def _check_rates(path: Path, attrs: Any, where: str) -> None:
             continue
         value = _number(raw)
         if not -1e-9 <= value <= 1 + 1e-9:
-            raise InputError(f"{path}: {where} {attr}={_shown(raw)} is not a rate from 0 to 1")
+            raise InputError(f"{path}: {where} {attr}={quoted(raw)} is not a rate from 0 to 1")
 
 
 def _number(raw: str | None) -> float:
@@ -312,9 +309,3 @@ def _notes(path: Path, state: _Read) -> list[str]:
     if state.zero_lines:
         out.append(f"{path}: {state.zero_lines} <line> element(s) with number 0 ignored")
     return out
-
-
-def _shown(raw: str | None) -> str:
-    if raw is None:
-        return "(missing)"
-    return repr(raw if len(raw) <= 40 else raw[:40] + "…")

@@ -26,6 +26,7 @@ import msgspec
 from gate.errors import InputError
 from gate.model import FileCoverage, LineBranches
 from gate.paths import PathResolver
+from gate.readers.xmlstream import UTF16_BOMS
 
 
 class _Summary(msgspec.Struct):
@@ -77,7 +78,7 @@ def _decode(path: Path) -> _Report:
 
 def _utf8(raw: bytes) -> bytes:
     """JSON as UTF-8: a UTF-8 byte-order mark dropped, UTF-16 (with a BOM) recoded."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if raw.startswith(UTF16_BOMS):
         return raw.decode("utf-16", errors="replace").encode()
     return raw.removeprefix(codecs.BOM_UTF8)
 

@@ -21,7 +21,7 @@ from typing import Any
 from gate.errors import InputError
 from gate.model import FileBuilder, FileCoverage, LineBranches
 from gate.paths import PathResolver
-from gate.readers.xmlstream import document, elements, local_name, release
+from gate.readers.xmlstream import local_name, release, stream
 
 # Where Maven and Gradle keep sources, tried (only when the file exists there)
 # before the bare package path.
@@ -30,12 +30,12 @@ SOURCE_ROOTS = ("src/main/java", "src/main/kotlin", "src/main/scala", "src/main/
 
 def read_jacoco(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
     """Yield the coverage of each source file in a JaCoCo XML report."""
-    root = document(path)
+    root, elements = stream(path, ("sourcefile", "package"))
     if root.tag != "report":
         raise InputError(f"{path}: root element <{root.tag}>, not a JaCoCo <report>")
     files: dict[str, FileBuilder] = {}
     saw_package = False
-    for el in elements(path, ("sourcefile", "package")):
+    for el in elements:
         if local_name(el.tag) == "package":
             saw_package = True
         else:
@@ -95,9 +95,7 @@ def _add_line(path: Path, el: Any, acc: FileBuilder) -> None:
     if ci > 0:
         acc.executed.add(number)
     if mb + cb > 0:
-        branches = LineBranches(mb + cb, cb)
-        previous = acc.branches.get(number)
-        acc.branches[number] = branches if previous is None else previous.merged(branches)
+        acc.add_branches(number, LineBranches(mb + cb, cb))
 
 
 def _int(path: Path, el: Any, attr: str) -> int:

@@ -21,8 +21,9 @@ from typing import Any
 from gate.errors import InputError
 from gate.identity import junit_identity
 from gate.model import Outcome, TestCase
-from gate.paths import PathResolver
-from gate.readers.xmlstream import document, elements, local_name, release
+from gate.paths import MAX_PATH, PathResolver
+from gate.readers.xmlstream import local_name, release, stream
+from gate.text import clip, quoted
 
 _RESULTS = {"failure": Outcome.FAILED, "error": Outcome.ERROR, "skipped": Outcome.SKIPPED}
 _SEVERITY = {Outcome.PASSED: 0, Outcome.SKIPPED: 1, Outcome.FAILED: 2, Outcome.ERROR: 3}
@@ -40,7 +41,6 @@ MESSAGE_LIMIT = 300
 # Far longer than any real test id (pytest ids with long parameters stay under a
 # few kB); a megabyte-long name is a hostile report, not a test.
 MAX_NAME = 65_536
-MAX_PATH = 4096
 # Identities are cached per (classname, file): pytest writes a few hundred test
 # classes for 100k cases. The cache is dropped when a hostile report makes it grow.
 _IDENTITY_CACHE_LIMIT = 50_000
@@ -71,12 +71,12 @@ def read_junit(
     when given, counts every case seen.
     """
     stats = stats if stats is not None else JunitStats()
-    root = document(path)
+    root, elements = stream(path, ("testcase", "failure", "error", "skipped", "testsuite"))
     _check_root(path, root.tag)
     report = str(path)
     identities = _Identities(path, resolver)
     pending: list[tuple[Outcome, str]] = []
-    for el in elements(path, ("testcase", "failure", "error", "skipped", "testsuite")):
+    for el in elements:
         tag = el.tag
         if tag[0] == "{":
             tag = local_name(tag)
@@ -150,9 +150,8 @@ class _Identities:
         try:
             return self._resolver.resolve(raw)
         except OSError as exc:  # ENAMETOOLONG and the like: no file could have this name
-            shown = raw if len(raw) <= 40 else raw[:40] + "…"
             raise InputError(
-                f"{self._path}: <testcase> file={shown!r} is not a usable path: "
+                f"{self._path}: <testcase> file={quoted(raw)} is not a usable path: "
                 f"{exc.strerror} (line {el.sourceline})"
             ) from None
 
@@ -200,5 +199,5 @@ def _first_line(el: Any) -> str:
             for line in source.splitlines():
                 if line.strip():
                     text = " ".join(line.split())
-                    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+                    return clip(text, MESSAGE_LIMIT)
     return ""

@@ -21,7 +21,6 @@ took it.
 
 from __future__ import annotations
 
-import codecs
 import math
 import re
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from pathlib import Path
 from gate.errors import InputError
 from gate.model import FileCoverage, LineBranches
 from gate.paths import PathResolver
+from gate.readers.xmlstream import UTF16_BOMS
 
 _IGNORED = frozenset({"TN", "FN", "FNDA", "FNF", "FNH", "FNL", "FNA", "LF", "LH", "BRF", "BRH"})
 _IGNORED |= {"VER", "MCDC"}
@@ -100,7 +100,7 @@ def _encoding(path: Path) -> str:
     `>` writes it)."""
     with path.open("rb") as handle:
         head = handle.read(2)
-    return "utf-16" if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    return "utf-16" if head in UTF16_BOMS else "utf-8-sig"
 
 
 def _record(path: Path, number: int, current: _Record | None) -> _Record:

@@ -29,7 +29,7 @@ from gate.records import Record
 GZIP_MAGIC = b"\x1f\x8b"
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 HEAD_BYTES = 4096
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SAFE_OPTIONS: Mapping[str, Any] = {
     "resolve_entities": False,
     "no_network": True,
@@ -84,12 +84,11 @@ def sniff(path: Path) -> bytes:
     return head
 
 
-def text_head(path: Path) -> bytes:
-    """The first bytes of a report as UTF-8 without a byte-order mark, leading
-    whitespace stripped: what format detection looks at. A UTF-16 file with a
-    BOM (PowerShell's `>` writes one) is decoded first; lxml reads it as is."""
-    head = sniff(path)
-    if head.startswith(_UTF16_BOMS):
+def text_head(head: bytes) -> bytes:
+    """The first bytes of a report (`sniff`) as UTF-8 without a byte-order mark,
+    leading whitespace stripped: what format detection looks at. A UTF-16 file
+    with a BOM (PowerShell's `>` writes one) is decoded first; lxml reads it as is."""
+    if head.startswith(UTF16_BOMS):
         head = head[: len(head) - len(head) % 2].decode("utf-16", errors="replace").encode()
     return head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
 
@@ -130,24 +129,22 @@ def _first_element(path: Path, parser: etree.XMLPullParser) -> Document | None:
         if isinstance(element, etree._Element):
             _refuse_entities(path, element)
             attrs = {str(k): str(v) for k, v in element.attrib.items()}
-            return Document(_local(element.tag), attrs)
+            return Document(local_name(element.tag), attrs)
     return None
 
 
-def root_tag(path: Path) -> str:
-    """The local name of the document element, read safely without reading on."""
-    return document(path).tag
+def stream(path: Path, tags: tuple[str, ...]) -> tuple[Document, Iterator[Any]]:
+    """The document element (its prolog checked, see `document`), and every
+    element whose local name is in `tags`, each handed out at its end tag.
 
-
-def elements(path: Path, tags: tuple[str, ...]) -> Iterator[Any]:
-    """Yield every element whose local name is in `tags`, at its end tag.
-
-    The prolog is checked first (see `document`). Elements not named are never
-    turned into Python objects; they are freed with the next `release()`.
-    Parse errors become InputError naming the file and the line.
+    Elements not named are never turned into Python objects; they are freed
+    with the next `release()`. Parse errors become InputError naming the file
+    and the line.
     """
-    document(path)
-    wanted = tuple(f"{{*}}{tag}" for tag in tags)
+    return document(path), _elements(path, tuple(f"{{*}}{tag}" for tag in tags))
+
+
+def _elements(path: Path, wanted: tuple[str, ...]) -> Iterator[Any]:
     with _errors(path):
         for _event, element in etree.iterparse(
             str(path), events=("end",), tag=wanted, **_SAFE_OPTIONS
@@ -203,6 +200,3 @@ def _syntax_message(exc: etree.XMLSyntaxError) -> str:
             break
     line = exc.lineno
     return f"{msg} (line {line})" if line and f"line {line}" not in msg else msg
-
-
-_local = local_name

@@ -35,6 +35,7 @@ from gate.paths import normalise
 from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.tree import inside_root, outside_reason
+from gate.text import clip
 
 DISABLED = "not run: command checks are disabled (--no-exec / untrusted event)"
 
@@ -306,7 +307,7 @@ def judge(shown: str, done: Finished, timeout: float, secrets: Iterable[str]) ->
     if not text:
         return failed(mask(f"{head}, no output", secrets))
     tail = text[-TAIL_CHARS:]
-    last = _clip(tail.rstrip().rsplit("\n", 1)[-1].strip(), LAST_LINE_CHARS)
+    last = clip(tail.rstrip().rsplit("\n", 1)[-1].strip(), LAST_LINE_CHARS)
     cut = "last " if len(text) > TAIL_CHARS or done.output_bytes > len(done.output) else ""
     return failed(mask(f"{head}; last output line: {last}\n--- {cut}output ---\n{tail}", secrets))
 
@@ -321,11 +322,7 @@ def readable(output: bytes, secrets: Iterable[str]) -> str:
 
 def _shown(run: str | list[str]) -> str:
     text = run if isinstance(run, str) else shlex.join(run)
-    return _clip(" ".join(text.split()), SHOWN_CHARS)
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(" ".join(text.split()), SHOWN_CHARS)
 
 
 def _signal_name(number: int) -> str:

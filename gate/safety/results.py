@@ -24,6 +24,7 @@ from gate.config import ResultsCheck
 from gate.records import Record
 from gate.safety.context import SafetyContext
 from gate.safety.tree import Unread, outside_reason, read_text
+from gate.text import clip
 
 MAX_DETAIL = 2000  # characters kept of an entry's detail
 MAX_NAME = 200
@@ -94,9 +95,9 @@ def _entry(check: ResultsCheck, where: str, index: int, entry: Any, seen: set[st
             False,
             f'{at}: "id" must be a non-empty string, got {_json_type(raw_id)}',
         )
-    entry_id = f"{check.id}/{_clip(raw_id.strip(), MAX_ID)}"
+    entry_id = f"{check.id}/{clip(raw_id.strip(), MAX_ID)}"
     raw_name = entry.get("name", raw_id)
-    name = _clip(raw_name if isinstance(raw_name, str) and raw_name.strip() else raw_id, MAX_NAME)
+    name = clip(raw_name if isinstance(raw_name, str) and raw_name.strip() else raw_id, MAX_NAME)
     if entry_id in seen:
         return Imported(
             fallback, name, False, f"{at}: duplicate id {raw_id!r} (an earlier entry has it)"
@@ -115,11 +116,7 @@ def _entry(check: ResultsCheck, where: str, index: int, entry: Any, seen: set[st
         return Imported(entry_id, name, False, f"{at}: {'; '.join(problems)}")
     if not detail.strip():
         detail = f"reported {'passed' if result else 'failed'} in {where}"
-    return Imported(entry_id, name, result is True, _clip(detail, MAX_DETAIL))
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return Imported(entry_id, name, result is True, clip(detail, MAX_DETAIL))
 
 
 def _json_type(value: object) -> str:
@@ -130,7 +127,7 @@ def _json_type(value: object) -> str:
     if isinstance(value, int | float):
         return f"a number ({value!r})"
     if isinstance(value, str):
-        return f"a string ({_clip(value, 40)!r})"
+        return f"a string ({clip(value, 40)!r})"
     if isinstance(value, list):
         return "a list"
     return "an object"

@@ -1,0 +1,16 @@
+"""Short forms of text for messages and one-line views."""
+
+from __future__ import annotations
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(raw: str | None) -> str:
+    """A value from a report as an error message quotes it: its first 40
+    characters (a hostile value can be megabytes long), or "(missing)"."""
+    if raw is None:
+        return "(missing)"
+    return repr(raw if len(raw) <= 40 else raw[:40] + "…")
