@@ -131,7 +131,8 @@ def evaluate_interaction(
     # coverage_scope: all -> the merged reports; evidence -> what its own tests ran.
     scoped = interaction_coverage(it, files, ev.coverage, ev.contexts, evidence)
     measured = scoped.files
-    n = measure(measured)
+    details = [file_summary(f) for f in measured]
+    n = totals(details, has_branches=any(f.branches is not None for f in measured))
     statements, covered = n.statements, n.covered
     branches, covered_branches, has_branch_data = n.branches, n.covered_branches, n.has_branches
 
@@ -144,7 +145,7 @@ def evaluate_interaction(
     pass_rate = counts.passed / ran if ran else 0.0
     confidence = (total_pct or 0.0) * pass_rate
 
-    gaps, to_pass = interaction_gaps(it, files, measured, n, evidence, ev)
+    gaps, to_pass = interaction_gaps(it, files, details, n, evidence, ev)
     gaps.extend(scoped.gaps)
     if not files or not it.evidence:
         status = Status.UNKNOWN
@@ -183,7 +184,7 @@ def evaluate_interaction(
         weight=it.weight,
         coverage_scope=it.coverage_scope.value,
         to_pass=to_pass,
-        file_details=[file_summary(f) for f in measured],
+        file_details=details,
         evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in evidence],
         waiver=waiver_info(waiver, ev.today),
         notes=list(scoped.notes),
@@ -226,20 +227,26 @@ class Counts(Record, frozen=True):
 
 
 def measure(files: Sequence[FileCoverage]) -> Counts:
-    with_branches = [f for f in files if f.branches is not None]
+    return totals(
+        [file_summary(f) for f in files], has_branches=any(f.branches is not None for f in files)
+    )
+
+
+def totals(details: Sequence[FileSummary], *, has_branches: bool) -> Counts:
+    """The sums of per-file figures (a file without branch data counts 0 branches)."""
     return Counts(
-        statements=sum(len(f.statements) for f in files),
-        covered=sum(len(f.executed & f.statements) for f in files),
-        branches=sum(f.branch_total for f in with_branches),
-        covered_branches=sum(f.branch_covered for f in with_branches),
-        has_branches=bool(with_branches),
+        statements=sum(d.statements for d in details),
+        covered=sum(d.covered_statements for d in details),
+        branches=sum(d.branches for d in details),
+        covered_branches=sum(d.covered_branches for d in details),
+        has_branches=has_branches,
     )
 
 
 def interaction_gaps(
     it: Interaction,
     files: list[str],
-    measured: list[FileCoverage],
+    measured: list[FileSummary],
     n: Counts,
     evidence: list[TestCase],
     ev: Evaluation,
@@ -287,15 +294,15 @@ def interaction_gaps(
     return gaps, to_pass
 
 
-def _missing_detail(measured: list[FileCoverage]) -> list[str]:
+def _missing_detail(measured: list[FileSummary]) -> list[str]:
     lines: list[str] = []
-    incomplete = [f for f in measured if f.missing or _missing_branches(f)]
+    incomplete = [f for f in measured if f.missing_lines or f.missing_branches]
     for f in incomplete[:GAP_FILE_LIMIT]:
         parts = []
-        if f.missing:
-            parts.append(f"lines {format_ranges(f.missing)}")
-        if branches := _missing_branches(f):
-            parts.append(f"branches {', '.join(branches)}")
+        if f.missing_lines:
+            parts.append(f"lines {format_ranges(f.missing_lines)}")
+        if f.missing_branches:
+            parts.append(f"branches {', '.join(f.missing_branches)}")
         lines.append(f"{f.path}: missing {'; '.join(parts)}")
     if len(incomplete) > GAP_FILE_LIMIT:
         lines.append(f"... and {len(incomplete) - GAP_FILE_LIMIT} more files with missing lines")
@@ -360,11 +367,8 @@ def unmapped_files(
     patterns: Sequence[str], known: Iterable[str], claims: Iterable[list[str]]
 ) -> list[str]:
     claimed = {p for files in claims for p in files}
-    return [
-        p
-        for p in known
-        if p not in claimed and any(matches_path(pattern, p) for pattern in patterns)
-    ]
+    matches = paths_matcher((), tuple(patterns))
+    return [p for p in known if p not in claimed and matches(p)]
 
 
 def overlaps(claims: Mapping[str, list[str]]) -> list[Overlap]:

@@ -27,8 +27,8 @@ from gate.model import (
     TestCase,
 )
 from gate.numbers import format_ranges
-from gate.patterns import matches_test
 from gate.records import Record, field
+from gate.selection import tests_matcher
 
 GAP_TEST_LIMIT = 10  # mislabelled evidence tests listed before "... and N more"
 SCOPE_HINT = (
@@ -80,23 +80,12 @@ def file_coverage(fc: FileContexts, contexts: Collection[int] | None = None) -> 
 def evidence_contexts(index: ContextIndex, patterns: Sequence[str]) -> set[int]:
     """The contexts that count for an interaction: the empty one (imports) and
     every phase of every test its evidence patterns select."""
-    by_file: dict[str, list[int]] = {}
-    selected: set[int] = set()
-    for number, (name, nodeid) in enumerate(zip(index.names, index.nodeids, strict=True)):
-        if name:
-            by_file.setdefault(nodeid.split("::", 1)[0], []).append(number)
-        else:
-            selected.add(number)
-    files = [p for p in patterns if "::" not in p]  # test-file globs: one match per file
-    node_ids = [p for p in patterns if "::" in p]
-    for test_file, numbers in by_file.items():
-        if any(matches_test(p, test_file, test_file) for p in files):
-            selected.update(numbers)
-        elif node_ids:
-            selected.update(
-                n for n in numbers if any(matches_test(p, index.nodeids[n], None) for p in node_ids)
-            )
-    return selected
+    selects = tests_matcher(tuple(patterns))
+    return {
+        number
+        for number, (name, nodeid) in enumerate(zip(index.names, index.nodeids, strict=True))
+        if not name or selects(nodeid, None)
+    }
 
 
 def evidence_scope(

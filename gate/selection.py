@@ -27,8 +27,7 @@ def wanted_paths(config: Config) -> PathTest:
     `unmapped.paths` claims."""
     modules = [m for it in config.interactions for m in it.modules]
     modules += [m for c in config.safety.checks if isinstance(c, CoverageCheck) for m in c.modules]
-    globs = [p.replace("\\", "/").removeprefix("./") for p in config.unmapped.paths]
-    return paths_matcher(tuple(modules), tuple(globs))
+    return paths_matcher(tuple(modules), tuple(config.unmapped.paths))
 
 
 def wanted_tests(config: Config) -> CaseTest:
@@ -44,7 +43,7 @@ class PathSelector:
     def __init__(self, modules: Iterable[str], globs: Iterable[str] = ()) -> None:
         self.exact: set[str] = set()
         prefixes: list[str] = []
-        regexes: list[str] = [glob_regex(g).pattern for g in globs]
+        regexes = [glob_regex(g.replace("\\", "/").removeprefix("./")).pattern for g in globs]
         for raw in modules:
             pattern = raw.strip().replace("\\", "/").removeprefix("./")
             if DOTTED.match(pattern) and not pattern.endswith(".py"):

@@ -1,9 +1,9 @@
 """The `junit` and `coverage` kinds: checks over what the reports already measured.
 
 Both use the same matchers and number rules as the interactions
-(DESIGN.md "Numbers"): test patterns through `gate.patterns.matches_test`,
-module patterns through `gate.patterns.module_regex`, thresholds compared on
-exact counts with `gate.evaluate.shortfall`.
+(DESIGN.md "Numbers"): patterns through `gate.selection` (the rules of
+`gate.patterns`), counts through `gate.evaluate.measure`, thresholds compared
+on exact counts with `gate.evaluate.shortfall`.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gate.config import CoverageCheck, JunitCheck
-from gate.evaluate import SOURCE_SUFFIXES, shortfall
+from gate.evaluate import SOURCE_SUFFIXES, Counts, measure, shortfall
 from gate.model import FileCoverage, Outcome, TestCase
 from gate.numbers import display_percent
-from gate.patterns import matches_test, module_regex
 from gate.safety.context import Finding, SafetyContext, failed, passed
+from gate.selection import CaseIndex, paths_matcher, tests_matcher
 
 LISTED = 10  # tests (or files) named in a detail before "and N more"
 
@@ -30,9 +30,8 @@ def check_junit(check: JunitCheck, ctx: SafetyContext) -> Finding:
     """
     if not check.tests:
         return failed("`tests` is empty: a check over no test proves nothing")
-    cases = list(ctx.tests.cases.values())
-    unmatched = [p for p in check.tests if not any(_selects(p, c) for c in cases)]
-    selected = [c for c in cases if any(_selects(p, c) for p in check.tests)]
+    selected = tests_matcher(tuple(check.tests)).pick(CaseIndex(ctx.tests.cases.values()))
+    unmatched = [p for p in check.tests if not any(_selects(p, c) for c in selected)]
     if not selected:
         return failed(f"no test in the JUnit results matches {_quoted(check.tests)}")
     bad = [c for c in selected if c.outcome is not Outcome.PASSED]
@@ -48,7 +47,7 @@ def check_junit(check: JunitCheck, ctx: SafetyContext) -> Finding:
 
 
 def _selects(pattern: str, case: TestCase) -> bool:
-    return matches_test(pattern, case.nodeid, case.file)
+    return tests_matcher((pattern,))(case.nodeid, case.file)
 
 
 def _describe(case: TestCase) -> str:
@@ -78,10 +77,11 @@ def check_coverage(check: CoverageCheck, ctx: SafetyContext) -> Finding:
     if not files:
         return failed("; ".join(problems))
     met: list[str] = []
+    n = measure(files)
     if check.line is not None:
-        _compare_lines(files, check.line, met, problems)
+        _compare_lines(n, check.line, met, problems)
     if check.branch is not None:
-        _compare_branches(files, check.branch, met, problems)
+        _compare_branches(n, check.branch, met, problems)
     scope = f"over {len(files)} file{'s' if len(files) != 1 else ''}"
     if problems:
         return failed(f"{'; '.join(problems)} ({scope})")
@@ -97,46 +97,33 @@ def _claimed(
     Without the second list a module no test imports would vanish from the
     figure instead of counting against it (as it does for interactions).
     """
-    regexes = [(m, module_regex(m)) for m in modules]
-
-    def claimed(path: str) -> bool:
-        return any(r.match(path) for _, r in regexes)
-
-    files = [f for path, f in sorted(ctx.coverage.items()) if claimed(path)]
+    claimed = paths_matcher(tuple(modules))
+    files = [ctx.coverage[path] for path in claimed.pick(sorted(ctx.coverage))]
     unmeasured = sorted(
         p
         for p in ctx.repo_files or ()
         if p.endswith(SOURCE_SUFFIXES) and claimed(p) and p not in ctx.coverage
     )
     seen = [f.path for f in files] + unmeasured
-    unmatched = [m for m, r in regexes if not any(r.match(p) for p in seen)]
+    unmatched = [m for m in modules if not any(paths_matcher((m,))(p) for p in seen)]
     return files, unmeasured, unmatched
 
 
-def _compare_lines(
-    files: Sequence[FileCoverage], threshold: float, met: list[str], problems: list[str]
-) -> None:
-    total = sum(len(f.statements) for f in files)
-    covered = sum(len(f.executed & f.statements) for f in files)
-    if total == 0:
+def _compare_lines(n: Counts, threshold: float, met: list[str], problems: list[str]) -> None:
+    if n.statements == 0:
         problems.append("no statements measured in the matched files")
         return
-    _compare("line", covered, total, threshold, "statement", met, problems)
+    _compare("line", n.covered, n.statements, threshold, "statement", met, problems)
 
 
-def _compare_branches(
-    files: Sequence[FileCoverage], threshold: float, met: list[str], problems: list[str]
-) -> None:
-    with_data = [f for f in files if f.branches is not None]
-    if not with_data:
+def _compare_branches(n: Counts, threshold: float, met: list[str], problems: list[str]) -> None:
+    if not n.has_branches:
         problems.append("no branch data in the coverage reports (measure with --cov-branch)")
         return
-    total = sum(f.branch_total for f in with_data)
-    covered = sum(f.branch_covered for f in with_data)
-    if total == 0:  # branch data, but straight-line code: nothing left to cover
+    if n.branches == 0:  # branch data, but straight-line code: nothing left to cover
         met.append("no branches to cover")
         return
-    _compare("branch", covered, total, threshold, "branch", met, problems)
+    _compare("branch", n.covered_branches, n.branches, threshold, "branch", met, problems)
 
 
 def _compare(
