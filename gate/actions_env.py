@@ -37,15 +37,15 @@ def read_event(env: Mapping[str, str]) -> ActionsEvent:
     name = env.get("GITHUB_EVENT_NAME") or None
     if name is None:  # not in Actions
         return ActionsEvent(None, None, None, untrusted=False)
-    from gate.github_run import EventName, pull_request_ref_from_env
+    from gate.github_run import pull_request_ref_from_env, runs_untrusted_code
 
     found = pull_request_ref_from_env(env)
     if found is None:
         return ActionsEvent(name, None, None, untrusted=False)
     event_name, ref = found
-    # pull_request_target runs with the base repository's token on the PR's code.
-    untrusted = ref.is_fork or event_name is EventName.PULL_REQUEST_TARGET
-    return ActionsEvent(name, ref.number, ref.head_sha, untrusted=untrusted)
+    return ActionsEvent(
+        name, ref.number, ref.head_sha, untrusted=runs_untrusted_code(event_name, ref)
+    )
 
 
 def output_lines(outputs: Mapping[str, str]) -> str:

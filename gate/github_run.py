@@ -120,11 +120,17 @@ def github_run_from_env(
         pr_number=number,
         head_sha=ref.head_sha,
         is_fork=ref.is_fork,
-        trusted=event_name is not EventName.PULL_REQUEST_TARGET and not ref.is_fork,
+        trusted=not runs_untrusted_code(event_name, ref),
         run_id=run_id,
         run_attempt=_positive_int(env, "GITHUB_RUN_ATTEMPT", default=1),
         run_url=_run_url(ref.run_url, server_url, repository, run_id),
     )
+
+
+def runs_untrusted_code(event_name: EventName, ref: PullRequestRef) -> bool:
+    """A fork's code, or `pull_request_target`: the base repository's token on the
+    pull request's code. Command safety checks never run for these."""
+    return ref.is_fork or event_name is EventName.PULL_REQUEST_TARGET
 
 
 def pull_request_ref_from_env(env: Mapping[str, str]) -> tuple[EventName, PullRequestRef] | None:
