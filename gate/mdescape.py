@@ -16,7 +16,7 @@ import re
 from gate.text import clip
 
 ZWSP = "\u200b"
-_CONTROL = re.compile(
+CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 # Only what can start markup anywhere in a line: code, emphasis, links and images
@@ -31,7 +31,7 @@ _ISSUE_REF = re.compile(r"(?i)(#|\bgh-)(?=\d)")
 
 def plain(text: str, limit: int | None = None) -> str:
     """One line of untrusted text, control characters removed, shortened if asked."""
-    line = " ".join(_CONTROL.sub("", text).split())
+    line = " ".join(CONTROL.sub("", text).split())
     return line if limit is None else clip(line, limit)
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from tabulate import tabulate
 
 from gate.evaluate import shortfall
-from gate.mdescape import plain
+from gate.mdescape import CONTROL, plain
 from gate.numbers import display_percent, format_ranges
-from gate.paths import is_absolute, normalise
+from gate.paths import escapes, is_absolute, normalise
 from gate.render_document import reproduce_command
 from gate.report import FileSummary, InteractionResult, Status
 from gate.text import clip
@@ -25,7 +25,6 @@ from gate.text import clip
 SOURCE_LINES_SHOWN = 40  # per file, so a huge gap does not flood the terminal
 SOURCE_WIDTH = 100
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BRANCH = re.compile(r"^(\d+)(?:->(\S+)| \((.*)\))$")
 
 
@@ -232,14 +231,14 @@ def branch_notes(missing_branches: Sequence[str]) -> dict[int, list[str]]:
 def source_line(text: str) -> str:
     """One source line for a terminal: indentation kept, control characters (ANSI
     escapes from a hostile file) removed, long lines cut."""
-    line = _CONTROL.sub("", text.expandtabs(4).rstrip())
+    line = CONTROL.sub("", text.expandtabs(4).rstrip())
     return clip(line, SOURCE_WIDTH)
 
 
 def read_source(root: Path, path: str) -> list[str] | None:
     """The file's lines when `path` is a file inside `root`; None otherwise."""
     rel = normalise(path)
-    if not rel or is_absolute(rel) or rel == ".." or rel.startswith("../"):
+    if not rel or is_absolute(rel) or escapes(rel):
         return None
     base = root.resolve()
     try:

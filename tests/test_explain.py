@@ -130,6 +130,8 @@ def test_a_hostile_report_path_shows_no_outside_file(tree: Path) -> None:
 
 def test_source_lines_keep_indentation_and_lose_escapes() -> None:
     assert source_line("\tif x:  # \x1b[31mred\x1b[0m") == "    if x:  # [31mred[0m"
+    # C1 controls (an 8-bit terminal reads U+009B as CSI) and bidi marks go too.
+    assert source_line("a\x9b31mb\u200fc\u061cd") == "a31mbcd"
     assert source_line("x" * 150).endswith("…") and len(source_line("x" * 150)) == 100
 
 
