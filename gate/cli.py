@@ -141,7 +141,9 @@ def check(
     if summary_out is not None or github_output is not None:
         _runner_files(report, summary_out, github_output, json_out)
     if evidence_dir is not None:
-        _write_evidence(evidence_dir, report)
+        from gate.render_document import generated_timestamp
+
+        _write_evidence(evidence_dir, report, generated_timestamp())
     click.echo(_rendered(report, fmt), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
@@ -192,13 +194,14 @@ def explain(
 ) -> None:
     """Show one interaction in full: files, missing lines and branches, tests."""
     from gate.render_explain import render_explain
+    from gate.report import Status
 
     run = _run(config, coverage, junit, root, no_exec)
     run.config.interaction(interaction_id)  # a clear error for an unknown id
     result = run.report.interaction(interaction_id)
     assert result is not None
     click.echo(render_explain(result, root), nl=False)
-    sys.exit(EXIT_PASS if result.status.value == "PRODUCTION READY" else EXIT_FAIL)
+    sys.exit(EXIT_PASS if result.status is Status.READY else EXIT_FAIL)
 
 
 @main.command("report")
@@ -231,14 +234,14 @@ def report_command(
     way), 2 usage, config or input error. With --check: 0 the document is up to
     date, 1 it is stale or missing, 2 error; the gate's verdict does not count.
     """
-    from gate.errors import UsageError
     from gate.files import write_atomic
     from gate.render_document import generated_timestamp, render_document
 
     if check_only and (str(out) == "-" or evidence_dir is not None):
         raise UsageError("--check writes nothing: it needs --out FILE and no --evidence-dir")
     run = _run(config, coverage, junit, root, no_exec)
-    document = render_document(run.report, generated_timestamp())
+    generated = generated_timestamp()  # one moment for the document and its package
+    document = render_document(run.report, generated)
     if check_only:
         sys.exit(_check_document(out, document))
     if str(out) == "-":
@@ -248,7 +251,7 @@ def report_command(
         verdict = "passed" if run.report.passed else "failed"
         click.echo(f"signal-gate: wrote {out} (gate {verdict})", err=True)
     if evidence_dir is not None:
-        _write_evidence(evidence_dir, run.report)
+        _write_evidence(evidence_dir, run.report, generated)
     sys.exit(EXIT_PASS if run.report.passed else EXIT_FAIL)
 
 
@@ -274,11 +277,10 @@ def _check_document(path: Path, fresh: str) -> int:
     return EXIT_FAIL
 
 
-def _write_evidence(directory: Path, report: Report) -> None:
+def _write_evidence(directory: Path, report: Report, generated: str) -> None:
     from gate.evidence_package import package_files, write_package
-    from gate.render_document import generated_timestamp
 
-    write_package(directory, package_files(report, generated_timestamp()))
+    write_package(directory, package_files(report, generated))
 
 
 @main.command()
@@ -293,7 +295,6 @@ def _write_evidence(directory: Path, report: Report) -> None:
 @handle_errors
 def init(root: Path, write: bool) -> None:
     """Scaffold a commented signal-gate.yml from the client modules and tests found."""
-    from gate.errors import UsageError
     from gate.init_config import existing_config, scaffold, write_new
 
     existing = existing_config(root)

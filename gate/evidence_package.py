@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.files import write_atomic
-from gate.numbers import format_ranges
+from gate.numbers import range_labels
 from gate.render_document import render_document
 from gate.render_markdown import render_markdown
 from gate.report import FileSummary, InteractionResult, Report, to_json
@@ -64,14 +64,13 @@ def coverage_summary(r: InteractionResult) -> dict[str, Any]:
 
 
 def _file(f: FileSummary) -> dict[str, Any]:
-    ranges = format_ranges(f.missing_lines)
     return {
         "path": f.path,
         "statements": f.statements,
         "covered_statements": f.covered_statements,
         "branches": f.branches,
         "covered_branches": f.covered_branches,
-        "missing_lines": ranges.split(", ") if ranges else [],
+        "missing_lines": range_labels(f.missing_lines),
         "missing_branches": f.missing_branches,
     }
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from gate.numbers import display_percent
+from gate.numbers import display_percent, line_runs
 from gate.publication import Annotation, CommentMode, Publication
 from gate.render_markdown import render_markdown, render_summary
 from gate.report import Report, Status
-from gate.text import clip
-
-STATUS_LIMIT = 140  # GitHub rejects longer commit status descriptions (422)
 
 
 def status_description(report: Report) -> str:
-    """'96.8% confidence · 11/12 ready · 22/22 safety', at most 140 characters."""
+    """'passed: 96.8% confidence · 11/12 ready · 22/22 safety' (the publisher
+    keeps it within GitHub's 140 characters)."""
     ready = sum(1 for r in report.interactions if r.status is Status.READY)
     parts = [
         f"{display_percent(report.overall_confidence)} confidence",
@@ -21,7 +19,7 @@ def status_description(report: Report) -> str:
     if report.safety.total:
         parts.append(f"{report.safety.passed}/{report.safety.total} safety")
     text = ("passed: " if report.passed else "failed: ") + " · ".join(parts)
-    return clip(text, STATUS_LIMIT)
+    return text
 
 
 def uncovered_annotations(report: Report) -> tuple[Annotation, ...]:
@@ -29,7 +27,7 @@ def uncovered_annotations(report: Report) -> tuple[Annotation, ...]:
     found: dict[tuple[str, int, int], Annotation] = {}
     for r in report.interactions:
         for f in r.file_details:
-            for start, end in _runs(f.missing_lines):
+            for start, end in line_runs(f.missing_lines):
                 lines = f"Line {start}" if start == end else f"Lines {start}-{end}"
                 found.setdefault(
                     (f.path, start, end),
@@ -43,16 +41,6 @@ def uncovered_annotations(report: Report) -> tuple[Annotation, ...]:
     return tuple(found.values())
 
 
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for n in sorted(numbers):
-        if runs and n == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    return runs
-
-
 def build_publication(
     report: Report,
     *,
@@ -63,14 +51,15 @@ def build_publication(
 ) -> Publication:
     """The comment, status and check run for one report."""
     summary = render_summary(report, run_url)
+    description = status_description(report)
     return Publication(
         gate_id=report.id,
         passed=report.passed,
         comment=comment if comment is not None else render_markdown(report, run_url),
         comment_summary=summary,
         status_context=status_context,
-        status_description=status_description(report),
-        check_title=status_description(report),
+        status_description=description,
+        check_title=description,
         check_summary=summary,
         annotations=uncovered_annotations(report),
         comment_mode=comment_mode,

@@ -23,17 +23,22 @@ def display_percent(value: float | None, places: int = 1) -> str:
     return f"{shown:.{places}f}%"
 
 
+def line_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """[40, 41, 42, 43, 44, 97] -> [(40, 44), (97, 97)]."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def range_labels(numbers: Iterable[int]) -> list[str]:
+    """[40, 41, 42, 43, 44, 97] -> ["40-44", "97"]."""
+    return [str(start) if start == end else f"{start}-{end}" for start, end in line_runs(numbers)]
+
+
 def format_ranges(numbers: Iterable[int]) -> str:
     """[40, 41, 42, 43, 44, 97] -> "40-44, 97"."""
-    out: list[str] = []
-    start = prev = None
-    for n in sorted(set(numbers)):
-        if prev is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            out.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = n
-    if start is not None:
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-    return ", ".join(out)
+    return ", ".join(range_labels(numbers))
