@@ -31,6 +31,7 @@ from gate.report import (
 )
 from gate.scope import interaction_coverage
 from gate.selection import CaseIndex, paths_matcher, tests_matcher
+from gate.text import plural
 
 GAP_FILE_LIMIT = 10  # per-file gaps listed before "... and N more files"
 # Files on disk that count as source when no coverage report mentions them (a
@@ -277,7 +278,7 @@ def interaction_gaps(
                 f"line coverage {covered}/{statements} "
                 f"({_pct(covered, statements)}) is below {line_t:g}%"
             )
-            to_pass.append(f"{need} more statement{'s' if need != 1 else ''}")
+            to_pass.append(f"{need} more {plural('statement', need)}")
     if measured and branch_t is not None:
         if not n.has_branches:
             gaps.append("no branch data in the coverage reports (measure with --cov-branch)")
@@ -286,7 +287,7 @@ def interaction_gaps(
                 f"branch coverage {covered_branches}/{branches} "
                 f"({_pct(covered_branches, branches)}) is below {branch_t:g}%"
             )
-            to_pass.append(f"{need} more branch{'es' if need != 1 else ''}")
+            to_pass.append(f"{need} more {plural('branch', need)}")
     if to_pass:
         gaps.extend(_missing_detail(measured))
 

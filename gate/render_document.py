@@ -23,6 +23,7 @@ from gate.numbers import display_percent
 from gate.patterns import DOTTED, is_glob, matches_test, module_regex
 from gate.render_markdown import ICONS
 from gate.report import EvidenceTest, InteractionResult, Report, SafetyCheckResult, Status
+from gate.text import plural, yes_no
 
 GENERATED = "Generated: "
 _GENERATED_LINE = re.compile(r"^Generated: \S+$")
@@ -172,7 +173,7 @@ def _facts(r: InteractionResult) -> list[str]:
     lines = [
         f"- **Status:** {r.status.value}",
         f"- **Direction:** {r.direction}{peer}",
-        f"- **Critical:** {_yes(r.critical)}; **required:** {_yes(r.required)}",
+        f"- **Critical:** {yes_no(r.critical)}; **required:** {yes_no(r.required)}",
         f"- **Client modules:** {_codes(r.modules)}",
         f"- **Files measured:** {_codes(r.files)}",
         f"- **Data contract:** {code(r.contract, 300) if r.contract else 'not documented'}",
@@ -208,7 +209,7 @@ def _side(r: InteractionResult, side: str) -> str:
     if percent is None and not total:
         shown = f"n/a (no {noun} data)" if side == "branch" and r.files else "n/a"
     else:
-        shown = f"{display_percent(percent)} ({covered}/{total} {_plural(noun, total)})"
+        shown = f"{display_percent(percent)} ({covered}/{total} {plural(noun, total)})"
     return shown + "; " + threshold_verdict(covered, total, threshold, noun, percent)
 
 
@@ -223,7 +224,7 @@ def threshold_verdict(
     need = shortfall(covered, total, threshold)
     if need == 0:
         return f"threshold {threshold:g}%: met"
-    return f"threshold {threshold:g}%: not met, cover {need} more {_plural(noun, need)}"
+    return f"threshold {threshold:g}%: not met, cover {need} more {plural(noun, need)}"
 
 
 def _test_counts(r: InteractionResult) -> str:
@@ -458,16 +459,6 @@ def _codes(items: Sequence[str]) -> str:
 
 def _threshold(value: float | None) -> str:
     return "off" if value is None else f"≥ {value:g}%"
-
-
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
-
-
-def _plural(noun: str, n: int) -> str:
-    if n == 1:
-        return noun
-    return noun + ("es" if noun.endswith("ch") else "s")
 
 
 def _fenced(body: str, info: str = "") -> list[str]:

@@ -20,7 +20,7 @@ from gate.numbers import display_percent, format_ranges
 from gate.paths import escapes, is_absolute, normalise
 from gate.render_document import reproduce_command
 from gate.report import FileSummary, InteractionResult, Status
-from gate.text import clip
+from gate.text import clip, plural, yes_no
 
 SOURCE_LINES_SHOWN = 40  # per file, so a huge gap does not flood the terminal
 SOURCE_WIDTH = 100
@@ -48,7 +48,7 @@ def _facts(r: InteractionResult) -> list[str]:
     facts = [
         ("status", r.status.value),
         ("direction", r.direction + (f" (peer {plain(r.peer)})" if r.peer else "")),
-        ("critical", f"{_yes(r.critical)}; required {_yes(r.required)}"),
+        ("critical", f"{yes_no(r.critical)}; required {yes_no(r.required)}"),
         ("modules", ", ".join(plain(m) for m in r.modules) or "none"),
         ("evidence", ", ".join(plain(e) for e in r.evidence) or "none declared"),
         ("scope", f"{r.coverage_scope} ({_SCOPES.get(r.coverage_scope, '')})"),
@@ -125,8 +125,7 @@ def _side(
     need = shortfall(covered, total, threshold)
     if need == 0:
         return [name, measured, needs, "ok"]
-    plural = noun if need == 1 else noun + ("es" if noun.endswith("ch") else "s")
-    return [name, measured, needs, f"FAIL: cover {need} more {plural}"]
+    return [name, measured, needs, f"FAIL: cover {need} more {plural(noun, need)}"]
 
 
 def _tests_verdict(r: InteractionResult) -> str:
@@ -250,7 +249,3 @@ def read_source(root: Path, path: str) -> list[str] | None:
         return target.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-
-
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"

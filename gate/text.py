@@ -14,3 +14,14 @@ def quoted(raw: str | None) -> str:
     if raw is None:
         return "(missing)"
     return repr(raw if len(raw) <= 40 else raw[:40] + "…")
+
+
+def plural(noun: str, n: int) -> str:
+    """The noun for n of it: statement -> statements, branch -> branches."""
+    if n == 1:
+        return noun
+    return noun + ("es" if noun.endswith(("ch", "sh", "s", "x")) else "s")
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"

@@ -16,6 +16,7 @@ from gate.model import FileCoverage, Outcome, TestCase
 from gate.numbers import display_percent
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.selection import CaseIndex, paths_matcher, tests_matcher
+from gate.text import plural
 
 LISTED = 10  # tests (or files) named in a detail before "and N more"
 
@@ -140,8 +141,7 @@ def _compare(
     if need == 0:
         met.append(f"{side} {shown} ≥ {threshold:g}%")
         return
-    plural = ("es" if unit.endswith("h") else "s") if need != 1 else ""
-    problems.append(f"{side} {shown} < {threshold:g}% ({need} more {unit}{plural})")
+    problems.append(f"{side} {shown} < {threshold:g}% ({need} more {plural(unit, need)})")
 
 
 def _quoted(patterns: Sequence[str]) -> str:
