@@ -118,9 +118,9 @@ def golden() -> Callable[[str, str], None]:
 
     def check(name: str, actual: str) -> None:
         path = GOLDEN / name
-        if os.environ.get("SIGNAL_GATE_REGEN_GOLDEN"):
+        if os.environ.get("SIGNAL_GATE_REGEN_GOLDEN") == "1":
             path.write_text(actual, encoding="utf-8")
-            return
+            pytest.fail(f"regenerated {name}: review the diff, then run again without the flag")
         assert path.exists(), f"no golden file {path}; run with SIGNAL_GATE_REGEN_GOLDEN=1"
         expected = path.read_text(encoding="utf-8")
         if actual != expected:

@@ -151,9 +151,10 @@ def test_94_96_percent_is_not_ready_even_though_it_shows_95() -> None:
 def test_ready_needs_branch_data_when_a_branch_threshold_is_set() -> None:
     report = evaluate_one([build_file("app/a.py", 10, 10, None)], PASSING)
     (a,) = report.interactions
-    assert a.status is not Status.READY
+    assert a.status is Status.NEAR
     assert a.branch_percent is None
-    assert any("no branch data" in g for g in a.gaps)
+    assert a.gaps == ["no branch data in the coverage reports (measure with --cov-branch)"]
+    assert a.to_pass == [] and not report.passed
 
 
 def test_branch_threshold_null_disables_it() -> None:
@@ -252,7 +253,8 @@ def test_a_module_file_present_on_disk_but_missing_from_coverage_blocks_ready() 
     (a,) = evaluate(ev).interactions
     assert a.files == ["app/a.py"]
     assert "app/a.py: not in the coverage reports (never imported by the tests?)" in a.gaps
-    assert a.status is not Status.READY
+    assert a.status is Status.ATTENTION
+    assert a.statements == 0 and a.confidence == 0
 
 
 def test_missing_branches_are_named(tmp_path: Path) -> None:

@@ -304,7 +304,8 @@ def test_path_outside_the_root_is_never_opened(project: Project) -> None:
 def test_explain_never_shows_a_file_outside_the_root(project: Project, traps: Traps) -> None:
     """A report naming `../secret` and a symlink out of the root, both with
     missing lines: `explain` prints source lines, but never theirs."""
-    outside = f"../{traps.secret_file.parent.name}/{traps.secret_file.name}"
+    outside = f"../{traps.secret_file.name}"  # root is tmp_path/repo, the secret beside it
+    assert (project.root / outside).resolve() == traps.secret_file.resolve()
     (project.root / "app" / "link.py").symlink_to(traps.secret_file)
     extra = "".join(
         f'\t\t\t\t<class name="x" filename="{name}"><methods/><lines>'
@@ -314,8 +315,8 @@ def test_explain_never_shows_a_file_outside_the_root(project: Project, traps: Tr
     report = project.root / "coverage.xml"
     report.write_text(COVERAGE.replace("\t\t\t</classes>", extra + "\t\t\t</classes>"))
     done = project.run("app", command="explain")
-    assert done.returncode in (0, 1), done.stderr
-    assert "app/a.py" in done.stdout
+    assert done.returncode == 0, done.stderr
+    assert "      3 > z = 3" in done.stdout  # source inside the root is shown
     traps.assert_untouched(done.stdout, done.stderr)
 
 
@@ -519,7 +520,7 @@ def test_memory_stays_flat_on_a_large_report(tmp_path: Path) -> None:
         "from gate.paths import PathResolver\nfrom gate.readers.junit import read_junit\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "n = sum(1 for _ in read_junit(Path(sys.argv[1]), PathResolver(Path(sys.argv[2])),"
-        " keep=lambda nodeid, file: False))\n"
+        " keep=lambda nodeid, file: nodeid.endswith('::test_39999')))\n"
         "grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
         "print(n, grew)\n"
     )
@@ -527,4 +528,4 @@ def test_memory_stays_flat_on_a_large_report(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
     count, grew_kb = map(int, done.stdout.split())
     assert path.stat().st_size > 15_000_000
-    assert count == 0 and grew_kb < 16 * 1024, f"grew by {grew_kb} kB"
+    assert count == 1 and grew_kb < 16 * 1024, f"grew by {grew_kb} kB"
