@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 import yaml
@@ -369,15 +369,7 @@ def _describe(exc: msgspec.ValidationError, prefix: str) -> str:
     return f"{prefix}{path}: {msg}" if path else f"{prefix.rstrip('.') or 'top level'}: {msg}"
 
 
-_CHECK_KINDS = (
-    "command",
-    "junit",
-    "coverage",
-    "file_exists",
-    "require_pattern",
-    "forbid_pattern",
-    "results",
-)
+_CHECK_KINDS = tuple(str(kind.__struct_config__.tag) for kind in get_args(SafetyCheck))
 
 
 def _kind(value: object) -> str:

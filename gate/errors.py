@@ -1,7 +1,6 @@
 """One error hierarchy. The core raises these; only the CLI turns them into exit codes.
 
-Each error carries a short slug (as coverage.py does) so a message can point at
-the part of the documentation that explains it.
+Each error may carry a hint: what to do about it, printed on its own line.
 """
 
 from __future__ import annotations
@@ -9,8 +8,6 @@ from __future__ import annotations
 
 class GateError(Exception):
     """Anything that stops the gate from reaching a verdict: exit code 2."""
-
-    slug = "error"
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -24,16 +21,10 @@ class GateError(Exception):
 class ConfigError(GateError):
     """The config file is missing, unreadable or does not match the schema."""
 
-    slug = "config"
-
 
 class InputError(GateError):
     """A coverage or test report is missing, unreadable, hostile or of no known format."""
 
-    slug = "input"
-
 
 class UsageError(GateError):
     """The command line asks for something impossible."""
-
-    slug = "usage"
