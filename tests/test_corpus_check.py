@@ -12,7 +12,7 @@ from conftest import shared_dir
 
 from gate.check import CheckOptions, run_check
 from gate.errors import GateError
-from gate.render_text import render_text
+from gate.render.text import render_text
 
 SHARED = shared_dir()
 CORPUS = SHARED / "corpus" if SHARED else Path("/nonexistent")

@@ -12,19 +12,7 @@ import pytest
 from cmarkgfm.cmark import Options
 
 from gate.check import CheckOptions, run_check
-from gate.records import replace
-from gate.render_document import (
-    comparable_lines,
-    cov_targets,
-    evidence_args,
-    generated_timestamp,
-    ordered_interactions,
-    path_to_module,
-    render_document,
-    reproduce_command,
-    stale_diff,
-)
-from gate.report import (
+from gate.core.report import (
     SCHEMA,
     EvidenceTest,
     InteractionResult,
@@ -36,6 +24,18 @@ from gate.report import (
     Status,
     TestCounts,
     WaiverInfo,
+)
+from gate.records import replace
+from gate.render.document import (
+    comparable_lines,
+    cov_targets,
+    evidence_args,
+    generated_timestamp,
+    ordered_interactions,
+    path_to_module,
+    render_document,
+    reproduce_command,
+    stale_diff,
 )
 
 TODAY = dt.date(2026, 11, 29)

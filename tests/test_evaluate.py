@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gate.check import CheckOptions, run_check
-from gate.config import config_from_data
-from gate.evaluate import Evaluation, evaluate, shortfall
-from gate.model import FileCoverage, LineBranches, Outcome, TestCase, TestResults
-from gate.report import Status, to_data
+from gate.config.load import config_from_data
+from gate.core.evaluate import Evaluation, evaluate, shortfall
+from gate.core.model import FileCoverage, LineBranches, Outcome, TestCase, TestResults
+from gate.core.report import Status, to_data
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -269,7 +269,7 @@ def test_missing_branches_are_named(tmp_path: Path) -> None:
 
 
 def test_report_round_trips_through_json(fixture_run) -> None:
-    from gate.report import from_json, to_json
+    from gate.core.report import from_json, to_json
 
     report = run_check(CheckOptions(root=fixture_run.root, today=TODAY)).report
     assert from_json(to_json(report)) == report

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from gate.check import CheckOptions, run_check
+from gate.core.report import FileSummary, InteractionResult, Report
 from gate.records import replace
-from gate.render_explain import (
+from gate.render.explain import (
     branch_notes,
     read_source,
     render_explain,
     source_excerpt,
     source_line,
 )
-from gate.report import FileSummary, InteractionResult, Report
 
 
 def fixture_report(root: Path) -> Report:
@@ -154,7 +154,7 @@ def test_branch_notes() -> None:
 
 
 def _empty() -> InteractionResult:
-    from gate.report import Status, TestCounts
+    from gate.core.report import Status, TestCounts
 
     return InteractionResult(
         id="x", name="X", direction="outbound", peer=None, critical=False, required=True,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import shared_dir
 
+from gate.core.model import CoverageData
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.model import CoverageData
-from gate.paths import PathResolver
 from gate.readers import detect_coverage_format, read_coverage
 
 SHARED = shared_dir()

@@ -14,7 +14,7 @@ import pytest
 from support import MERGE_SHA, TOKEN, actions_env, event_payload
 
 from gate.errors import UsageError
-from gate.github_run import EventName, GitHubRun, github_run_from_env
+from gate.github.run import EventName, GitHubRun, github_run_from_env
 
 HEAD_SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e"  # pull_request.head.sha in both examples
 RUN_HEAD_SHA = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"

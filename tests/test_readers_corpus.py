@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import shared_dir
 
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.paths import PathResolver
 from gate.readers import detect_coverage_format, read_coverage, read_tests
 
 SHARED = shared_dir()

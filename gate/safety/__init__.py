@@ -7,8 +7,8 @@ and `required: all` asks for every one of them.
 
 from __future__ import annotations
 
-from gate.config import Safety
-from gate.report import SafetyResult
+from gate.config.schema import Safety
+from gate.core.report import SafetyResult
 from gate.safety.checks import run_check
 from gate.safety.context import SafetyContext
 

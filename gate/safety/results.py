@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gate.config import ResultsCheck
+from gate.config.schema import ResultsCheck
 from gate.records import Record
 from gate.safety.context import SafetyContext
 from gate.safety.tree import Unread, outside_reason, read_text

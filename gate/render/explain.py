@@ -14,12 +14,12 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from gate.evaluate import shortfall
-from gate.mdescape import CONTROL, plain
-from gate.numbers import display_percent, format_ranges
-from gate.paths import escapes, is_absolute, normalise
-from gate.render_document import reproduce_command
-from gate.report import FileSummary, InteractionResult, Status
+from gate.core.evaluate import shortfall
+from gate.core.numbers import display_percent, format_ranges
+from gate.core.paths import escapes, is_absolute, normalise
+from gate.core.report import FileSummary, InteractionResult, Status
+from gate.render.document import reproduce_command
+from gate.render.escape import CONTROL, plain
 from gate.text import clip, plural, yes_no
 
 SOURCE_LINES_SHOWN = 40  # per file, so a huge gap does not flood the terminal

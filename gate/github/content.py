@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gate.numbers import display_percent, line_runs
-from gate.publication import Annotation, CommentMode, Publication
-from gate.render_markdown import render_markdown, render_summary
-from gate.report import Report, Status
+from gate.core.numbers import display_percent, line_runs
+from gate.core.report import Report, Status
+from gate.github.publication import Annotation, CommentMode, Publication
+from gate.render.markdown import render_markdown, render_summary
 
 
 def status_description(report: Report) -> str:

@@ -4,7 +4,7 @@ The document is regenerated from the same Report on every run; the only line
 that changes between two runs over the same inputs is `Generated: <timestamp>`,
 so a committed copy can be checked for staleness (`report --check`). It must
 read well as plain text and as GitHub Markdown: everything that came from a
-config or a report goes through `gate.mdescape`, no raw HTML is emitted, and no
+config or a report goes through `gate.render.escape`, no raw HTML is emitted, and no
 line carries trailing whitespace (editors and pre-commit hooks strip it).
 """
 
@@ -17,12 +17,12 @@ import re
 import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from gate.evaluate import shortfall
-from gate.mdescape import code, md, plain
-from gate.numbers import display_percent
-from gate.patterns import DOTTED, is_glob, matches_test, module_regex
-from gate.render_markdown import ICONS
-from gate.report import EvidenceTest, InteractionResult, Report, SafetyCheckResult, Status
+from gate.core.evaluate import shortfall
+from gate.core.numbers import display_percent
+from gate.core.patterns import DOTTED, is_glob, matches_test, module_regex
+from gate.core.report import EvidenceTest, InteractionResult, Report, SafetyCheckResult, Status
+from gate.render.escape import code, md, plain
+from gate.render.markdown import ICONS
 from gate.text import plural, yes_no
 
 GENERATED = "Generated: "

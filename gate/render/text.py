@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from gate.mdescape import plain
-from gate.numbers import display_percent
-from gate.report import InteractionResult, Report, Status
+from gate.core.numbers import display_percent
+from gate.core.report import InteractionResult, Report, Status
+from gate.render.escape import plain
 
 SHORT_STATUS = {
     Status.READY: "READY",

@@ -1,14 +1,14 @@
 """The report as GitHub Markdown: the PR comment, the job summary.
 
 Everything that came from a report or a config (names, paths, test ids,
-messages) goes through `gate.mdescape`; only our own fixed strings are raw.
+messages) goes through `gate.render.escape`; only our own fixed strings are raw.
 """
 
 from __future__ import annotations
 
-from gate.mdescape import code, md
-from gate.numbers import display_percent
-from gate.report import InteractionResult, Report, SafetyResult, Status
+from gate.core.numbers import display_percent
+from gate.core.report import InteractionResult, Report, SafetyResult, Status
+from gate.render.escape import code, md
 
 ICONS = {
     Status.READY: "🟢",

@@ -2,7 +2,7 @@
 
 coverage.py's rule: never show 100% unless it is exactly 100, nor 0% unless it
 is exactly 0. Display never feeds back into a decision; thresholds compare
-exact counts (see gate.evaluate).
+exact counts (see gate.core.evaluate).
 """
 
 from __future__ import annotations

@@ -11,12 +11,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from gate.config import Config, Interaction, UnmappedPolicy, Waiver
-from gate.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
-from gate.numbers import display_percent, format_ranges
-from gate.patterns import is_glob, matches_path
-from gate.records import Record, field
-from gate.report import (
+from gate.config.schema import Config, Interaction, UnmappedPolicy, Waiver
+from gate.core.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
+from gate.core.numbers import display_percent, format_ranges
+from gate.core.patterns import is_glob, matches_path
+from gate.core.report import (
     SCHEMA,
     EvidenceTest,
     FileSummary,
@@ -29,8 +28,9 @@ from gate.report import (
     TestCounts,
     WaiverInfo,
 )
-from gate.scope import interaction_coverage
-from gate.selection import CaseIndex, paths_matcher, tests_matcher
+from gate.core.scope import interaction_coverage
+from gate.core.selection import CaseIndex, paths_matcher, tests_matcher
+from gate.records import Record, field
 from gate.text import plural
 
 GAP_FILE_LIMIT = 10  # per-file gaps listed before "... and N more files"
