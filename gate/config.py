@@ -1,6 +1,6 @@
 """The gate config: found, parsed (YAML or TOML), validated once into typed values.
 
-The schema is DESIGN.md's "Config" section. msgspec does the structural
+The schema is docs/config.md. msgspec does the structural
 validation (types, unknown keys, ranges) and reports the JSON path of the first
 problem; the rules that span several keys (unique ids, waiver targets, regexes)
 are checked here. Every error names the file, the key path and the expectation.
@@ -244,7 +244,7 @@ class Config(Record, frozen=True):
 def find_config(explicit: str | None, root: Path) -> tuple[Path, str | None]:
     """Return the config file and, for pyproject.toml, the table holding it.
 
-    Lookup order (DESIGN.md): --config, signal-gate.yml, .github/signal-gate.yml,
+    Lookup order (docs/config.md): --config, signal-gate.yml, .github/signal-gate.yml,
     [tool.signal-gate] in pyproject.toml.
     """
     if explicit is not None:
@@ -357,7 +357,9 @@ def _describe(exc: msgspec.ValidationError, prefix: str) -> str:
     if msg.startswith("Object contains unknown field"):
         key = msg.split("`")[1]
         path = f"{path}.{key}" if path else key
-        msg = "unknown key (check its spelling against the schema in DESIGN.md)"
+        msg = (
+            "unknown key (check its spelling against docs/config.md or `signal-gate schema config`)"
+        )
     elif msg.startswith("Object missing required field"):
         key = msg.split("`")[1]
         path = f"{path}.{key}" if path else key

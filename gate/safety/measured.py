@@ -1,7 +1,7 @@
 """The `junit` and `coverage` kinds: checks over what the reports already measured.
 
 Both use the same matchers and number rules as the interactions
-(DESIGN.md "Numbers"): patterns through `gate.selection` (the rules of
+(docs/numbers.md): patterns through `gate.selection` (the rules of
 `gate.patterns`), counts through `gate.evaluate.measure`, thresholds compared
 on exact counts with `gate.evaluate.shortfall`.
 """
