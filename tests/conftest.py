@@ -106,6 +106,32 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> ProjectRun:
     return run_fixture_project(tmp_path_factory.mktemp("fixture") / "project")
 
 
+@dataclass(frozen=True)
+class InstalledWheel:
+    """This checkout built as a wheel, and that wheel installed into a folder of its own."""
+
+    wheel: Path  # dist/signal_gate-*.whl
+    site: Path  # `pip install --no-deps --target`: put it first on PYTHONPATH to use it
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> InstalledWheel:
+    """Built and installed once per session; the dependencies come from this venv."""
+    root = tmp_path_factory.mktemp("wheel")
+    dist, site = root / "dist", root / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (wheel,) = dist.glob("signal_gate-*.whl")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
+         str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return InstalledWheel(wheel, site)
+
+
 @pytest.fixture
 def golden() -> Callable[[str, str], None]:
     """Compare text with tests/golden/<name>; SIGNAL_GATE_REGEN_GOLDEN=1 rewrites it.

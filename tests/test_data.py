@@ -19,6 +19,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import InstalledWheel
 from support import CORPUS, GITHUB_API, packaged_report_schema
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,24 +71,16 @@ def test_the_packaged_schema_is_report_1_and_rejects_a_report_without_its_fields
 
 
 @pytest.mark.slow
-def test_the_wheel_ships_the_report_schema_and_no_test_data(tmp_path: Path) -> None:
-    dist, site = tmp_path / "dist", tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    (wheel,) = dist.glob("signal_gate-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
+def test_the_wheel_ships_the_report_schema_and_no_test_data(
+    tmp_path: Path, installed_wheel: InstalledWheel
+) -> None:
+    with zipfile.ZipFile(installed_wheel.wheel) as archive:
         names = archive.namelist()
         shipped = archive.read(SCHEMA_IN_WHEEL)
     assert shipped == (REPO / SCHEMA_IN_WHEEL).read_bytes()
     assert not [n for n in names if n.startswith("tests/") or "corpus" in n]
     # Installed from the wheel, the tests' own helper finds it through importlib.resources.
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
-         str(wheel)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+    site = installed_wheel.site
     done = subprocess.run(
         [sys.executable, "-c", "import gate, json, sys; from support import "
          "packaged_report_schema as s; assert gate.__file__.startswith(sys.argv[1]); "
