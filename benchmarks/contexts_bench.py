@@ -140,7 +140,7 @@ def measure(mode: str, out: Path) -> None:
             element.clear()
         seconds = time.perf_counter() - start
     else:
-        from gate.paths import PathResolver
+        from gate.core.paths import PathResolver
         from gate.readers.cobertura import read_cobertura
         from gate.readers.coverage_data import read_contexts, read_coverage_data
 

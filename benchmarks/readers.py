@@ -4,8 +4,8 @@
     python benchmarks/readers.py --size L --keep     # only what the config claims
 
 Run `run.py` (or `generate.py`) first; this reads <work>/<size>/. With --keep
-the predicates come from `gate.selection` when that module exists (see
-proposed-wiring.diff), else from `gate.patterns`, one pattern at a time.
+the predicates come from `gate.core.selection` when that module exists (see
+proposed-wiring.diff), else from `gate.core.patterns`, one pattern at a time.
 Prints the minimum of --reps runs.
 """
 
@@ -18,9 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gate.config import Config, load_config
-from gate.paths import PathResolver
-from gate.patterns import matches_path, matches_test, module_regex
+from gate.config.load import load_config
+from gate.config.schema import Config
+from gate.core.paths import PathResolver
+from gate.core.patterns import matches_path, matches_test, module_regex
 from gate.readers.cobertura import read_cobertura
 from gate.readers.junit import read_junit
 
@@ -30,7 +31,7 @@ CaseTest = Callable[[str, str | None], bool]
 
 def predicates(config: Config) -> tuple[PathTest, CaseTest]:
     try:
-        selection = importlib.import_module("gate.selection")
+        selection = importlib.import_module("gate.core.selection")
     except ImportError:
         modules = [module_regex(m) for it in config.interactions for m in it.modules]
         globs = list(config.unmapped.paths)

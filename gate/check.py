@@ -12,16 +12,17 @@ import os
 import subprocess
 from pathlib import Path
 
-from gate.config import Config, load_config
-from gate.evaluate import Evaluation, evaluate
-from gate.model import CoverageData, TestResults
-from gate.paths import SKIP_DIRS, PathResolver
+from gate.config.load import load_config
+from gate.config.schema import Config
+from gate.core.evaluate import Evaluation, evaluate
+from gate.core.model import CoverageData, TestResults
+from gate.core.paths import SKIP_DIRS, PathResolver
+from gate.core.report import Provenance, ProvenanceFile, Report
+from gate.core.scope import require_contexts
+from gate.core.selection import wanted_paths, wanted_tests
 from gate.readers import expand, read_coverage, read_tests
 from gate.records import Record, field
-from gate.report import Provenance, ProvenanceFile, Report
 from gate.safety import SafetyContext, run_safety
-from gate.scope import require_contexts
-from gate.selection import wanted_paths, wanted_tests
 
 
 class CheckOptions(Record, frozen=True):

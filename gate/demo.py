@@ -8,6 +8,7 @@ JUnit output, and the gate evaluates what they produced.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import shutil
 import subprocess
@@ -81,21 +82,20 @@ def run_tests(workdir: Path, echo: Callable[[str], None]) -> int:
     return done.returncode
 
 
-def run_demo(workdir: Path, echo: Callable[[str], None]) -> int:
+def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date) -> int:
     """The demo end to end. Returns 0 whenever the demo ran, whatever the verdict."""
     from gate.check import CheckOptions, run_check
-    from gate.clock import today
-    from gate.files import write_atomic
-    from gate.render_document import generated_timestamp, render_document
-    from gate.render_markdown import render_markdown
-    from gate.render_text import render_text
-    from gate.report import to_json
+    from gate.core.report import to_json
+    from gate.outputs.files import write_atomic
+    from gate.render.document import generated_timestamp, render_document
+    from gate.render.markdown import render_markdown
+    from gate.render.text import render_text
 
     workdir = prepare(workdir.resolve())
     code = run_tests(workdir, echo)
     if not (workdir / "coverage.xml").exists() or not (workdir / "junit.xml").exists():
         raise UsageError(f"the example's tests (exit {code}) wrote no coverage or JUnit report")
-    run = run_check(CheckOptions(root=workdir, today=today()))
+    run = run_check(CheckOptions(root=workdir, today=today))
     report = run.report
     write_atomic(workdir / "report.json", to_json(report))
     write_atomic(workdir / "comment.md", render_markdown(report))

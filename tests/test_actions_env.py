@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.actions_env import fit_summary, output_lines, read_event
+from gate.github.actions import fit_summary, output_lines, read_event
 
 
 def event_file(tmp_path: Path, github_api: Path, name: str) -> Path:

@@ -33,9 +33,9 @@ import pytest
 from cmarkgfm.cmark import Options
 
 from gate.check import CheckOptions, run_check
-from gate.mdescape import ZWSP, plain
-from gate.render_markdown import render_markdown, render_summary
-from gate.report import Report
+from gate.core.report import Report
+from gate.render.escape import ZWSP, plain
+from gate.render.markdown import render_markdown, render_summary
 
 RUN_URL = "https://github.com/octocat/Hello-World/actions/runs/4242"
 CORPUS_JUNIT = (

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gate.config import Direction, Scope, Threshold, UnmappedPolicy, load_config
+from gate.config.load import load_config
+from gate.config.schema import Direction, Scope, Threshold, UnmappedPolicy
 from gate.errors import ConfigError
 
 FULL = """\

@@ -12,7 +12,7 @@ from support import CORPUS
 
 from gate.check import CheckOptions, run_check
 from gate.errors import GateError
-from gate.render_text import render_text
+from gate.render.text import render_text
 
 COVERAGE = sorted(p for p in CORPUS.glob("coverage/*/*") if p.is_file())
 JUNIT = CORPUS / "junit" / "pytest" / "conflowgen-xunit1-windows.xml"

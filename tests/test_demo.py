@@ -84,7 +84,7 @@ def test_demo_from_an_installed_wheel_in_any_folder(
     done = subprocess.run(
         [sys.executable, "-c", "import gate, sys; site = sys.argv.pop(1); "
          "assert gate.__file__.startswith(site), gate.__file__; "
-         "from gate.cli import main; main(prog_name='signal-gate')",
+         "from gate.cli.main import main; main(prog_name='signal-gate')",
          str(site), "demo"],
         cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip

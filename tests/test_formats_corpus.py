@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from support import CORPUS
 
+from gate.core.model import CoverageData
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.model import CoverageData
-from gate.paths import PathResolver
 from gate.readers import detect_coverage_format, read_coverage
 
 COVERAGE = CORPUS / "coverage"

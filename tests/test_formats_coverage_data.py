@@ -16,9 +16,9 @@ import coverage
 import pytest
 from conftest import TESTS
 
+from gate.core.model import CoverageData
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.model import CoverageData
-from gate.paths import PathResolver
 from gate.readers import detect_coverage_format, read_coverage
 
 pytestmark = pytest.mark.slow

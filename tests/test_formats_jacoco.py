@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from gate.core.model import LineBranches
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.model import LineBranches
-from gate.paths import PathResolver
 from gate.readers import detect_coverage_format, read_coverage
 
 DOCTYPE = (

@@ -1,4 +1,4 @@
-"""Paths as reports write them -> repository paths (gate.paths), checked on a tree
+"""Paths as reports write them -> repository paths (gate.core.paths), checked on a tree
 on disk: absolute, relative with `..` and `./`, Windows separators and drives,
 container paths, and the config's `paths` remapping."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.paths import PathResolver, normalise
+from gate.core.paths import PathResolver, normalise
 
 
 @pytest.fixture

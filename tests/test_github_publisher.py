@@ -22,7 +22,8 @@ from support import MERGE_SHA, TOKEN, actions_env, event_payload
 from support import fake_github as fakes
 from support.fake_github import FakeGitHub, Op, Trouble
 
-from gate.github_publisher import (
+from gate.github.publication import Annotation, CommentMode, Publication
+from gate.github.publisher import (
     COMMENT_LIMIT,
     CommentAction,
     PublishOutcome,
@@ -30,8 +31,7 @@ from gate.github_publisher import (
     comment_marker,
     publish,
 )
-from gate.github_run import GitHubRun, github_run_from_env
-from gate.publication import Annotation, CommentMode, Publication
+from gate.github.run import GitHubRun, github_run_from_env
 from gate.records import replace
 
 fake_github = fakes.fake_github  # the fixture: a running fake that fails invalid requests

@@ -15,7 +15,7 @@ import pytest
 from support import MERGE_SHA, TOKEN, actions_env, event_payload
 
 from gate.errors import UsageError
-from gate.github_run import EventName, GitHubRun, github_run_from_env
+from gate.github.run import EventName, GitHubRun, github_run_from_env
 
 HEAD_SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e"  # pull_request.head.sha in both examples
 RUN_HEAD_SHA = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
@@ -86,7 +86,8 @@ def test_a_pr_from_a_fork_is_a_fork_and_not_trusted(tmp_path: Path) -> None:
 )
 def test_pull_request_target_is_never_trusted(tmp_path: Path, example: str, is_fork: bool) -> None:
     # pull_request_target runs the base branch's workflow with a write token on PR input:
-    # the `command` safety checks must not run there (docs/security.md).
+    # the `command` safety checks must not run there (docs/github.md, "Which events run
+    # command checks").
     run = read(tmp_path, "pull_request_target", event_payload(example))
 
     assert run.event_name is EventName.PULL_REQUEST_TARGET

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.paths import PathResolver
 from gate.readers import read_coverage, read_tests
 from gate.readers.cobertura import read_cobertura
 
@@ -517,7 +517,7 @@ def test_memory_stays_flat_on_a_large_report(tmp_path: Path) -> None:
         handle.write("</testsuite></testsuites>")
     probe = (
         "import resource, sys\nfrom pathlib import Path\n"
-        "from gate.paths import PathResolver\nfrom gate.readers.junit import read_junit\n"
+        "from gate.core.paths import PathResolver\nfrom gate.readers.junit import read_junit\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "n = sum(1 for _ in read_junit(Path(sys.argv[1]), PathResolver(Path(sys.argv[2])),"
         " keep=lambda nodeid, file: nodeid.endswith('::test_39999')))\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.identity import context_nodeid, junit_identity
+from gate.core.identity import context_nodeid, junit_identity
 
 CASES = [
     # classname, name, file -> nodeid, file

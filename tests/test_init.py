@@ -9,8 +9,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gate.config import Direction
-from gate.init_config import client_globs, detect, humanise, kebab, matching_tests, render_config
+from gate.config.schema import Direction
+from gate.scaffold.init_config import (
+    client_globs,
+    detect,
+    humanise,
+    kebab,
+    matching_tests,
+    render_config,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixture_project"
@@ -163,7 +170,7 @@ def test_detect_clients_endpoints_and_their_tests() -> None:
 
 
 def test_nothing_found_still_validates() -> None:
-    from gate.config import config_from_data
+    from gate.config.load import config_from_data
 
     text = render_config(detect(["main.py", "tests/test_main.py"], "x integration gate"))
     config = config_from_data(yaml.safe_load(text), "scaffold")
@@ -171,7 +178,7 @@ def test_nothing_found_still_validates() -> None:
 
 
 def test_hostile_names_are_quoted() -> None:
-    from gate.config import config_from_data
+    from gate.config.load import config_from_data
 
     files = ['we"ird: {x}/#y_client.py', "evil\nsafety: {}/z_client.py"]
     text = render_config(detect(files, 'title: "quoted" # not a comment'))

@@ -1,7 +1,7 @@
 """Untrusted text in the PR comment renders as text, whatever it is.
 
 Test names, failure messages and paths come from pull requests. For any string
-used as any of them, the comment `gate.render_markdown` writes, parsed by
+used as any of them, the comment `gate.render.markdown` writes, parsed by
 GitHub's own Markdown library (cmark-gfm, with the table and autolink
 extensions and raw HTML let through, as GitHub's renderer does before it
 sanitises), has exactly the structure it has for a harmless word: same
@@ -20,9 +20,7 @@ from cmarkgfm.cmark import Options
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from gate.mdescape import ZWSP, code, md, plain
-from gate.render_markdown import render_markdown, render_summary
-from gate.report import (
+from gate.core.report import (
     SCHEMA,
     InteractionResult,
     Provenance,
@@ -33,6 +31,8 @@ from gate.report import (
     TestCounts,
     WaiverInfo,
 )
+from gate.render.escape import ZWSP, code, md, plain
+from gate.render.markdown import render_markdown, render_summary
 
 # Pieces that mean something to Markdown, HTML or GitHub, mixed with any text.
 HOSTILE = [

@@ -21,9 +21,9 @@ from coverage.xmlreport import rate, serialize_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gate.identity import junit_identity
-from gate.model import FileCoverage, LineBranches, Outcome
-from gate.paths import PathResolver
+from gate.core.identity import junit_identity
+from gate.core.model import FileCoverage, LineBranches, Outcome
+from gate.core.paths import PathResolver
 from gate.readers import read_coverage, read_tests
 from gate.readers.cobertura import read_cobertura
 from gate.readers.junit import _Identities
@@ -344,7 +344,7 @@ def test_cached_identities_equal_the_identity_function(
     classname: str, name: str, file: str | None
 ) -> None:
     """The reader computes one identity per (classname, file) and appends names;
-    for any strings that gives exactly what gate.identity gives."""
+    for any strings that gives exactly what gate.core.identity gives."""
 
     class FakeCase:
         def __init__(self, attrs: dict[str, str | None]) -> None:

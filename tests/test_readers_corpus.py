@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from support import CORPUS
 
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.paths import PathResolver
 from gate.readers import detect_coverage_format, read_coverage, read_tests
 
 COBERTURA = sorted(

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from gate.check import CheckOptions, run_check
-from gate.numbers import display_percent, format_ranges
-from gate.render_markdown import render_markdown, render_summary
-from gate.render_text import render_text
+from gate.core.numbers import display_percent, format_ranges
+from gate.render.markdown import render_markdown, render_summary
+from gate.render.text import render_text
 
 
 def fixture_report(fixture_run):

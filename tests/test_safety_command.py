@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from safety_fixtures import check, config_data, config_error, run_one
 
-from gate.config import config_from_data
+from gate.config.load import config_from_data
 from gate.errors import ConfigError
 from gate.safety.command import (
     DISABLED,

@@ -14,7 +14,7 @@ import yaml
 from safety_fixtures import PAYMENTS, PROJECT
 
 from gate.check import CheckOptions, run_check
-from gate.report import Report, to_data
+from gate.core.report import Report, to_data
 from gate.safety.command import DISABLED
 
 BEFORE = dt.date(2026, 12, 31)  # the waiver's last day: still waived

@@ -16,7 +16,7 @@ import pytest
 from safety_fixtures import PROJECT, check, config_error, run_checks, run_one
 
 from gate.check import scan_repo
-from gate.paths import PathResolver
+from gate.core.paths import PathResolver
 from gate.readers import read_coverage, read_tests
 from gate.safety.tree import MAX_FILE_BYTES
 

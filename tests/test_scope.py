@@ -20,8 +20,8 @@ import yaml
 from conftest import TESTS, ProjectRun, run_fixture_project, signal_gate
 
 from gate.check import CheckOptions, run_check
+from gate.core.report import InteractionResult, Status
 from gate.errors import InputError
-from gate.report import InteractionResult, Status
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""gate.scope on hand-built context indexes: which contexts count, how facts become
+"""gate.core.scope on hand-built context indexes: which contexts count, how facts become
 lines and branches, and the cross-checks. (End to end against coverage.py: test_scope.py.)"""
 
 from __future__ import annotations
@@ -8,11 +8,10 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from gate.config import Scope
-from gate.errors import InputError
-from gate.evaluate import file_summary, measure
-from gate.identity import context_nodeid
-from gate.model import (
+from gate.config.schema import Scope
+from gate.core.evaluate import file_summary, measure
+from gate.core.identity import context_nodeid
+from gate.core.model import (
     ContextIndex,
     CoverageData,
     FileContexts,
@@ -22,13 +21,14 @@ from gate.model import (
     Outcome,
     TestCase,
 )
-from gate.scope import (
+from gate.core.scope import (
     evidence_contexts,
     evidence_scope,
     file_coverage,
     interaction_coverage,
     require_contexts,
 )
+from gate.errors import InputError
 
 
 def contexts_file(

@@ -1,7 +1,7 @@
-"""gate.selection's fast matchers against gate.patterns, the reference rules.
+"""gate.core.selection's fast matchers against gate.core.patterns, the reference rules.
 
 The readers and the evaluator use the fast forms (set and prefix lookups, one
-combined regex, an index of the test cases); gate.patterns states the rules
+combined regex, an index of the test cases); gate.core.patterns states the rules
 plainly. For any patterns and any paths or test ids, both must agree.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gate.model import Outcome, TestCase
-from gate.patterns import matches_path, matches_test, module_regex
-from gate.selection import CaseIndex, TestSelector, paths_matcher
+from gate.core.model import Outcome, TestCase
+from gate.core.patterns import matches_path, matches_test, module_regex
+from gate.core.selection import CaseIndex, TestSelector, paths_matcher
 
 # A few names reused everywhere, so that patterns and subjects often meet.
 NAMES = ["app", "clients", "a", "b", "a.py", "b.py", "test_a.py", "[id].tsx", "m.b"]

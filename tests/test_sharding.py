@@ -15,9 +15,9 @@ import yaml
 from conftest import TESTS
 
 from gate.check import CheckOptions, CheckRun, run_check
-from gate.paths import PathResolver
+from gate.core.paths import PathResolver
+from gate.core.report import InteractionResult
 from gate.readers import read_tests
-from gate.report import InteractionResult
 
 pytestmark = pytest.mark.slow
 

@@ -13,9 +13,16 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Literal, assert_never
 
+from gate.core.model import (
+    CoverageData,
+    FileCoverage,
+    InputFile,
+    TestCase,
+    TestResults,
+    merge_files,
+)
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.model import CoverageData, FileCoverage, InputFile, TestCase, TestResults, merge_files
-from gate.paths import PathResolver
 from gate.readers.cobertura import read_cobertura
 from gate.readers.coverage_json import read_coverage_json
 from gate.readers.jacoco import read_jacoco

@@ -22,9 +22,9 @@ from typing import Any
 
 from lxml import etree
 
+from gate.core.model import FileBuilder, FileCoverage, LineBranches
+from gate.core.paths import MAX_PATH, PathResolver, escapes, is_absolute
 from gate.errors import InputError
-from gate.model import FileBuilder, FileCoverage, LineBranches
-from gate.paths import MAX_PATH, PathResolver, escapes, is_absolute
 from gate.readers.xmlstream import local_name, release, stream
 from gate.text import quoted
 

@@ -15,7 +15,7 @@ record of a file (an arc or a line, as the tracer saw it) is numbered, and
 translated once -
 by coverage.py's `translate_lines`/`translate_arcs`, exactly as its `Analysis`
 does - into the facts it proves (statements executed, branch arcs taken).
-`gate.scope` then counts any set of contexts the way `coverage report
+`gate.core.scope` then counts any set of contexts the way `coverage report
 --contexts=...` would.
 """
 
@@ -36,12 +36,12 @@ from coverage.exceptions import CoverageException
 from coverage.numbits import numbits_to_nums
 from coverage.python import PythonFileReporter
 
+from gate.core.contexts import file_coverage
+from gate.core.identity import context_nodeid
+from gate.core.model import ContextIndex, FileContexts, FileCoverage
+from gate.core.paths import PathResolver, escapes, is_absolute
 from gate.errors import InputError
-from gate.identity import context_nodeid
-from gate.model import ContextIndex, FileContexts, FileCoverage
-from gate.paths import PathResolver, escapes, is_absolute
 from gate.records import Record
-from gate.scope import file_coverage
 
 SCHEMA_VERSION = 7  # the coverage.py data schema these queries are written for
 MISSING_SHOWN = 5  # absent source files named in the error

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import msgspec
 
+from gate.core.model import FileCoverage, LineBranches
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.model import FileCoverage, LineBranches
-from gate.paths import PathResolver
 from gate.readers.xmlstream import UTF16_BOMS
 
 

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gate.core.model import FileBuilder, FileCoverage, LineBranches
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.model import FileBuilder, FileCoverage, LineBranches
-from gate.paths import PathResolver
 from gate.readers.xmlstream import local_name, release, stream
 
 # Where Maven and Gradle keep sources, tried (only when the file exists there)

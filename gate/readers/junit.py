@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gate.core.identity import junit_identity
+from gate.core.model import Outcome, TestCase
+from gate.core.paths import MAX_PATH, PathResolver
 from gate.errors import InputError
-from gate.identity import junit_identity
-from gate.model import Outcome, TestCase
-from gate.paths import MAX_PATH, PathResolver
 from gate.readers.xmlstream import local_name, release, stream
 from gate.text import clip, quoted
 

@@ -26,9 +26,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from gate.core.model import FileCoverage, LineBranches
+from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.model import FileCoverage, LineBranches
-from gate.paths import PathResolver
 from gate.readers.xmlstream import UTF16_BOMS
 
 _IGNORED = frozenset({"TN", "FN", "FNDA", "FNF", "FNH", "FNL", "FNA", "LF", "LH", "BRF", "BRH"})

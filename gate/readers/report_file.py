@@ -7,8 +7,8 @@ from pathlib import Path
 
 import msgspec
 
+from gate.core.report import SCHEMA, Report, from_json
 from gate.errors import InputError
-from gate.report import SCHEMA, Report, from_json
 
 MAX_REPORT_BYTES = 32 * 1024 * 1024
 

@@ -1,14 +1,14 @@
 """Deployment safety checks: run each declared check, count passed/total.
 
-docs/config.md, "Deployment safety checks". A `results` check expands into one check
+The kinds are those of docs/safety-checks.md. A `results` check expands into one check
 per entry of its file, so `total` counts checks as reported, not as declared,
 and `required: all` asks for every one of them.
 """
 
 from __future__ import annotations
 
-from gate.config import Safety
-from gate.report import SafetyResult
+from gate.config.schema import Safety
+from gate.core.report import SafetyResult
 from gate.safety.checks import run_check
 from gate.safety.context import SafetyContext
 

@@ -8,7 +8,7 @@ fails, it never passes.
 
 from __future__ import annotations
 
-from gate.config import (
+from gate.config.schema import (
     CommandCheck,
     CoverageCheck,
     FileExistsCheck,
@@ -18,8 +18,8 @@ from gate.config import (
     ResultsCheck,
     SafetyCheck,
 )
-from gate.evaluate import waiver_info
-from gate.report import SafetyCheckResult
+from gate.core.evaluate import waiver_info
+from gate.core.report import SafetyCheckResult
 from gate.safety.context import Finding, SafetyContext, failed
 
 

@@ -30,8 +30,8 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from gate.config import CommandCheck
-from gate.paths import normalise
+from gate.config.schema import CommandCheck
+from gate.core.paths import normalise
 from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.tree import inside_root, outside_reason

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from gate.config import FileExistsCheck, ForbidPatternCheck, RequirePatternCheck
+from gate.config.schema import FileExistsCheck, ForbidPatternCheck, RequirePatternCheck
 from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.tree import Selection, Unread, read_text, select

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 
-from gate.config import Waiver
-from gate.model import FileCoverage, TestResults
+from gate.config.schema import Waiver
+from gate.core.model import FileCoverage, TestResults
 from gate.records import Record
 
 

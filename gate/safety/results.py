@@ -1,7 +1,7 @@
 """The `results` kind: checks imported from a JSON file the user's own script wrote.
 
 The file holds a list of `{"id", "name", "passed", "detail"}` objects
-(docs/config.md, "Deployment safety checks"); each entry becomes one check in the
+(docs/safety-checks.md, "results"); each entry becomes one check in the
 report. `id` and `passed` (a JSON boolean) are required, `name` defaults to the
 id, `detail` to "", other keys are ignored.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gate.config import ResultsCheck
+from gate.config.schema import ResultsCheck
 from gate.records import Record
 from gate.safety.context import SafetyContext
 from gate.safety.tree import Unread, outside_reason, read_text

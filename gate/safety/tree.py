@@ -1,7 +1,7 @@
 """The repository tree as the file-based checks see it: globs under the root, read
 bounded, never a path outside the root.
 
-Paths in checks are repository-relative globs (`gate.patterns`). A pattern that is
+Paths in checks are repository-relative globs (`gate.core.patterns`). A pattern that is
 absolute or climbs out with `..` is refused, and a symlink whose target lies
 outside the root is never read: a check config from a pull request must not be
 able to make the gate read (and report on) files of the machine it runs on.
@@ -13,14 +13,14 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from gate.paths import SKIP_DIRS, escapes, is_absolute, normalise
-from gate.patterns import is_glob, matches_path
+from gate.core.paths import SKIP_DIRS, escapes, is_absolute, normalise
+from gate.core.patterns import is_glob, matches_path
 from gate.records import Record
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Files larger than this are not read; a check over them fails, saying so."""
 
-# A `**` never descends into gate.paths.SKIP_DIRS (the set the repository scan
+# A `**` never descends into gate.core.paths.SKIP_DIRS (the set the repository scan
 # skips); a pattern that names one literally (`dist/*.whl`) still reaches it.
 
 

@@ -9,11 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gate.config import Config, config_from_data
-from gate.model import CoverageData, TestResults
-from gate.paths import PathResolver
+from gate.config.load import config_from_data
+from gate.config.schema import Config
+from gate.core.model import CoverageData, TestResults
+from gate.core.paths import PathResolver
+from gate.core.report import SafetyCheckResult, SafetyResult
 from gate.readers import read_coverage, read_tests
-from gate.report import SafetyCheckResult, SafetyResult
 from gate.safety import SafetyContext, run_safety
 
 TODAY = dt.date(2026, 6, 1)
@@ -97,7 +98,7 @@ def config_error(one: dict[str, Any]) -> str:
     """The ConfigError message for a config holding this one check."""
     import pytest
 
-    from gate.config import config_from_data
+    from gate.config.load import config_from_data
     from gate.errors import ConfigError
 
     with pytest.raises(ConfigError) as info:

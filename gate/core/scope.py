@@ -13,22 +13,22 @@ Pure: `ContextIndex` in, `FileCoverage` and gap texts out.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from gate.config import Interaction, Scope
-from gate.errors import InputError
-from gate.model import (
+from gate.config.schema import Interaction, Scope
+from gate.core.contexts import file_coverage
+from gate.core.model import (
     ContextIndex,
     CoverageData,
-    FileContexts,
     FileCoverage,
     LineBranches,
     Outcome,
     TestCase,
 )
-from gate.numbers import format_ranges
+from gate.core.numbers import format_ranges
+from gate.core.selection import tests_matcher
+from gate.errors import InputError
 from gate.records import Record, field
-from gate.selection import tests_matcher
 
 GAP_TEST_LIMIT = 10  # mislabelled evidence tests listed before "... and N more"
 SCOPE_HINT = (
@@ -66,15 +66,6 @@ def require_contexts(interactions: Sequence[Interaction], coverage: CoverageData
             f"{who} needs per-test contexts, but {files} recorded none",
             hint=SCOPE_HINT,
         )
-
-
-def file_coverage(fc: FileContexts, contexts: Collection[int] | None = None) -> FileCoverage:
-    """One file's coverage counting only what `contexts` ran (None: every context)."""
-    facts = _facts(fc, _records(fc, contexts))
-    executed = frozenset(f for f in facts if f > 0)
-    taken = {fc.branch_arcs[-f - 1] for f in facts if f < 0}
-    branches = None if fc.branch_exits is None else _line_branches(fc, taken)
-    return FileCoverage(fc.path, fc.statements, executed, branches)
 
 
 def evidence_contexts(index: ContextIndex, patterns: Sequence[str]) -> set[int]:
@@ -120,42 +111,6 @@ def evidence_scope(
             )
     gaps.extend(_mislabelled(index, files, selected, cases))
     return ScopedCoverage(measured, gaps, notes)
-
-
-def _records(fc: FileContexts, contexts: Collection[int] | None) -> Collection[int]:
-    """The raw records the given contexts ran in the file."""
-    if contexts is None:
-        return range(len(fc.fact_offsets) // 4 - 1)
-    ids = memoryview(fc.record_ids).cast("I")
-    offsets = memoryview(fc.record_offsets).cast("I")
-    records: set[int] = set()
-    for k, context in enumerate(memoryview(fc.context_ids).cast("I")):
-        if context in contexts:
-            records.update(ids[offsets[k] : offsets[k + 1]])
-    return records
-
-
-def _facts(fc: FileContexts, records: Collection[int]) -> set[int]:
-    offsets = memoryview(fc.fact_offsets).cast("I")
-    values = memoryview(fc.fact_values).cast("i")
-    facts: set[int] = set()
-    for record in records:
-        facts.update(values[offsets[record] : offsets[record + 1]])
-    return facts
-
-
-def _line_branches(fc: FileContexts, taken: set[tuple[int, int]]) -> dict[int, LineBranches]:
-    """coverage.py's branch_stats: a branch line's exits, less the candidate arcs
-    from it that no counted context took."""
-    missing: dict[int, list[str]] = {}
-    for arc in fc.branch_arcs:
-        if arc not in taken:
-            missing.setdefault(arc[0], []).append(str(arc[1]) if arc[1] > 0 else "exit")
-    out: dict[int, LineBranches] = {}
-    for line, exits in sorted((fc.branch_exits or {}).items()):
-        not_taken = tuple(missing.get(line, ()))
-        out[line] = LineBranches(exits, max(0, exits - len(not_taken)), not_taken)
-    return out
 
 
 def _nothing_ran(f: FileCoverage) -> FileCoverage:

@@ -43,8 +43,8 @@ from github.PullRequest import PullRequest
 from github.Repository import Repository
 
 from gate import __version__
-from gate.github_run import GitHubRun
-from gate.publication import Annotation, CommentMode, Publication
+from gate.github.publication import Annotation, CommentMode, Publication
+from gate.github.run import GitHubRun
 from gate.records import Record
 
 # GitHub's limits (tests/data/github-api/LIMITS.md §1; the REST docs of each endpoint).

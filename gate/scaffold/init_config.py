@@ -27,7 +27,8 @@ from pathlib import Path
 import yaml
 
 from gate.check import scan_repo
-from gate.config import Direction, config_from_data, find_config
+from gate.config.load import config_from_data, find_config
+from gate.config.schema import Direction
 from gate.errors import ConfigError, UsageError
 from gate.records import Record
 

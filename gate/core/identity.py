@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from gate.paths import normalise
+from gate.core.paths import normalise
 from gate.records import Record
 
 # pytest's default `python_files`: test_*.py and *_test.py.

@@ -129,7 +129,7 @@ class FileBuilder:
 class TestCase(Record, frozen=True):
     """One test case as the JUnit results describe it.
 
-    `nodeid` is the pytest-style identity built by `gate.identity`; it is what
+    `nodeid` is the pytest-style identity built by `gate.core.identity`; it is what
     evidence patterns match and what merges shards.
     """
 
@@ -183,7 +183,7 @@ class ContextIndex(Record, frozen=True):
 
     `names[i]` is context i as recorded (`tests/x.py::test_y|run`, or "" for code
     that ran outside any test: imports during collection); `nodeids[i]` is its
-    test identity from `gate.identity.context_nodeid`.
+    test identity from `gate.core.identity.context_nodeid`.
     """
 
     names: tuple[str, ...]

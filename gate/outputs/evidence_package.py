@@ -17,11 +17,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gate.files import write_atomic
-from gate.numbers import range_labels
-from gate.render_document import render_document
-from gate.render_markdown import render_markdown
-from gate.report import FileSummary, InteractionResult, Report, to_json
+from gate.core.numbers import range_labels
+from gate.core.report import FileSummary, InteractionResult, Report, to_json
+from gate.outputs.files import write_atomic
+from gate.render.document import render_document
+from gate.render.markdown import render_markdown
 
 COVERAGE_SCHEMA = "signal-gate/interaction-coverage@1"
 TESTS_SCHEMA = "signal-gate/interaction-tests@1"

@@ -37,7 +37,7 @@ def read_event(env: Mapping[str, str]) -> ActionsEvent:
     name = env.get("GITHUB_EVENT_NAME") or None
     if name is None:  # not in Actions
         return ActionsEvent(None, None, None, untrusted=False)
-    from gate.github_run import pull_request_ref_from_env, runs_untrusted_code
+    from gate.github.run import pull_request_ref_from_env, runs_untrusted_code
 
     found = pull_request_ref_from_env(env)
     if found is None:

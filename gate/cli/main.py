@@ -20,8 +20,8 @@ from gate.errors import GateError, UsageError
 
 if TYPE_CHECKING:
     from gate.check import CheckRun
-    from gate.github_publisher import PublishSettings
-    from gate.report import Report
+    from gate.core.report import Report
+    from gate.github.publisher import PublishSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,19 +129,19 @@ def check(
     report = _run(config, coverage, junit, root, no_exec).report
     # Renderers and writers are imported when asked for: start-up time is CI time.
     if json_out is not None:
-        from gate.files import write_atomic
-        from gate.report import to_json
+        from gate.core.report import to_json
+        from gate.outputs.files import write_atomic
 
         write_atomic(json_out, to_json(report))
     if markdown_out is not None:
-        from gate.files import write_atomic
-        from gate.render_markdown import render_markdown
+        from gate.outputs.files import write_atomic
+        from gate.render.markdown import render_markdown
 
         write_atomic(markdown_out, render_markdown(report))
     if summary_out is not None or github_output is not None:
         _runner_files(report, summary_out, github_output, json_out)
     if evidence_dir is not None:
-        from gate.render_document import generated_timestamp
+        from gate.render.document import generated_timestamp
 
         _write_evidence(evidence_dir, report, generated_timestamp())
     click.echo(_rendered(report, fmt), nl=False)
@@ -150,14 +150,14 @@ def check(
 
 def _rendered(report: Report, fmt: str) -> str:
     if fmt == "json":
-        from gate.report import to_json
+        from gate.core.report import to_json
 
         return to_json(report).decode()
     if fmt == "markdown":
-        from gate.render_markdown import render_markdown
+        from gate.render.markdown import render_markdown
 
         return render_markdown(report)
-    from gate.render_text import render_text
+    from gate.render.text import render_text
 
     return render_text(report)
 
@@ -170,7 +170,7 @@ def _rendered(report: Report, fmt: str) -> str:
 @handle_errors
 def validate(config: str | None, root: Path) -> None:
     """Check a config file alone; exit 0 when it is valid, 2 when not."""
-    from gate.config import load_config
+    from gate.config.load import load_config
 
     cfg = load_config(config, root)
     checks = len(cfg.safety.checks)
@@ -193,8 +193,8 @@ def explain(
     no_exec: bool,
 ) -> None:
     """Show one interaction in full: files, missing lines and branches, tests."""
-    from gate.render_explain import render_explain
-    from gate.report import Status
+    from gate.core.report import Status
+    from gate.render.explain import render_explain
 
     run = _run(config, coverage, junit, root, no_exec)
     run.config.interaction(interaction_id)  # a clear error for an unknown id
@@ -234,8 +234,8 @@ def report_command(
     way), 2 usage, config or input error. With --check: 0 the document is up to
     date, 1 it is stale or missing, 2 error; the gate's verdict does not count.
     """
-    from gate.files import write_atomic
-    from gate.render_document import generated_timestamp, render_document
+    from gate.outputs.files import write_atomic
+    from gate.render.document import generated_timestamp, render_document
 
     if check_only and (str(out) == "-" or evidence_dir is not None):
         raise UsageError("--check writes nothing: it needs --out FILE and no --evidence-dir")
@@ -258,7 +258,7 @@ def report_command(
 def _check_document(path: Path, fresh: str) -> int:
     """Compare the committed document with a fresh one; print why when stale."""
     from gate.errors import InputError
-    from gate.render_document import stale_diff
+    from gate.render.document import stale_diff
 
     regenerate = f"regenerate it with `signal-gate report ... --out {path}` and commit it"
     try:
@@ -278,7 +278,7 @@ def _check_document(path: Path, fresh: str) -> int:
 
 
 def _write_evidence(directory: Path, report: Report, generated: str) -> None:
-    from gate.evidence_package import package_files, write_package
+    from gate.outputs.evidence_package import package_files, write_package
 
     write_package(directory, package_files(report, generated))
 
@@ -295,7 +295,7 @@ def _write_evidence(directory: Path, report: Report, generated: str) -> None:
 @handle_errors
 def init(root: Path, write: bool) -> None:
     """Scaffold a commented signal-gate.yml from the client modules and tests found."""
-    from gate.init_config import existing_config, scaffold, write_new
+    from gate.scaffold.init_config import existing_config, scaffold, write_new
 
     existing = existing_config(root)
     if write and existing is not None:
@@ -323,9 +323,10 @@ def init(root: Path, write: bool) -> None:
 @handle_errors
 def demo(workdir: Path) -> None:
     """Run the bundled example service's tests for real, then the gate on them."""
+    from gate.cli.clock import today
     from gate.demo import run_demo
 
-    sys.exit(run_demo(workdir, echo=click.echo))
+    sys.exit(run_demo(workdir, echo=click.echo, today=today()))
 
 
 @main.command()
@@ -370,10 +371,10 @@ def publish(
 
     A failure to publish is a warning; it never changes the exit code (0).
     """
-    from gate.github_content import build_publication
-    from gate.github_publisher import publish as post
-    from gate.github_run import github_run_from_env
-    from gate.publication import CommentMode
+    from gate.github.content import build_publication
+    from gate.github.publication import CommentMode
+    from gate.github.publisher import publish as post
+    from gate.github.run import github_run_from_env
     from gate.readers.report_file import read_report
 
     report = read_report(report_path)
@@ -409,7 +410,7 @@ def publish(
 def _publish_settings() -> PublishSettings:
     """GitHub asks integrations to pause between writes; SIGNAL_GATE_GITHUB_THROTTLE
     (seconds) overrides the pause, e.g. 0 against a local test server."""
-    from gate.github_publisher import PublishSettings
+    from gate.github.publisher import PublishSettings
 
     raw = os.environ.get("SIGNAL_GATE_GITHUB_THROTTLE")
     if raw is None:
@@ -427,8 +428,8 @@ def _runner_files(
     report: Report, summary: Path | None, output: Path | None, json_out: Path | None
 ) -> None:
     """The job summary and step outputs of a GitHub Actions step."""
-    from gate.actions_env import append, fit_summary, output_lines
-    from gate.render_markdown import render_markdown, render_summary
+    from gate.github.actions import append, fit_summary, output_lines
+    from gate.render.markdown import render_markdown, render_summary
 
     if summary is not None:
         append(summary, fit_summary(render_markdown(report), render_summary(report)))
@@ -446,9 +447,9 @@ def _runner_files(
 def _run(
     config: str | None, coverage: tuple[str, ...], junit: tuple[str, ...], root: Path, no_exec: bool
 ) -> CheckRun:
-    from gate.actions_env import read_event
     from gate.check import CheckOptions, run_check
-    from gate.clock import today
+    from gate.cli.clock import today
+    from gate.github.actions import read_event
 
     event = read_event(os.environ)
     if not event.trusted and not no_exec:

@@ -3,7 +3,7 @@
 A 45 MB coverage report and an 85 MB JUnit file hold far more than a gate looks
 at: only the files some interaction, `coverage` check or `unmapped` glob claims,
 and the tests some evidence pattern or `junit` check selects, are ever used.
-Same rules as gate.patterns (module_regex, matches_path, matches_test); literal
+Same rules as gate.core.patterns (module_regex, matches_path, matches_test); literal
 patterns (most of them) are set or prefix lookups, the globs one combined regex.
 """
 
@@ -14,9 +14,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from gate.config import Config, CoverageCheck, JunitCheck
-from gate.model import TestCase
-from gate.patterns import DOTTED, glob_regex, is_glob, module_regex
+from gate.config.schema import Config, CoverageCheck, JunitCheck
+from gate.core.model import TestCase
+from gate.core.patterns import DOTTED, glob_regex, is_glob, module_regex
 
 PathTest = Callable[[str], bool]
 CaseTest = Callable[[str, "str | None"], bool]
@@ -105,7 +105,7 @@ class CaseIndex:
 
 
 class TestSelector:
-    """True for a test any of `patterns` selects (gate.patterns.matches_test)."""
+    """True for a test any of `patterns` selects (gate.core.patterns.matches_test)."""
 
     __test__ = False
 

@@ -1,0 +1,231 @@
+"""The gate config's schema: the types a config file is validated into.
+
+msgspec structs (`*Spec`, the checks) describe the file as written; `Config` and
+`Interaction` are the resolved values the rest of the gate reads (defaults
+applied, thresholds merged). docs/config.md describes every key; the JSON
+Schema that `signal-gate schema config` prints is generated from these types.
+"""
+
+# No `from __future__ import annotations` here: msgspec would have to evaluate
+# every annotation string of the schema at the first convert (5 ms of start-up).
+import datetime as dt
+from collections.abc import Mapping
+from enum import Enum
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType, field
+
+from gate.errors import ConfigError
+from gate.records import Record
+
+Percent = Annotated[float, Meta(ge=0, le=100)]
+Ident = Annotated[str, Meta(pattern=r"^[a-z0-9-]+$")]
+NonEmpty = Annotated[str, Meta(min_length=1)]
+NonEmptyList = Annotated[list[NonEmpty], Meta(min_length=1)]
+
+
+class Direction(Enum):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+    BIDIRECTIONAL = "bidirectional"
+
+
+class Scope(Enum):
+    ALL = "all"
+    EVIDENCE = "evidence"
+
+
+class UnmappedPolicy(Enum):
+    FAIL = "fail"
+    WARN = "warn"
+    IGNORE = "ignore"
+
+
+class _Strict(Struct, forbid_unknown_fields=True, frozen=True):
+    pass
+
+
+class ThresholdSpec(_Strict, frozen=True):
+    """A threshold as written: a side left out inherits from `defaults`."""
+
+    line: Percent | UnsetType | None = UNSET
+    branch: Percent | UnsetType | None = UNSET
+
+
+class Threshold(Record, frozen=True):
+    """Resolved thresholds in percent; None disables that side."""
+
+    line: float | None = 95.0
+    branch: float | None = 95.0
+
+    def overridden(self, spec: ThresholdSpec | UnsetType) -> "Threshold":
+        if isinstance(spec, UnsetType):
+            return self
+        return Threshold(
+            line=self.line if isinstance(spec.line, UnsetType) else spec.line,
+            branch=self.branch if isinstance(spec.branch, UnsetType) else spec.branch,
+        )
+
+
+class Defaults(_Strict, frozen=True):
+    threshold: ThresholdSpec | UnsetType = UNSET
+    near: Percent = 90.0
+    coverage_scope: Scope = Scope.ALL
+
+
+class Overall(_Strict, frozen=True):
+    min_confidence: Percent = 95.0
+
+
+class Reports(_Strict, frozen=True):
+    coverage: list[NonEmpty] = field(default_factory=lambda: ["coverage.xml"])
+    junit: list[NonEmpty] = field(default_factory=lambda: ["junit.xml"])
+
+
+class Unmapped(_Strict, frozen=True):
+    paths: list[NonEmpty] = field(default_factory=list)
+    policy: UnmappedPolicy = UnmappedPolicy.WARN
+
+
+class InteractionSpec(_Strict, frozen=True):
+    id: Ident
+    name: NonEmpty
+    direction: Direction
+    modules: list[NonEmpty]
+    peer: str | None = None
+    critical: bool = False
+    required: bool = True
+    evidence: list[NonEmpty] = field(default_factory=list)
+    threshold: ThresholdSpec | UnsetType = UNSET
+    contract: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+    weight: Annotated[float, Meta(ge=0)] = 1.0
+    coverage_scope: Scope | UnsetType = UNSET
+
+
+# --- deployment safety checks: one struct per kind, tagged by `kind` -------------
+
+
+class _Check(Struct, forbid_unknown_fields=True, frozen=True, tag_field="kind"):
+    id: Ident
+    name: NonEmpty
+
+
+class CommandCheck(_Check, tag="command", frozen=True):
+    run: NonEmpty | NonEmptyList
+    timeout: Annotated[float, Meta(gt=0)] = 60.0
+    cwd: str | None = None
+    shell: bool = False  # a string `run` is split like a shell would, but never run by one
+    env: list[NonEmpty] = field(default_factory=list)  # variables passed through
+
+
+class JunitCheck(_Check, tag="junit", frozen=True):
+    tests: NonEmptyList
+
+
+class CoverageCheck(_Check, tag="coverage", frozen=True):
+    modules: NonEmptyList
+    line: Percent | None = None
+    branch: Percent | None = None
+
+
+class FileExistsCheck(_Check, tag="file_exists", frozen=True):
+    paths: NonEmptyList
+
+
+class RequirePatternCheck(_Check, tag="require_pattern", frozen=True):
+    files: NonEmptyList
+    pattern: NonEmpty
+    in_: Literal["any", "all"] = field(name="in", default="any")
+
+
+class ForbidPatternCheck(_Check, tag="forbid_pattern", frozen=True):
+    files: NonEmptyList
+    pattern: NonEmpty
+
+
+class ResultsCheck(_Check, tag="results", frozen=True):
+    path: NonEmpty
+
+
+SafetyCheck = (
+    CommandCheck
+    | JunitCheck
+    | CoverageCheck
+    | FileExistsCheck
+    | RequirePatternCheck
+    | ForbidPatternCheck
+    | ResultsCheck
+)
+
+
+class Safety(_Strict, frozen=True):
+    required: Literal["all"] | Annotated[int, Meta(ge=0)] = "all"
+    checks: list[SafetyCheck] = field(default_factory=list)
+
+
+class Waiver(_Strict, frozen=True):
+    target: NonEmpty
+    reason: NonEmpty
+    until: dt.date
+    owner: str | None = None
+
+
+class ConfigSpec(_Strict, frozen=True):
+    version: Literal[1]
+    interactions: list[InteractionSpec]
+    id: Ident = "default"
+    title: str = "signal-gate"
+    maintainer: str | None = None
+    defaults: Defaults = field(default_factory=Defaults)
+    overall: Overall = field(default_factory=Overall)
+    reports: Reports = field(default_factory=Reports)
+    unmapped: Unmapped = field(default_factory=Unmapped)
+    safety: Safety = field(default_factory=Safety)
+    waivers: list[Waiver] = field(default_factory=list)
+    # Like coverage.py's [paths]: canonical prefix -> prefixes seen in reports.
+    paths: dict[NonEmpty, list[NonEmpty]] = field(default_factory=dict)
+
+
+# --- the resolved config the rest of the gate uses ------------------------------
+
+
+class Interaction(Record, frozen=True):
+    id: str
+    name: str
+    direction: Direction
+    peer: str | None
+    critical: bool
+    required: bool  # critical interactions are always required
+    modules: tuple[str, ...]
+    evidence: tuple[str, ...]
+    threshold: Threshold
+    contract: str | None
+    details: Mapping[str, str]
+    weight: float
+    coverage_scope: Scope
+
+
+class Config(Record, frozen=True):
+    path: str  # where it was read from, for messages
+    sha256: str
+    id: str
+    title: str
+    maintainer: str | None
+    near: float
+    min_confidence: float
+    reports: Reports
+    unmapped: Unmapped
+    interactions: tuple[Interaction, ...]
+    safety: Safety
+    waivers: tuple[Waiver, ...]
+    paths: Mapping[str, tuple[str, ...]]
+
+    def interaction(self, interaction_id: str) -> Interaction:
+        for it in self.interactions:
+            if it.id == interaction_id:
+                return it
+        known = ", ".join(i.id for i in self.interactions)
+        raise ConfigError(
+            f"{self.path}: no interaction with id {interaction_id!r} (known: {known})"
+        )

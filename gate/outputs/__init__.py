@@ -1,0 +1,2 @@
+"""Files the gate writes: reports, documents and the evidence package, whole or
+not at all."""

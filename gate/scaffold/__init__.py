@@ -1,0 +1,1 @@
+"""`signal-gate init`: a first config proposed from what a repository holds."""
