@@ -130,14 +130,14 @@ def check(
     # Renderers and writers are imported when asked for: start-up time is CI time.
     if json_out is not None:
         from gate.core.report import to_json
-        from gate.outputs.files import write_atomic
+        from gate.outputs.files import write_file
 
-        write_atomic(json_out, to_json(report))
+        write_file(json_out, to_json(report))
     if markdown_out is not None:
-        from gate.outputs.files import write_atomic
+        from gate.outputs.files import write_file
         from gate.render.markdown import render_markdown
 
-        write_atomic(markdown_out, render_markdown(report))
+        write_file(markdown_out, render_markdown(report))
     if summary_out is not None or github_output is not None:
         _runner_files(report, summary_out, github_output, json_out)
     if evidence_dir is not None:
@@ -234,7 +234,7 @@ def report_command(
     way), 2 usage, config or input error. With --check: 0 the document is up to
     date, 1 it is stale or missing, 2 error; the gate's verdict does not count.
     """
-    from gate.outputs.files import write_atomic
+    from gate.outputs.files import write_file
     from gate.render.document import generated_timestamp, render_document
 
     if check_only and (str(out) == "-" or evidence_dir is not None):
@@ -247,7 +247,7 @@ def report_command(
     if str(out) == "-":
         click.echo(document, nl=False)
     else:
-        write_atomic(out, document)
+        write_file(out, document)
         verdict = "passed" if run.report.passed else "failed"
         click.echo(f"signal-gate: wrote {out} (gate {verdict})", err=True)
     if evidence_dir is not None:
@@ -278,9 +278,12 @@ def _check_document(path: Path, fresh: str) -> int:
 
 
 def _write_evidence(directory: Path, report: Report, generated: str) -> None:
-    from gate.outputs.evidence_package import package_files, write_package
+    from gate.outputs.evidence_package import package_files, stage_package
+    from gate.outputs.files import Outputs
 
-    write_package(directory, package_files(report, generated))
+    with Outputs() as outputs:
+        stage_package(outputs, directory, package_files(report, generated))
+        outputs.commit()
 
 
 @main.command()
