@@ -252,6 +252,11 @@ def test_validate_command(tmp_path: Path, cli) -> None:
     ok = cli("validate", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "valid (2 interactions, 7 safety checks, 2 waivers)" in ok.stdout
+    write(tmp_path, FULL.replace("    weight: 2\n", "").split("  - id: inventory")[0]
+          + "safety:\n  checks: [{id: d, name: D, kind: file_exists, paths: [x]}]\n"
+          + "waivers: [{target: payments, reason: r, until: 2026-12-31}]\n")  # fmt: skip
+    one = cli("validate", cwd=tmp_path)
+    assert "valid (1 interaction, 1 safety check, 1 waiver)" in one.stdout, one.stderr
     write(tmp_path, "version: 1\ninteractions: [{id: a}]\n")
     bad = cli("validate", cwd=tmp_path)
     assert bad.returncode == 2
