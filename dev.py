@@ -49,7 +49,7 @@ def cmd_demo(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    """Tests, lint and types; the first failure decides the exit code."""
+    """Tests, lint, types and import layers; any failure fails the run."""
     failures = 0
     rc = run(str(PY), "-m", "pytest", *args)
     # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
@@ -57,6 +57,8 @@ def cmd_test(args: list[str]) -> int:
     failures += run(str(PY), "-m", "ruff", "check", ".") != 0
     failures += run(str(PY), "-m", "ruff", "format", "--check", ".") != 0
     failures += run(str(PY), "-m", "mypy", "--strict", "gate") != 0
+    # The floor plan: layers and forbidden imports ([tool.importlinter] in pyproject.toml).
+    failures += run(str(BIN / "lint-imports")) != 0
     return 1 if failures else 0
 
 

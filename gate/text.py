@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+# Control characters, C1 controls (an 8-bit terminal reads U+009B as CSI) and
+# bidirectional overrides: never shown, in any rendering or message.
+CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
 
 def clip(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, ending in "…" when cut."""
@@ -25,3 +33,9 @@ def plural(noun: str, n: int) -> str:
 
 def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def plain(text: str, limit: int | None = None) -> str:
+    """One line of untrusted text, control characters removed, shortened if asked."""
+    line = " ".join(CONTROL.sub("", text).split())
+    return line if limit is None else clip(line, limit)

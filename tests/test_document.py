@@ -25,16 +25,13 @@ from gate.core.report import (
     TestCounts,
     WaiverInfo,
 )
+from gate.core.reproduce import cov_targets, evidence_args, path_to_module, reproduce_command
 from gate.records import replace
 from gate.render.document import (
     comparable_lines,
-    cov_targets,
-    evidence_args,
     generated_timestamp,
     ordered_interactions,
-    path_to_module,
     render_document,
-    reproduce_command,
     stale_diff,
 )
 
@@ -277,9 +274,9 @@ def test_path_to_module() -> None:
 
 def test_evidence_args_expand_what_pytest_cannot_take() -> None:
     tests = [
-        EvidenceTest("tests/a/test_x.py::test_one", "passed"),
-        EvidenceTest("tests/a/test_x.py::TestY::test_p[1-2]", "passed"),
-        EvidenceTest("tests/b/test_z.py::test_two", "failed"),
+        "tests/a/test_x.py::test_one",
+        "tests/a/test_x.py::TestY::test_p[1-2]",
+        "tests/b/test_z.py::test_two",
     ]
     assert evidence_args(["tests/a/test_x.py"], tests) == ["tests/a/test_x.py"]
     assert evidence_args(["tests/**/test_*.py"], tests) == [
@@ -295,18 +292,14 @@ def test_evidence_args_expand_what_pytest_cannot_take() -> None:
 
 
 def test_reproduce_command_is_quoted_for_the_shell() -> None:
-    r = interaction(
-        modules=["shop.payments"],
-        evidence=["tests/test_p.py::test_u[500]"],
-        threshold={"line": 95.5, "branch": None},
-    )
-    assert reproduce_command(r) == (
+    evidence = ["tests/test_p.py::test_u[500]"]
+    modules = ["shop.payments"]
+    assert reproduce_command(evidence, [], modules, [], 95.5) == (
         "pytest 'tests/test_p.py::test_u[500]' --cov=shop.payments --cov-branch "
         "--cov-fail-under=95.5"
     )
-    no_line = replace(r, threshold={"line": None, "branch": 90.0})
-    assert "--cov-fail-under" not in (reproduce_command(no_line) or "")
-    assert reproduce_command(replace(r, evidence=[])) is None
+    assert "--cov-fail-under" not in (reproduce_command(evidence, [], modules, [], None) or "")
+    assert reproduce_command([], [], modules, [], 95.5) is None
 
 
 def test_reproduced_figure_matches_the_gate(fixture_run, tmp_path: Path) -> None:
@@ -320,7 +313,7 @@ def test_reproduced_figure_matches_the_gate(fixture_run, tmp_path: Path) -> None
     report = fixture_report(fixture_run.root)
     payments = report.interaction("payments")
     assert payments is not None
-    command = shlex.split(reproduce_command(payments) or "")
+    command = shlex.split(payments.reproduce or "")
     assert command[0] == "pytest"
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *command[1:],

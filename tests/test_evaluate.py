@@ -15,6 +15,7 @@ from gate.check import CheckOptions, run_check
 from gate.config.load import config_from_data
 from gate.core.evaluate import Evaluation, evaluate, shortfall
 from gate.core.model import FileCoverage, LineBranches, Outcome, TestCase, TestResults
+from gate.core.numbers import percent_below
 from gate.core.report import Status, to_data
 
 TODAY = dt.date(2026, 11, 29)
@@ -145,7 +146,35 @@ def test_94_96_percent_is_not_ready_even_though_it_shows_95() -> None:
     (a,) = report.interactions
     assert a.status is Status.NEAR
     assert a.to_pass == ["4 more statements"]
-    assert "line coverage 9496/10000 (95.0%) is below 95%" in a.gaps
+    # A figure next to a failed comparison never reads as the target itself.
+    assert "line coverage 9496/10000 (94.96%) is below 95%" in a.gaps
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "shown"),
+    [
+        (94.96, 95, "94.96%"),
+        (99.96, 100, "99.96%"),
+        (99.9999, 100, "99.9999%"),
+        (54.56, 90, "54.6%"),  # far from the target: the usual one decimal
+        (94.94, 95, "94.9%"),
+        (94.9999999, 95, "94.999999%"),
+    ],
+)
+def test_a_percentage_below_its_target_never_shows_the_target(
+    value: float, target: float, shown: str
+) -> None:
+    assert percent_below(value, target) == shown
+    assert float(shown.rstrip("%")) < target
+
+
+def test_overall_just_below_its_target_does_not_print_the_target() -> None:
+    """99.96% overall against a target of 100 once printed "100.0% is below 100%"."""
+    files = [build_file("app/a.py", 10000, 9996, (10, 10))]
+    report = evaluate_one(files, PASSING, overall={"min_confidence": 100})
+    reason = next(r for r in report.reasons if r.startswith("overall"))
+    assert "100.0%" not in reason
+    assert reason.startswith("overall confidence 99.9")
 
 
 def test_ready_needs_branch_data_when_a_branch_threshold_is_set() -> None:

@@ -1,6 +1,6 @@
 """Config + model -> verdict. Pure: no files, no clock, no network.
 
-The numbers and statuses are DESIGN.md's "Numbers" section. Thresholds are
+The numbers and statuses are those of docs/numbers.md. Thresholds are
 compared on exact counts (`covered * 100 >= threshold * total`, in exact
 fractions), never on rounded figures: 94.96% does not pass a 95% gate.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 from gate.config.schema import Config, Interaction, UnmappedPolicy, Waiver
 from gate.core.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
-from gate.core.numbers import display_percent, format_ranges
+from gate.core.numbers import format_ranges, percent_below
 from gate.core.patterns import is_glob, matches_path
 from gate.core.report import (
     SCHEMA,
@@ -28,6 +29,7 @@ from gate.core.report import (
     TestCounts,
     WaiverInfo,
 )
+from gate.core.reproduce import reproduce_command
 from gate.core.scope import interaction_coverage
 from gate.core.selection import CaseIndex, paths_matcher, tests_matcher
 from gate.records import Record, field
@@ -103,7 +105,7 @@ def evaluate(ev: Evaluation) -> Report:
     return Report(
         schema=SCHEMA,
         passed=not reasons,
-        overall_confidence=overall,
+        overall_confidence=float(overall),
         min_confidence=config.min_confidence,
         interactions=results,
         safety=safety,
@@ -131,20 +133,10 @@ def evaluate_interaction(
     evidence = tests_matcher(tuple(it.evidence)).pick(index)
     # coverage_scope: all -> the merged reports; evidence -> what its own tests ran.
     scoped = interaction_coverage(it, files, ev.coverage, ev.contexts, evidence)
-    measured = scoped.files
-    details = [file_summary(f) for f in measured]
-    n = totals(details, has_branches=any(f.branches is not None for f in measured))
-    statements, covered = n.statements, n.covered
-    branches, covered_branches, has_branch_data = n.branches, n.covered_branches, n.has_branches
-
-    line_pct = percent(covered, statements)
-    branch_pct = percent(covered_branches, branches) if has_branch_data else None
-    total_pct = percent(covered + covered_branches, statements + branches)
-
+    details = [file_summary(f) for f in scoped.files]
+    n = totals(details, has_branches=any(f.branches is not None for f in scoped.files))
     counts = count_tests(evidence)
-    ran = counts.passed + counts.failed + counts.errors
-    pass_rate = counts.passed / ran if ran else 0.0
-    confidence = (total_pct or 0.0) * pass_rate
+    confidence = float(exact_confidence(n, counts))
 
     gaps, to_pass = interaction_gaps(it, files, details, n, evidence, ev)
     gaps.extend(scoped.gaps)
@@ -157,6 +149,7 @@ def evaluate_interaction(
     else:
         status = Status.ATTENTION
 
+    evidence_ids = [c.nodeid for c in evidence]
     return InteractionResult(
         id=it.id,
         name=it.name,
@@ -166,17 +159,17 @@ def evaluate_interaction(
         required=it.required,
         status=status,
         confidence=confidence,
-        coverage_percent=total_pct,
-        line_percent=line_pct,
-        branch_percent=branch_pct,
-        statements=statements,
-        covered_statements=covered,
-        branches=branches,
-        covered_branches=covered_branches,
+        coverage_percent=percent(n.covered + n.covered_branches, n.statements + n.branches),
+        line_percent=percent(n.covered, n.statements),
+        branch_percent=percent(n.covered_branches, n.branches) if n.has_branches else None,
+        statements=n.statements,
+        covered_statements=n.covered,
+        branches=n.branches,
+        covered_branches=n.covered_branches,
         threshold={"line": it.threshold.line, "branch": it.threshold.branch},
         files=files,
         tests=counts,
-        pass_rate=pass_rate,
+        pass_rate=float(pass_fraction(counts)),
         gaps=[] if status is Status.READY else [*gaps, *scoped.notes],
         modules=list(it.modules),
         evidence=list(it.evidence),
@@ -189,7 +182,39 @@ def evaluate_interaction(
         evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in evidence],
         waiver=waiver_info(waiver, ev.today),
         notes=list(scoped.notes),
+        shortfall=side_shortfalls(it, n, measured=bool(details)),
+        reproduce=reproduce_command(
+            it.evidence, evidence_ids, it.modules, files, it.threshold.line
+        ),
     )
+
+
+def pass_fraction(counts: TestCounts) -> Fraction:
+    """passed / (passed + failed + errors); 0 when no evidence test ran."""
+    ran = counts.passed + counts.failed + counts.errors
+    return Fraction(counts.passed, ran) if ran else Fraction(0)
+
+
+def exact_confidence(n: Counts, counts: TestCounts) -> Fraction:
+    """coverage percent x pass rate, exactly: the overall is a weighted mean of
+    these, compared with its target without rounding."""
+    whole = n.statements + n.branches
+    if not whole:
+        return Fraction(0)
+    return Fraction(100 * (n.covered + n.covered_branches), whole) * pass_fraction(counts)
+
+
+def side_shortfalls(it: Interaction, n: Counts, *, measured: bool) -> dict[str, int | None]:
+    """Per side, how many more covered items meet its threshold (0: met); None
+    when the side has no threshold or nothing on that side was measured."""
+    line_t, branch_t = it.threshold.line, it.threshold.branch
+    line = None
+    if line_t is not None and measured and n.statements:
+        line = shortfall(n.covered, n.statements, line_t)
+    branch = None
+    if branch_t is not None and measured and n.has_branches and n.branches:
+        branch = shortfall(n.covered_branches, n.branches, branch_t)
+    return {"line": line, "branch": branch}
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -276,7 +301,7 @@ def interaction_gaps(
         elif (need := shortfall(covered, statements, line_t)) > 0:
             gaps.append(
                 f"line coverage {covered}/{statements} "
-                f"({_pct(covered, statements)}) is below {line_t:g}%"
+                f"({percent_below(covered * 100 / statements, line_t)}) is below {line_t:g}%"
             )
             to_pass.append(f"{need} more {plural('statement', need)}")
     if measured and branch_t is not None:
@@ -285,7 +310,8 @@ def interaction_gaps(
         elif branches and (need := shortfall(covered_branches, branches, branch_t)) > 0:
             gaps.append(
                 f"branch coverage {covered_branches}/{branches} "
-                f"({_pct(covered_branches, branches)}) is below {branch_t:g}%"
+                f"({percent_below(covered_branches * 100 / branches, branch_t)}) "
+                f"is below {branch_t:g}%"
             )
             to_pass.append(f"{need} more {plural('branch', need)}")
     if to_pass:
@@ -355,13 +381,35 @@ def file_summary(f: FileCoverage) -> FileSummary:
     )
 
 
-def overall_confidence(results: Sequence[InteractionResult]) -> float:
-    """Weighted mean of the interactions' confidence; UNKNOWN counts as 0."""
-    total_weight = sum(r.weight for r in results)
+def overall_confidence(results: Sequence[InteractionResult]) -> Fraction:
+    """Weighted mean of the interactions' confidence, exactly; UNKNOWN counts as 0.
+
+    Weights are taken as written (`0.1` is 1/10, not the nearest binary float),
+    so no sum of weights can overflow or round the mean across its target.
+    """
+    weights = [exact(r.weight) for r in results]
+    total_weight = sum(weights, Fraction(0))
     if total_weight == 0:
-        return 0.0
-    weighted = sum(0.0 if r.status is Status.UNKNOWN else r.confidence * r.weight for r in results)
+        return Fraction(0)
+    weighted = sum(
+        (
+            w * exact_confidence(_counts_of(r), r.tests)
+            for w, r in zip(weights, results, strict=True)
+            if r.status is not Status.UNKNOWN
+        ),
+        Fraction(0),
+    )
     return weighted / total_weight
+
+
+def exact(value: float) -> Fraction:
+    """A config number as written: `95.5` is 955/10. Non-finite values never reach
+    here (the config refuses them), but would raise rather than pass a gate."""
+    return Fraction(Decimal(str(value)))
+
+
+def _counts_of(r: InteractionResult) -> Counts:
+    return Counts(r.statements, r.covered_statements, r.branches, r.covered_branches, True)
 
 
 def unmapped_files(
@@ -394,7 +442,7 @@ def waiver_info(waiver: Waiver | None, today: dt.date) -> WaiverInfo | None:
 def verdict_reasons(
     config: Config,
     results: Sequence[InteractionResult],
-    overall: float,
+    overall: Fraction,
     safety: SafetyResult,
     unmapped: Sequence[str],
 ) -> list[str]:
@@ -408,8 +456,11 @@ def verdict_reasons(
         expired = f" (waiver expired {r.waiver.until})" if r.waiver is not None else ""
         kind = "critical interaction" if r.critical else "interaction"
         reasons.append(f"{kind} {r.id} is {r.status.value}{expired}")
-    if overall < config.min_confidence:
-        reasons.append(f"overall confidence {overall:.1f}% is below {config.min_confidence:g}%")
+    if not overall >= exact(config.min_confidence):  # fails closed, whatever the values
+        reasons.append(
+            f"overall confidence {percent_below(float(overall), config.min_confidence)} is below "
+            f"{config.min_confidence:g}%"
+        )
     failing = [c for c in safety.checks if not c.passed]
     waived = [c for c in failing if c.waiver is not None and not c.waiver.expired]
     if safety.passed + len(waived) < safety.required:
@@ -422,7 +473,3 @@ def verdict_reasons(
     if unmapped and config.unmapped.policy is UnmappedPolicy.FAIL:
         reasons.append(f"{len(unmapped)} source file(s) claimed by no interaction")
     return reasons
-
-
-def _pct(part: int, whole: int) -> str:
-    return display_percent(part * 100 / whole if whole else None)

@@ -7,6 +7,7 @@ exact counts (see gate.core.evaluate).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 
@@ -21,6 +22,17 @@ def display_percent(value: float | None, places: int = 1) -> str:
     elif shown <= 0 < value:
         shown = step
     return f"{shown:.{places}f}%"
+
+
+def percent_below(value: float, target: float) -> str:
+    """A percentage that failed a `>= target` comparison, never shown as reaching
+    it: one decimal as usual, more where rounding would show the target itself
+    (94.96 against 95 -> "94.96%", 99.96 against 100 -> "99.96%")."""
+    for places in range(1, 7):
+        if round(value, places) < target:
+            return display_percent(value, places)
+    step = 10**6
+    return f"{math.floor(value * step) / step:.6f}%"
 
 
 def line_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:

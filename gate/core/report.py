@@ -1,9 +1,9 @@
 """The verdict as data: what every renderer reads and what `--format json` writes.
 
-The field names are DESIGN.md's "Report JSON" contract (schema
-`signal-gate/report@1`); fields may be added, never renamed or removed. The
-report round-trips through JSON, so `publish` renders from the same values
-`check` produced.
+The field names are the contract of docs/report-json.md (schema
+`signal-gate/report@1`, shipped as gate/schemas/report-1.schema.json); fields may
+be added, never renamed or removed. The report round-trips through JSON, so
+`publish` renders from the same values `check` produced.
 """
 
 from __future__ import annotations
@@ -91,6 +91,25 @@ class InteractionResult(Record, frozen=True):
     evidence_tests: list[EvidenceTest] = field(default_factory=list)
     waiver: WaiverInfo | None = None
     notes: list[str] = field(default_factory=list)  # shown, never gating (incidental coverage)
+    # Per side ("line", "branch"): how many more covered items meet its threshold
+    # (0: met); None when the side has no threshold or nothing was measured.
+    shortfall: dict[str, int | None] = field(default_factory=dict)
+    reproduce: str | None = None  # the shell command that reproduces the figure
+
+    @property
+    def ready(self) -> bool:
+        return self.status is Status.READY
+
+    @property
+    def shown_confidence(self) -> float | None:
+        """The confidence to show: None ("n/a") for an UNKNOWN interaction, whose
+        figure is not a measurement (it counts as 0 in the overall)."""
+        return None if self.status is Status.UNKNOWN else self.confidence
+
+    @property
+    def waived(self) -> bool:
+        """A waiver that still holds: the interaction does not fail the gate."""
+        return self.waiver is not None and not self.waiver.expired
 
 
 class SafetyCheckResult(Record, frozen=True):
@@ -100,6 +119,10 @@ class SafetyCheckResult(Record, frozen=True):
     passed: bool
     detail: str
     waiver: WaiverInfo | None = None
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None and not self.waiver.expired
 
 
 class SafetyResult(Record, frozen=True):
@@ -148,6 +171,14 @@ class Report(Record, frozen=True):
 
     def interaction(self, interaction_id: str) -> InteractionResult | None:
         return next((i for i in self.interactions if i.id == interaction_id), None)
+
+    @property
+    def ready_count(self) -> int:
+        return sum(1 for r in self.interactions if r.ready)
+
+    @property
+    def critical(self) -> list[InteractionResult]:
+        return [r for r in self.interactions if r.critical]
 
 
 def to_json(report: Report) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gate.core.numbers import display_percent, line_runs
-from gate.core.report import Report, Status
+from gate.core.report import Report
 from gate.github.publication import Annotation, CommentMode, Publication
 from gate.render.markdown import render_markdown, render_summary
 
@@ -11,10 +11,9 @@ from gate.render.markdown import render_markdown, render_summary
 def status_description(report: Report) -> str:
     """'passed: 96.8% confidence · 11/12 ready · 22/22 safety' (the publisher
     keeps it within GitHub's 140 characters)."""
-    ready = sum(1 for r in report.interactions if r.status is Status.READY)
     parts = [
         f"{display_percent(report.overall_confidence)} confidence",
-        f"{ready}/{len(report.interactions)} ready",
+        f"{report.ready_count}/{len(report.interactions)} ready",
     ]
     if report.safety.total:
         parts.append(f"{report.safety.passed}/{report.safety.total} safety")

@@ -13,16 +13,25 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import shlex
 from collections.abc import Iterable, Sequence
 
-from gate.core.evaluate import shortfall
 from gate.core.numbers import display_percent
-from gate.core.patterns import DOTTED, is_glob, matches_test, module_regex
 from gate.core.report import EvidenceTest, InteractionResult, Report, SafetyCheckResult, Status
 from gate.render.escape import code, md, plain
 from gate.render.markdown import ICONS
-from gate.text import plural, yes_no
+from gate.render.phrases import (
+    confidence_cell,
+    confidence_explained,
+    evidence_counts,
+    ready_line,
+    side_measured,
+    side_verdict,
+    status_cell,
+    tests_cell,
+    threshold_text,
+    waiver_long,
+)
+from gate.text import yes_no
 
 GENERATED = "Generated: "
 _GENERATED_LINE = re.compile(r"^Generated: \S+$")
@@ -68,9 +77,6 @@ def _header(report: Report, generated: str) -> list[str]:
 
 def _executive_summary(report: Report) -> list[str]:
     results = report.interactions
-    ready = sum(1 for r in results if r.status is Status.READY)
-    critical = [r for r in results if r.critical]
-    critical_ready = sum(1 for r in critical if r.status is Status.READY)
     s = report.safety
     required = f", {s.required} required" if s.required != s.total else ""
     verdict = "PASSED" if report.passed else "FAILED"
@@ -80,8 +86,7 @@ def _executive_summary(report: Report) -> list[str]:
         f"- **Verdict: {verdict}**",
         f"- **Overall confidence:** {display_percent(report.overall_confidence)} "
         f"(target {report.min_confidence:g}%)",
-        f"- **Production ready:** {ready}/{len(results)} interactions "
-        f"({critical_ready}/{len(critical)} critical)",
+        f"- **Production ready:** {ready_line(results)}",
         f"- **Deployment safety:** {s.passed}/{s.total} checks passed{required}",
         "",
         "### Critical gaps",
@@ -100,16 +105,14 @@ def _critical_gaps(results: Sequence[InteractionResult]) -> list[str]:
     critical = [r for r in results if r.critical]
     if not critical:
         return ["No interaction is marked critical."]
-    open_ = [r for r in critical if r.status is not Status.READY]
+    open_ = [r for r in critical if not r.ready]
     if not open_:
         return ["None: every critical interaction is production ready."]
     lines = []
     for r in open_:
         first = f": {text(r.gaps[0], 200)}" if r.gaps else ""
         more = f" (and {len(r.gaps) - 1} more)" if len(r.gaps) > 1 else ""
-        lines.append(
-            f"- **{text(r.name, 80)}** `{r.id}` is {r.status.value}{_waiver_note(r)}{first}{more}"
-        )
+        lines.append(f"- **{text(r.name, 80)}** `{r.id}` is {status_cell(r)}{first}{more}")
     return lines
 
 
@@ -122,7 +125,6 @@ def _matrix(report: Report) -> list[str]:
     ]
     for r in report.interactions:
         name = f"{text(r.name, 80)} `{r.id}`" + (" (critical)" if r.critical else "")
-        confidence = None if r.status is Status.UNKNOWN else r.confidence
         cells = [
             ICONS[r.status],
             name,
@@ -130,9 +132,9 @@ def _matrix(report: Report) -> list[str]:
             code(r.peer, 60) if r.peer else "-",
             display_percent(r.line_percent),
             display_percent(r.branch_percent),
-            f"{r.tests.passed}/{r.tests.total}",
-            display_percent(confidence),
-            r.status.value + _waiver_note(r),
+            tests_cell(r.tests),
+            confidence_cell(r),
+            status_cell(r),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return [*lines, ""]
@@ -142,7 +144,7 @@ def ordered_interactions(results: Iterable[InteractionResult]) -> list[Interacti
     """Critical gaps first, then other gaps, then the validated ones; config order within."""
 
     def rank(r: InteractionResult) -> int:
-        if r.status is Status.READY:
+        if r.ready:
             return 2
         return 0 if r.critical else 1
 
@@ -177,70 +179,29 @@ def _facts(r: InteractionResult) -> list[str]:
         f"- **Files measured:** {_codes(r.files)}",
         f"- **Data contract:** {code(r.contract, 300) if r.contract else 'not documented'}",
         f"- **Evidence:** {_codes(r.evidence)}",
-        f"- **Thresholds:** line {_threshold(r.threshold.get('line'))}, "
-        f"branch {_threshold(r.threshold.get('branch'))}",
+        f"- **Thresholds:** line {threshold_text(r.threshold.get('line'))}, "
+        f"branch {threshold_text(r.threshold.get('branch'))}",
         f"- **Line coverage:** {_side(r, 'line')}",
         f"- **Branch coverage:** {_side(r, 'branch')}",
-        f"- **Evidence tests:** {_test_counts(r)}",
-        f"- **Confidence:** {_confidence(r)}",
+        f"- **Evidence tests:** {evidence_counts(r.tests)}",
+        f"- **Confidence:** {confidence_explained(r)}",
     ]
     if r.coverage_scope != "all":
         lines.append(
             f"- **Coverage scope:** {text(r.coverage_scope, 20)} (only what its evidence ran)"
         )
     if r.waiver is not None:
-        w = r.waiver
-        owner = f" (owner {text(w.owner, 80)})" if w.owner else ""
-        state = "expired, was valid until" if w.expired else "waived until"
-        lines.append(f"- **Waiver:** {state} {w.until}{owner}: {text(w.reason, 200)}")
+        lines.append(f"- **Waiver:** {waiver_long(r.waiver, text)}")
     return lines
 
 
 def _side(r: InteractionResult, side: str) -> str:
     """'85.7% (12/14 statements); threshold 80%: met' or what it takes to meet it."""
-    if side == "line":
-        covered, total, noun = r.covered_statements, r.statements, "statement"
-        percent = r.line_percent
-    else:
-        covered, total, noun = r.covered_branches, r.branches, "branch"
-        percent = r.branch_percent
     threshold = r.threshold.get(side)
-    if percent is None and not total:
-        shown = f"n/a (no {noun} data)" if side == "branch" and r.files else "n/a"
-    else:
-        shown = f"{display_percent(percent)} ({covered}/{total} {plural(noun, total)})"
-    return shown + "; " + threshold_verdict(covered, total, threshold, noun, percent)
-
-
-def threshold_verdict(
-    covered: int, total: int, threshold: float | None, noun: str, percent: float | None
-) -> str:
-    """Whether one side meets its threshold, on exact counts, and what it takes if not."""
-    if threshold is None:
-        return "no threshold"
-    if percent is None:
-        return f"threshold {threshold:g}%: not measured"
-    need = shortfall(covered, total, threshold)
-    if need == 0:
-        return f"threshold {threshold:g}%: met"
-    return f"threshold {threshold:g}%: not met, cover {need} more {plural(noun, need)}"
-
-
-def _test_counts(r: InteractionResult) -> str:
-    t = r.tests
-    text = f"{t.passed}/{t.total} passed"
-    others = [(t.failed, "failed"), (t.errors, "errors"), (t.skipped, "skipped")]
-    extra = ", ".join(f"{n} {word}" for n, word in others if n)
-    return f"{text} ({extra})" if extra else text
-
-
-def _confidence(r: InteractionResult) -> str:
-    if r.status is Status.UNKNOWN:
-        return "n/a (status UNKNOWN)"
-    return (
-        f"{display_percent(r.confidence)} = coverage {display_percent(r.coverage_percent)} "
-        f"× pass rate {display_percent(r.pass_rate * 100)}"
-    )
+    verdict = side_verdict(r, side)
+    if threshold is not None:
+        verdict = f"threshold {threshold:g}%: {verdict}"
+    return f"{side_measured(r, side)}; {verdict}"
 
 
 def _evidence_tests(r: InteractionResult) -> list[str]:
@@ -277,95 +238,13 @@ def _remaining_gaps(r: InteractionResult) -> list[str]:
 
 
 def _reproduce(r: InteractionResult) -> list[str]:
-    command = reproduce_command(r)
+    command = r.reproduce
     if command is None:
         return ["**Reproduce locally:** no evidence is declared, so there is nothing to run.", ""]
     lines = ["**Reproduce locally**", "", *_fenced(command, "sh"), ""]
     if r.coverage_scope == "all":
         lines.extend([SCOPE_ALL_NOTE, ""])
     return lines
-
-
-# --- the reproduction command ------------------------------------------------------------
-
-
-def reproduce_command(r: InteractionResult) -> str | None:
-    """`pytest <evidence> --cov=<module>... --cov-branch --cov-fail-under=<line>`,
-    shell-quoted, or None when the interaction declares no evidence."""
-    evidence = evidence_args(r.evidence, r.evidence_tests)
-    if not evidence:
-        return None
-    targets = _unique(t for m in r.modules for t in cov_targets(m, r.files))
-    args = ["pytest", *evidence, *(f"--cov={t}" for t in targets), "--cov-branch"]
-    line = r.threshold.get("line")
-    if line is not None:
-        args.append(f"--cov-fail-under={line:g}")
-    return " ".join(shlex.quote(plain(a)) for a in args)
-
-
-def evidence_args(patterns: Sequence[str], tests: Sequence[EvidenceTest]) -> list[str]:
-    """Evidence patterns as pytest arguments.
-
-    A plain file or node id is passed as is. pytest takes no globs, so a glob is
-    replaced by what it selected in the results: the test files for a file glob,
-    the node ids for a node-id glob (kept as written when it selected nothing).
-    A node id inside a file that is passed whole is dropped.
-    """
-    out: list[str] = []
-    for pattern in patterns:
-        if not is_glob(pattern):
-            out.append(pattern)
-            continue
-        selected = [t.id for t in tests if matches_test(pattern, t.id, _file_of(t.id))]
-        if "::" not in pattern:
-            selected = [_file_of(i) for i in selected]
-        out.extend(selected or [pattern])
-    whole_files = {a for a in out if "::" not in a and not is_glob(a)}
-    return _unique(a for a in out if "::" not in a or _file_of(a) not in whole_files)
-
-
-def cov_targets(module: str, files: Sequence[str]) -> list[str]:
-    """A module pattern as pytest-cov `--cov` sources: dotted names where possible.
-
-    A dotted name is kept. A path becomes its dotted module name
-    (`shop/clients/x_client.py` -> `shop.clients.x_client`), without a leading
-    `src/` (the src layout imports below it). A glob becomes the modules of the
-    files it matched, or the directory before its first wildcard.
-    """
-    pattern = module.strip().replace("\\", "/").removeprefix("./")
-    if DOTTED.match(pattern) and not pattern.endswith(".py"):
-        return [pattern]
-    if is_glob(pattern):
-        regex = module_regex(pattern)
-        matched = [path_to_module(f) for f in files if regex.match(f)]
-        if matched:
-            return _unique(matched)
-        fixed = pattern.split("/")
-        fixed = fixed[: next(i for i, part in enumerate(fixed) if is_glob(part))]
-        return [path_to_module("/".join(fixed)) if fixed else "."]
-    return [path_to_module(pattern.rstrip("/"))]
-
-
-def path_to_module(path: str) -> str:
-    """`src/shop/clients/x.py` -> `shop.clients.x`; a non-Python path stays a path."""
-    parts = [p for p in path.split("/") if p]
-    if parts and parts[-1].endswith(".py"):
-        parts[-1] = parts[-1][:-3]
-        if parts[-1] == "__init__":
-            parts.pop()
-    if len(parts) > 1 and parts[0] == "src":
-        parts = parts[1:]
-    if parts and all(_IDENTIFIER.match(p) for p in parts):
-        return ".".join(parts)
-    return path or "."
-
-
-def _file_of(nodeid: str) -> str:
-    return nodeid.split("::", 1)[0]
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
 
 
 # --- safety, provenance, unmapped ------------------------------------------------------------
@@ -383,12 +262,10 @@ def _safety(report: Report) -> list[str]:
 
 
 def _safety_row(c: SafetyCheckResult) -> str:
-    waived = c.waiver is not None and not c.waiver.expired
-    icon = "✅" if c.passed else ("🏳️" if waived else "❌")
+    icon = "✅" if c.passed else ("🏳️" if c.waived else "❌")
     detail = text(c.detail) if c.detail else ""
     if c.waiver is not None:
-        state = "waiver expired, was valid until" if c.waiver.expired else "waived until"
-        detail += f" ({state} {c.waiver.until}: {text(c.waiver.reason, 160)})"
+        detail += f" ({waiver_long(c.waiver, text)})"
     return f"| {icon} | {text(c.name, 80)} `{c.id}` | {text(c.kind, 40)} | {detail} |"
 
 
@@ -446,18 +323,8 @@ def text(value: str, limit: int = 300) -> str:
     return escaped if escaped == plain(value, limit) else code(value, limit)
 
 
-def _waiver_note(r: InteractionResult) -> str:
-    if r.waiver is None:
-        return ""
-    return " (waiver expired)" if r.waiver.expired else f" (waived until {r.waiver.until})"
-
-
 def _codes(items: Sequence[str]) -> str:
     return ", ".join(code(i) for i in items) if items else "none"
-
-
-def _threshold(value: float | None) -> str:
-    return "off" if value is None else f"≥ {value:g}%"
 
 
 def _fenced(body: str, info: str = "") -> list[str]:

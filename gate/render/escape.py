@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 
-from gate.text import clip
+from gate.text import CONTROL, plain
+
+__all__ = ["CONTROL", "code", "md", "plain"]
 
 ZWSP = "\u200b"
-CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
 # Only what can start markup anywhere in a line: code, emphasis, links and images
 # (`[`), table cells, strikethrough, math. The rest of ASCII punctuation is left
 # alone so escaped text still reads as itself in the raw Markdown.
@@ -27,12 +26,6 @@ _PUNCT = re.compile(r"([\\`*_\[\]|~$])")
 _LEADING = re.compile(r"^([#+\-]|\d+(?=[.)]))")
 _AUTOLINK = re.compile(r"(?i)(www)(\.)|(:)(//)")
 _ISSUE_REF = re.compile(r"(?i)(#|\bgh-)(?=\d)")
-
-
-def plain(text: str, limit: int | None = None) -> str:
-    """One line of untrusted text, control characters removed, shortened if asked."""
-    line = " ".join(CONTROL.sub("", text).split())
-    return line if limit is None else clip(line, limit)
 
 
 def md(text: str, limit: int | None = 300) -> str:

@@ -14,13 +14,18 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from gate.core.evaluate import shortfall
-from gate.core.numbers import display_percent, format_ranges
+from gate.core.numbers import format_ranges
 from gate.core.paths import escapes, is_absolute, normalise
-from gate.core.report import FileSummary, InteractionResult, Status
-from gate.render.document import reproduce_command
-from gate.render.escape import CONTROL, plain
-from gate.text import clip, plural, yes_no
+from gate.core.report import FileSummary, InteractionResult
+from gate.render.phrases import (
+    confidence_explained,
+    evidence_counts,
+    side_measured,
+    side_verdict,
+    threshold_text,
+    waiver_long,
+)
+from gate.text import CONTROL, clip, plain, yes_no
 
 SOURCE_LINES_SHOWN = 40  # per file, so a huge gap does not flood the terminal
 SOURCE_WIDTH = 100
@@ -38,9 +43,8 @@ def render_explain(r: InteractionResult, root: Path) -> str:
         out.extend(["", "Gaps:", *(f"  - {plain(g, 240)}" for g in r.gaps)])
     if r.notes and not r.gaps:
         out.extend(["", "Notes:", *(f"  - {plain(n, 240)}" for n in r.notes)])
-    command = reproduce_command(r)
-    if command is not None:
-        out.extend(["", "Reproduce locally:", f"  {command}"])
+    if r.reproduce is not None:
+        out.extend(["", "Reproduce locally:", f"  {r.reproduce}"])
     return "\n".join(out) + "\n"
 
 
@@ -56,10 +60,7 @@ def _facts(r: InteractionResult) -> list[str]:
     if r.contract:
         facts.append(("contract", plain(r.contract, 200)))
     if r.waiver is not None:
-        w = r.waiver
-        state = "EXPIRED, was valid until" if w.expired else "until"
-        owner = f" (owner {plain(w.owner)})" if w.owner else ""
-        facts.append(("waiver", f"{state} {w.until}{owner}: {plain(w.reason, 200)}"))
+        facts.append(("waiver", waiver_long(r.waiver)))
     lines = [f"{r.id}: {plain(r.name)}", *_aligned(facts)]
     if r.details:
         details = [(plain(k, 40), plain(v, 200)) for k, v in r.details.items()]
@@ -78,66 +79,30 @@ _SCOPES = {"all": "coverage from the whole suite", "evidence": "only what its ev
 def _thresholds(r: InteractionResult) -> list[str]:
     """Each threshold, whether it is met on exact counts, and what it takes if not."""
     rows = [
-        _side(
-            "line",
-            r.covered_statements,
-            r.statements,
-            r.line_percent,
-            r.threshold.get("line"),
-            "statement",
-        ),
-        _side(
-            "branch",
-            r.covered_branches,
-            r.branches,
-            r.branch_percent,
-            r.threshold.get("branch"),
-            "branch",
-        ),
-        ["tests", f"{r.tests.passed}/{r.tests.total} passed", "all pass", _tests_verdict(r)],
+        [side, side_measured(r, side), threshold_text(r.threshold.get(side)), side_verdict(r, side)]
+        for side in ("line", "branch")
     ]
-    if r.status is Status.UNKNOWN:
-        confidence = "confidence n/a (status UNKNOWN: no files matched, or no evidence declared)"
-    else:
-        confidence = (
-            f"confidence {display_percent(r.confidence)} = coverage "
-            f"{display_percent(r.coverage_percent)} x pass rate {r.pass_rate:.2f}"
-        )
+    rows.append(["tests", evidence_counts(r.tests), "all pass", _tests_verdict(r)])
     table = tabulate(
         rows, headers=["", "measured", "needs", "verdict"], tablefmt="simple", disable_numparse=True
     )
     return [
         "Thresholds:",
         *(f"  {line}" for line in table.splitlines()),
-        f"  {confidence}",
+        f"  confidence {confidence_explained(r)}",
     ]
-
-
-def _side(
-    name: str, covered: int, total: int, percent: float | None, threshold: float | None, noun: str
-) -> list[str]:
-    measured = f"{display_percent(percent)} ({covered}/{total})"
-    if threshold is None:
-        return [name, measured, "off", "-"]
-    needs = f"{threshold:g}%"
-    if percent is None:
-        return [name, measured, needs, "FAIL: not measured"]
-    need = shortfall(covered, total, threshold)
-    if need == 0:
-        return [name, measured, needs, "ok"]
-    return [name, measured, needs, f"FAIL: cover {need} more {plural(noun, need)}"]
 
 
 def _tests_verdict(r: InteractionResult) -> str:
     t = r.tests
     ran = t.passed + t.failed + t.errors
     if not r.evidence:
-        return "FAIL: no evidence declared"
+        return "not met: no evidence declared"
     if ran == 0:
-        return "FAIL: no evidence test ran"
+        return "not met: no evidence test ran"
     problems = [(t.failed, "failed"), (t.errors, "errored"), (t.skipped, "skipped")]
     bad = ", ".join(f"{n} {word}" for n, word in problems if n)
-    return f"FAIL: {bad}" if bad else "ok"
+    return f"not met: {bad}" if bad else "met"
 
 
 def _files(r: InteractionResult) -> list[str]:
@@ -163,7 +128,7 @@ def _files(r: InteractionResult) -> list[str]:
 
 def _tests(r: InteractionResult) -> list[str]:
     """Every evidence test with its outcome, problems first."""
-    lines = [f"Evidence tests ({r.tests.passed}/{r.tests.total} passed):"]
+    lines = [f"Evidence tests: {evidence_counts(r.tests)}"]
     if not r.evidence_tests:
         return [*lines, "  (none found in the test results)"]
     for t in sorted(r.evidence_tests, key=lambda t: t.outcome == "passed"):

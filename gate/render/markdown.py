@@ -9,6 +9,13 @@ from __future__ import annotations
 from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, SafetyResult, Status
 from gate.render.escape import code, md
+from gate.render.phrases import (
+    confidence_cell,
+    safety_title,
+    status_cell,
+    tests_cell,
+    waiver_long,
+)
 
 ICONS = {
     Status.READY: "🟢",
@@ -43,14 +50,14 @@ def render_summary(report: Report, details_url: str | None = None) -> str:
 
 def headline(report: Report) -> str:
     icon, word = ("✅", "passed") if report.passed else ("❌", "failed")
-    ready = sum(1 for r in report.interactions if r.status is Status.READY)
     s = report.safety
     safety = f" · **Deployment safety {s.passed}/{s.total}**" if s.total else ""
     return (
         f"## {icon} {md(report.title)}: {word}\n\n"
         f"**Overall confidence {display_percent(report.overall_confidence)}** "
         f"(target {report.min_confidence:g}%) · "
-        f"**{ready}/{len(report.interactions)}** interactions production ready{safety}"
+        f"**{report.ready_count}/{len(report.interactions)}** interactions production ready"
+        f"{safety}"
     )
 
 
@@ -65,20 +72,15 @@ def matrix(report: Report) -> str:
 
 def _row(r: InteractionResult) -> str:
     name = f"{md(r.name, 80)} {code(r.id)}" + (" (critical)" if r.critical else "")
-    status = r.status.value
-    if r.waiver is not None:
-        until = md(r.waiver.until, 20)
-        status += f" (waiver {'expired' if r.waiver.expired else 'until ' + until})"
-    confidence = None if r.status is Status.UNKNOWN else r.confidence
     cells = [
         ICONS[r.status],
         name,
         md(r.direction, 20),
         display_percent(r.line_percent),
         display_percent(r.branch_percent),
-        f"{r.tests.passed}/{r.tests.total}",
-        display_percent(confidence),
-        status,
+        tests_cell(r.tests),
+        confidence_cell(r),
+        status_cell(r),
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -89,14 +91,12 @@ def _safety(safety: SafetyResult) -> list[str]:
     rows = ["| | Check | Detail |", "|---|---|---|"]
     ordered = sorted(safety.checks, key=lambda c: c.passed)  # failures first
     for c in ordered:
-        icon = "✅" if c.passed else ("🏳️" if c.waiver and not c.waiver.expired else "❌")
+        icon = "✅" if c.passed else ("🏳️" if c.waived else "❌")
         detail = md(c.detail, 200)
         if c.waiver is not None:
-            detail += f" — waived until {md(c.waiver.until, 20)}: {md(c.waiver.reason, 120)}"
+            detail += f" — {waiver_long(c.waiver, md)}"
         rows.append(f"| {icon} | {md(c.name, 80)} {code(c.id)} | {detail} |")
-    title = f"Deployment safety: {safety.passed}/{safety.total}"
-    if safety.required != safety.total:
-        title += f" ({safety.required} required)"
+    title = safety_title(safety)
     if len(ordered) > SAFETY_OPEN_LIMIT:
         return [f"<details><summary>{title}</summary>", "", *rows, "", "</details>", ""]
     return [f"### {title}", "", *rows, ""]
@@ -108,7 +108,7 @@ def _gaps(report: Report) -> list[str]:
         return []
     out = [f"<details><summary>Gaps in {len(with_gaps)} interaction(s)</summary>", ""]
     for r in with_gaps:
-        head = f"**{md(r.name, 80)}** {code(r.id)}: {r.status.value}"
+        head = f"**{md(r.name, 80)}** {code(r.id)}: {md(status_cell(r))}"
         if r.to_pass:
             head += f"; to pass, cover {md(', '.join(r.to_pass))}"
         out.append(head)

@@ -6,7 +6,14 @@ from tabulate import tabulate
 
 from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, Status
-from gate.render.escape import plain
+from gate.render.phrases import (
+    confidence_cell,
+    safety_title,
+    tests_cell,
+    waiver_long,
+    waiver_short,
+)
+from gate.text import plain
 
 SHORT_STATUS = {
     Status.READY: "READY",
@@ -53,36 +60,33 @@ def matrix_table(report: Report) -> str:
 def _row(r: InteractionResult) -> list[str]:
     status = SHORT_STATUS[r.status]
     if r.waiver is not None:
-        status += " (waived)" if not r.waiver.expired else " (waiver expired)"
+        status += f" ({waiver_short(r.waiver)})"
     critical = " *" if r.critical else ""
     return [
         f"{plain(r.id, 40)}{critical}",
         plain(r.direction)[:3],
         display_percent(r.line_percent),
         display_percent(r.branch_percent),
-        f"{r.tests.passed}/{r.tests.total}",
-        display_percent(r.confidence if r.status is not Status.UNKNOWN else None),
+        tests_cell(r.tests),
+        confidence_cell(r),
         status,
     ]
 
 
 def summary_lines(report: Report) -> list[str]:
-    ready = sum(1 for r in report.interactions if r.status is Status.READY)
     s = report.safety
     lines = [
         f"Overall confidence: {display_percent(report.overall_confidence)} "
         f"(target {report.min_confidence:g}%)",
-        f"Interactions ready: {ready}/{len(report.interactions)}  (* = critical)",
-        f"Deployment safety: {s.passed}/{s.total}"
-        + (f" ({s.required} required)" if s.required != s.total else "")
-        + (" (no checks declared)" if not s.total else ""),
+        f"Interactions ready: {report.ready_count}/{len(report.interactions)}  (* = critical)",
+        safety_title(s) + (" (no checks declared)" if not s.total else ""),
     ]
     if report.unmapped:
         lines.append(f"Unmapped source files ({report.unmapped_policy}):")
         lines.extend(f"  {plain(p)}" for p in report.unmapped)
     failing = [c for c in s.checks if not c.passed]
     for c in failing:
-        waived = f" [waived until {c.waiver.until}]" if c.waiver and not c.waiver.expired else ""
+        waived = f" [{waiver_short(c.waiver)}]" if c.waiver else ""
         lines.append(f"  safety {plain(c.id, 60)} failed{waived}: {plain(c.detail, 200)}")
     return lines
 
@@ -97,8 +101,7 @@ def _gap_lines(report: Report) -> list[str]:
         if r.to_pass:
             head += f": to pass, cover {', '.join(r.to_pass)}"
         if r.waiver is not None:
-            state = "expired" if r.waiver.expired else "until"
-            head += f" [waiver {state} {r.waiver.until}: {plain(r.waiver.reason)}]"
+            head += f" [{waiver_long(r.waiver)}]"
         lines.append(head)
         lines.extend(f"  - {plain(g, 240)}" for g in r.gaps)
     return lines

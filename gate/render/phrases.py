@@ -1,0 +1,111 @@
+"""How every renderer says the report's conclusions: one phrasing of each.
+
+The report decides (statuses, shortfalls, waivers, what counts as ready); these
+functions only word it, the same way in the terminal, the PR comment, the
+assessment document and `explain`. Untrusted parts (a waiver's reason and
+owner) go through the `esc` function the caller gives: Markdown escaping or
+plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gate.core.numbers import display_percent
+from gate.core.report import InteractionResult, SafetyResult, TestCounts, WaiverInfo
+from gate.text import plain, plural
+
+Escape = Callable[[str, int], str]
+
+SIDES = {"line": "statement", "branch": "branch"}
+
+
+def tests_cell(t: TestCounts) -> str:
+    """The Tests column of a matrix: passed out of all evidence tests found."""
+    return f"{t.passed}/{t.total}"
+
+
+def evidence_counts(t: TestCounts) -> str:
+    """'11/12 passed (1 failed)': passed out of all, then what did not pass."""
+    others = [(t.failed, "failed"), (t.errors, "errored"), (t.skipped, "skipped")]
+    extra = ", ".join(f"{n} {word}" for n, word in others if n)
+    text = f"{t.passed}/{t.total} passed"
+    return f"{text} ({extra})" if extra else text
+
+
+def confidence_cell(r: InteractionResult) -> str:
+    return display_percent(r.shown_confidence)
+
+
+def confidence_explained(r: InteractionResult) -> str:
+    """The confidence with how it is made, or why there is none."""
+    if r.shown_confidence is None:
+        return "n/a (status UNKNOWN: no file matched its modules, or no evidence declared)"
+    return (
+        f"{display_percent(r.confidence)} = coverage {display_percent(r.coverage_percent)} "
+        f"× pass rate {display_percent(r.pass_rate * 100)}"
+    )
+
+
+def waiver_short(w: WaiverInfo) -> str:
+    """'waived until 2026-12-31' or 'waiver expired 2026-12-31'."""
+    return f"waiver expired {w.until}" if w.expired else f"waived until {w.until}"
+
+
+def waiver_long(w: WaiverInfo, esc: Escape = plain) -> str:
+    """The short form with its owner and reason."""
+    owner = f" (owner {esc(w.owner, 80)})" if w.owner else ""
+    return f"{waiver_short(w)}{owner}: {esc(w.reason, 200)}"
+
+
+def status_cell(r: InteractionResult) -> str:
+    """The status with its waiver, for a matrix cell."""
+    return r.status.value + (f" ({waiver_short(r.waiver)})" if r.waiver else "")
+
+
+def side_measured(r: InteractionResult, side: str) -> str:
+    """'84.0% (42/50 statements)', or 'n/a (no branch data)'."""
+    covered, total, percent = _side(r, side)
+    noun = SIDES[side]
+    if percent is None and not total:
+        return f"n/a (no {noun} data)" if side == "branch" and r.files else "n/a"
+    return f"{display_percent(percent)} ({covered}/{total} {plural(noun, total)})"
+
+
+def side_verdict(r: InteractionResult, side: str) -> str:
+    """Whether one side meets its threshold, and what it takes when it does not:
+    'met', 'not met, cover 6 more statements', 'not measured', 'no threshold'."""
+    threshold = r.threshold.get(side)
+    if threshold is None:
+        return "no threshold"
+    need = r.shortfall.get(side)
+    if need is None:
+        return "not measured"
+    if need == 0:
+        return "met"
+    return f"not met, cover {need} more {plural(SIDES[side], need)}"
+
+
+def threshold_text(value: float | None) -> str:
+    return "off" if value is None else f"≥ {value:g}%"
+
+
+def safety_title(s: SafetyResult) -> str:
+    """'Deployment safety: 20/22' (with the required count when not all)."""
+    required = f" ({s.required} required)" if s.required != s.total else ""
+    return f"Deployment safety: {s.passed}/{s.total}{required}"
+
+
+def ready_line(results: list[InteractionResult]) -> str:
+    """'8/12 interactions (3/3 critical)': how many are production ready."""
+    ready = sum(1 for r in results if r.ready)
+    critical = [r for r in results if r.critical]
+    critical_ready = sum(1 for r in critical if r.ready)
+    line = f"{ready}/{len(results)} interactions"
+    return f"{line} ({critical_ready}/{len(critical)} critical)" if critical else line
+
+
+def _side(r: InteractionResult, side: str) -> tuple[int, int, float | None]:
+    if side == "line":
+        return r.covered_statements, r.statements, r.line_percent
+    return r.covered_branches, r.branches, r.branch_percent
