@@ -20,7 +20,10 @@ from test_config import FULL
 from test_config import error_of as full_error_of
 
 from gate.config.diagnose import structural_problems
+from gate.config.problems import DOC_SECTIONS
 from gate.config.schema import ConfigSpec
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def error_of(tmp_path: Path, text: str) -> str:
@@ -128,6 +131,20 @@ def test_toml_problems_name_the_table(tmp_path: Path) -> None:
     assert "pyproject.toml: tool.signal-gate.waivers: expected `array`, got `int`" in str(
         info.value
     )
+
+
+def _anchors(markdown: str) -> set[str]:
+    """GitHub's anchors for the headings of a Markdown document."""
+    found = set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *$", markdown, re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        found.add(slug)
+    return found
+
+
+def test_every_section_a_hint_names_is_a_heading_of_the_config_docs() -> None:
+    docs = REPO / "docs" / "config.md"
+    assert set(DOC_SECTIONS) <= _anchors(docs.read_text(encoding="utf-8"))
 
 
 # --- the walk accepts exactly what msgspec accepts -------------------------------------------
