@@ -8,7 +8,9 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
+from click.testing import CliRunner
 
 from gate.cli.settings import GITHUB_VARIABLES, settings_from_env
 from gate.errors import UsageError
@@ -150,3 +152,38 @@ def test_help_ignores_the_settings(cli, tmp_path: Path) -> None:
     """--help reads nothing from the environment: a bad value cannot break it."""
     done = cli("check", "--help", cwd=tmp_path, env={"SIGNAL_GATE_TODAY": "never"})
     assert done.returncode == 0 and "--evidence-dir" in done.stdout
+
+
+# --- the guard around every command ---------------------------------------------------------
+
+
+def guarded_command() -> click.Command:
+    """A command that fails the way a bug would, behind the CLI's guard."""
+    from gate.cli.guard import handle_errors
+
+    @click.command()
+    @handle_errors
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    return broken
+
+
+def test_an_internal_error_is_exit_2_with_a_hint() -> None:
+    result = CliRunner().invoke(guarded_command(), [], env={"SIGNAL_GATE_DEBUG": ""})
+    assert result.exit_code == 2
+    assert result.output == (
+        "signal-gate: internal error: RuntimeError: a bug\n"
+        "hint: set SIGNAL_GATE_DEBUG=1 for the traceback and report it as a bug\n"
+    )
+
+
+def test_signal_gate_debug_lets_the_traceback_through() -> None:
+    result = CliRunner().invoke(guarded_command(), [], env={"SIGNAL_GATE_DEBUG": "1"})
+    assert isinstance(result.exception, RuntimeError) and result.output == ""
+
+
+def test_a_malformed_setting_is_exit_2_before_the_command_runs() -> None:
+    result = CliRunner().invoke(guarded_command(), [], env={"SIGNAL_GATE_TODAY": "soon"})
+    assert result.exit_code == 2
+    assert result.output.startswith("signal-gate: error: SIGNAL_GATE_TODAY='soon' is not")
