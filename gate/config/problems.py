@@ -8,7 +8,6 @@ message`; the hint points at the sections of docs/config.md they concern.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 
@@ -50,6 +49,8 @@ def key_path(path: str, key: object) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """'; did you mean `modules`?' for a near miss, else the choices there are."""
+    import difflib  # error messages only: not on the path of every check
+
     allowed = list(choices)
     close = difflib.get_close_matches(word, allowed, n=1)
     if close:
