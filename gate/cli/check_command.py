@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from gate.cli.guard import EXIT_FAIL, EXIT_PASS, handle_errors, with_settings
-from gate.cli.options import check_options, evidence_dir_option
+from gate.cli.options import CheckInputs, check_options, evidence_dir_option
 
 if TYPE_CHECKING:
     from gate.cli.settings import RunSettings
@@ -39,11 +39,7 @@ if TYPE_CHECKING:
 @with_settings
 def check(
     settings: RunSettings,
-    config: str | None,
-    coverage: tuple[str, ...],
-    junit: tuple[str, ...],
-    root: Path,
-    no_exec: bool,
+    inputs: CheckInputs,
     fmt: str,
     json_out: Path | None,
     markdown_out: Path | None,
@@ -54,7 +50,7 @@ def check(
     """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input."""
     from gate.cli.check_run import run_check_for
 
-    report = run_check_for(settings, config, coverage, junit, root, no_exec).report
+    report = run_check_for(settings, inputs).report
     # Renderers and writers are imported when asked for: start-up time is CI time.
     if json_out is not None:
         from gate.core.report import to_json

@@ -10,18 +10,12 @@ import click
 
 if TYPE_CHECKING:
     from gate.check import CheckRun
+    from gate.cli.options import CheckInputs
     from gate.cli.settings import RunSettings
     from gate.core.report import Report
 
 
-def run_check_for(
-    settings: RunSettings,
-    config: str | None,
-    coverage: tuple[str, ...],
-    junit: tuple[str, ...],
-    root: Path,
-    no_exec: bool,
-) -> CheckRun:
+def run_check_for(settings: RunSettings, inputs: CheckInputs) -> CheckRun:
     """The check the shared options ask for, under this invocation's settings.
 
     `command` safety checks never run for an untrusted event (a fork's pull
@@ -30,18 +24,18 @@ def run_check_for(
     from gate.check import CheckOptions, run_check
 
     event = settings.event
-    if not event.trusted and not no_exec:
+    if not event.trusted and not inputs.no_exec:
         click.echo(
             f"signal-gate: {event.name} event from an untrusted source: "
             "command safety checks will not run",
             err=True,
         )
     opts = CheckOptions(
-        root=root,
-        config=config,
-        coverage=coverage,
-        junit=junit,
-        allow_exec=not no_exec and event.trusted,
+        root=inputs.root,
+        config=inputs.config,
+        coverage=inputs.coverage,
+        junit=inputs.junit,
+        allow_exec=not inputs.no_exec and event.trusted,
         today=settings.today,
         head_sha=settings.head_sha,
         pull_request=event.pull_request,

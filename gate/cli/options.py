@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def check_options(func: F) -> F:
-    """The options shared by check, explain and report."""
+class CheckInputs(NamedTuple):
+    """What the shared options ask to check: the command gets them as `inputs`."""
+
+    config: str | None
+    coverage: tuple[str, ...]  # replace the config's reports.coverage when given
+    junit: tuple[str, ...]
+    root: Path
+    no_exec: bool
+
+
+def check_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options shared by check, explain and report, passed as one `inputs`."""
+
+    @functools.wraps(func)
+    def gathered(
+        *args: Any,
+        config: str | None,
+        coverage: tuple[str, ...],
+        junit: tuple[str, ...],
+        root: Path,
+        no_exec: bool,
+        **kwargs: Any,
+    ) -> Any:
+        inputs = CheckInputs(config, coverage, junit, root, no_exec)
+        return func(*args, inputs=inputs, **kwargs)
+
     options = [
         click.option("--config", "config", metavar="PATH", help="Config file (default: lookup)."),
         click.option(
@@ -29,9 +54,10 @@ def check_options(func: F) -> F:
         ),
         click.option("--no-exec", is_flag=True, help="Never run `command` safety checks."),
     ]  # fmt: skip
+    command: Callable[..., Any] = gathered
     for option in reversed(options):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
 
 
 def evidence_dir_option(func: F) -> F:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from gate.cli.guard import EXIT_FAIL, EXIT_PASS, handle_errors, with_settings
-from gate.cli.options import check_options, evidence_dir_option
+from gate.cli.options import CheckInputs, check_options, evidence_dir_option
 from gate.errors import UsageError
 
 if TYPE_CHECKING:
@@ -34,11 +34,7 @@ if TYPE_CHECKING:
 @with_settings
 def report_command(
     settings: RunSettings,
-    config: str | None,
-    coverage: tuple[str, ...],
-    junit: tuple[str, ...],
-    root: Path,
-    no_exec: bool,
+    inputs: CheckInputs,
     out: Path,
     check_only: bool,
     evidence_dir: Path | None,
@@ -55,7 +51,7 @@ def report_command(
 
     if check_only and (str(out) == "-" or evidence_dir is not None):
         raise UsageError("--check writes nothing: it needs --out FILE and no --evidence-dir")
-    run = run_check_for(settings, config, coverage, junit, root, no_exec)
+    run = run_check_for(settings, inputs)
     generated = generated_timestamp(settings.generated)
     document = render_document(run.report, generated)
     if check_only:
