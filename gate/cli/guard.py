@@ -1,7 +1,7 @@
 """The one place errors become exit codes, and where a command gets its settings.
 
-Exit codes: 0 the gate passed, 1 it failed, 2 usage, config or input error.
-Kept light (click and gate.errors only): every command module imports it, and
+Exit codes (docs/cli.md): 0 the gate passed, 1 it failed, 2 usage, config or input
+error. Kept light (click and gate.errors only): every command module imports it, and
 `signal-gate --help` imports every command module.
 """
 
