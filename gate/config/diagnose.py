@@ -30,6 +30,26 @@ from gate.config.problems import Problem, did_you_mean, key_path
 from gate.config.schema import ConfigSpec
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The Python types a scalar schema type takes (a date also as its ISO string).
+_PYTHON_TYPES: dict[type[mi.Type], Any] = {
+    mi.NoneType: type(None),
+    mi.StrType: str,
+    mi.EnumType: str,
+    mi.IntType: int,
+    mi.FloatType: int | float,
+    mi.DateType: str | dt.date,
+}
+_NAMES: dict[type[mi.Type], str] = {
+    mi.NoneType: "null",
+    mi.BoolType: "bool",
+    mi.IntType: "int",
+    mi.FloatType: "float",
+    mi.StrType: "str",
+    mi.DateType: "date",
+    mi.ListType: "array",
+    mi.DictType: "object",
+    mi.StructType: "object",
+}
 
 
 def structural_problems(data: Any) -> list[Problem]:
@@ -219,15 +239,7 @@ def _accepts(kind: mi.Type, value: Any) -> bool:
         return isinstance(value, list | tuple)
     if isinstance(kind, mi.LiteralType):
         return any(type(v) is type(value) for v in kind.values)
-    scalar: dict[type[mi.Type], Any] = {
-        mi.NoneType: type(None),
-        mi.StrType: str,
-        mi.EnumType: str,
-        mi.IntType: int,
-        mi.FloatType: int | float,
-        mi.DateType: str | dt.date,
-    }
-    wanted = scalar.get(type(kind))
+    wanted = _PYTHON_TYPES.get(type(kind))
     if wanted is None:
         return False
     return isinstance(value, wanted) and not isinstance(value, dt.datetime)
@@ -250,18 +262,7 @@ def _name(kind: mi.Type) -> str:
     if isinstance(kind, mi.LiteralType | mi.EnumType):
         values = kind.values if isinstance(kind, mi.LiteralType) else [m.value for m in kind.cls]
         return " | ".join(repr(v) for v in values)
-    names = {
-        mi.NoneType: "null",
-        mi.BoolType: "bool",
-        mi.IntType: "int",
-        mi.FloatType: "float",
-        mi.StrType: "str",
-        mi.DateType: "date",
-        mi.ListType: "array",
-        mi.DictType: "object",
-        mi.StructType: "object",
-    }
-    return names.get(type(kind), type(kind).__name__)
+    return _NAMES.get(type(kind), type(kind).__name__)
 
 
 def _kind(value: object) -> str:
