@@ -11,7 +11,6 @@ summary; multi-line outputs use a random heredoc delimiter).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from gate.errors import UsageError
@@ -71,15 +70,6 @@ def output_lines(outputs: Mapping[str, str]) -> str:
         else:
             lines.append(f"{name}={value}")
     return "\n".join(lines) + "\n"
-
-
-def append(path: Path, text: str) -> None:
-    """Append to a runner file ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY)."""
-    try:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot append: {exc.strerror or exc}") from None
 
 
 def fit_summary(full: str, short: str) -> str:

@@ -1,0 +1,51 @@
+"""The check behind `check`, `explain` and `report`, and the evidence package
+that `check` and `report` can also write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from gate.check import CheckRun
+    from gate.cli.options import CheckInputs
+    from gate.cli.settings import RunSettings
+    from gate.core.report import Report
+    from gate.outputs.files import Outputs
+
+
+def run_check_for(settings: RunSettings, inputs: CheckInputs) -> CheckRun:
+    """The check the shared options ask for, under this invocation's settings.
+
+    `command` safety checks never run for an untrusted event (gate.github.trust:
+    a fork's pull request, pull_request_target, a comment on a pull request, ...),
+    whatever --no-exec says; stderr says why.
+    """
+    from gate.check import CheckOptions, run_check
+
+    event = settings.event
+    if not event.trusted and not inputs.no_exec:
+        click.echo(
+            f"signal-gate: untrusted {event.trust.reason}; command safety checks will not run",
+            err=True,
+        )
+    opts = CheckOptions(
+        root=inputs.root,
+        config=inputs.config,
+        coverage=inputs.coverage,
+        junit=inputs.junit,
+        allow_exec=not inputs.no_exec and event.trusted,
+        today=settings.today,
+        head_sha=settings.head_sha,
+        pull_request=event.pull_request,
+    )
+    return run_check(opts)
+
+
+def stage_evidence(outputs: Outputs, directory: Path, report: Report, generated: str) -> None:
+    """Stage the evidence package of `--evidence-dir` with the run's other outputs."""
+    from gate.outputs.evidence_package import package_files, stage_package
+
+    stage_package(outputs, directory, package_files(report, generated))
