@@ -4,6 +4,7 @@ with `setsid` (gate/safety/reaper.py). Real processes, real `setsid`, real /proc
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from safety_fixtures import check, run_one
 
 from gate.safety.command import Finished, judge
+from gate.safety.reaper import _scan_children, children
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux" or shutil.which("setsid") is None,
@@ -152,3 +154,14 @@ def test_an_interrupted_check_leaves_nothing_running(tmp_path: Path) -> None:
     assert b"KeyboardInterrupt" in stderr
     leader = pids(tmp_path / "leader.pid")
     assert eventually_dead(leader + pids(tmp_path / "escaped.pid"))
+
+
+def test_both_ways_of_listing_the_gates_children_find_them() -> None:
+    # The per-thread children lists where the kernel has them, else a scan of /proc.
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert child.pid in children(os.getpid())
+        assert child.pid in _scan_children(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
