@@ -7,43 +7,30 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from safety_fixtures import environment_outside_actions, project_with_command
 from support import event_payload
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="`touch` and POSIX processes")
 
-PROJECT = Path(__file__).resolve().parent / "safety_fixtures" / "project"
-CONFIG = """\
-version: 1
-interactions:
-  - {id: payments, name: Payment Gateway, direction: outbound,
-     modules: [svc.payments], evidence: [tests/test_payments.py]}
-reports: {coverage: [reports/coverage.xml], junit: [reports/junit.xml]}
-safety:
-  checks:
-    - {id: marker, name: Leaves a marker, kind: command, run: [touch, marker]}
-"""
 DISABLED = "not run: command checks are disabled (--no-exec / untrusted event)"
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(PROJECT, root, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "signal-gate.yml").write_text(CONFIG)
-    return root
+    marker = "{id: marker, name: Leaves a marker, kind: command, run: [touch, marker]}"
+    return project_with_command(tmp_path / "project", marker)
 
 
 def gate(root: Path, *args: str, event: tuple[str, Any] | None = None) -> dict[str, Any]:
     """Run `signal-gate check --format json` as a step would, in an environment with no
     GitHub variables but those of `event` (its name and payload)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_"))}
+    env = environment_outside_actions()
     if event is not None:
         name, payload = event
         path = root.parent / "event.json"

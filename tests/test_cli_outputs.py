@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,39 +15,25 @@ import time
 from pathlib import Path
 
 import pytest
+from safety_fixtures import alive, environment_outside_actions, project_with_command
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs and signals")
 
-PROJECT = Path(__file__).resolve().parent / "safety_fixtures" / "project"
-CONFIG = """\
-version: 1
-interactions:
-  - {id: payments, name: Payment Gateway, direction: outbound,
-     modules: [svc.payments], evidence: [tests/test_payments.py]}
-reports: {coverage: [reports/coverage.xml], junit: [reports/junit.xml]}
-safety:
-  checks:
-    - {id: slow, name: Slow when asked, kind: command, shell: true,
-       run: "if [ -e slow ]; then echo $$ > started; sleep 60; fi"}
-"""
+SLOW = (
+    "{id: slow, name: Slow when asked, kind: command, shell: true, "
+    'run: "if [ -e slow ]; then echo $$ > started; sleep 60; fi"}'
+)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(PROJECT, root, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "signal-gate.yml").write_text(CONFIG)
-    return root
-
-
-def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_"))}
+    return project_with_command(tmp_path / "project", SLOW)
 
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "gate", "check", *args],
-        cwd=root, env=environment(), capture_output=True, text=True, timeout=120,
+        cwd=root, env=environment_outside_actions(), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
 
@@ -144,14 +129,6 @@ def test_json_out_to_a_fifo(project: Path, tmp_path: Path) -> None:
 # --- signals -----------------------------------------------------------------------------
 
 
-def running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2] != "Z"
-
-
 @pytest.mark.parametrize(
     ("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"]
 )
@@ -165,12 +142,14 @@ def test_a_stopped_run_leaves_the_last_outputs_as_they_were(
     (project / "slow").touch()
     gate = subprocess.Popen(
         [sys.executable, "-m", "gate", "check", *outputs(out)],
-        cwd=project, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=project, env=environment_outside_actions(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     deadline = time.monotonic() + 30
-    while not (project / "started").exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    command = int((project / "started").read_text())
+    started = project / "started"
+    while not (started.exists() and started.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the file is there before the shell has written its pid
+    command = int(started.read_text())
     gate.send_signal(sig)
     _, stderr = gate.communicate(timeout=30)
     assert gate.returncode == code, stderr
@@ -178,4 +157,4 @@ def test_a_stopped_run_leaves_the_last_outputs_as_they_were(
     assert files(out) == before
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
     if Path("/proc").is_dir():
-        assert not running(command)
+        assert not alive(command)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from safety_fixtures import check, run_one
+from safety_fixtures import alive, check, run_one
 
 from gate.safety.command import Finished, judge
 from gate.safety.reaper import _scan_children, children
@@ -23,15 +23,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 PR_GET_CHILD_SUBREAPER = 37  # <linux/prctl.h>, written out here on purpose
-
-
-def alive(pid: int) -> bool:
-    """Is `pid` a live process? A zombie is not; /proc read directly, not via the gate."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2] != "Z"
 
 
 def eventually_dead(pids: list[int], seconds: float = 3.0) -> bool:
@@ -147,7 +138,10 @@ def test_an_interrupted_check_leaves_nothing_running(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 10
-    while not (tmp_path / "leader.pid").exists() and time.monotonic() < deadline:
+    leader_file = tmp_path / "leader.pid"
+    while not (leader_file.exists() and leader_file.read_text().strip()) and (
+        time.monotonic() < deadline
+    ):  # the file is there before the shell has written its pid
         time.sleep(0.02)
     gate.send_signal(2)  # SIGINT
     _, stderr = gate.communicate(timeout=10)

@@ -37,7 +37,7 @@ from gate.core.paths import normalise
 from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.masking import StreamMask, mask, secret_values
-from gate.safety.reaper import SWEEP_SECONDS, subreaper
+from gate.safety.reaper import SWEEP_SECONDS, Subreaper, subreaper
 from gate.safety.tree import inside_root, outside_reason
 from gate.text import clip, plural
 
@@ -160,38 +160,59 @@ def run_bounded(
     if os.name != "posix":
         return _run_without_groups(argv, cwd, env, timeout, kept)
     with subreaper() as reaper:
-        proc = subprocess.Popen(
-            argv,
-            shell=isinstance(argv, str),  # only when the check says `shell: true`
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, killed as one
-        )
-        assert proc.stdout is not None
+        proc: subprocess.Popen[bytes] | None = None
         try:
-            with selectors.DefaultSelector() as selector:
-                selector.register(proc.stdout, selectors.EVENT_READ)
-                timed_out, open_ = _pump(proc, selector, kept, timeout)
-                _kill_group(proc.pid)
-                proc.wait()  # its pid stays the group's id while a member lives
-                left = reaper.sweep(proc.pid)
-                # Every process is dead: the pipe closes as soon as the kernel has
-                # torn them down, unless one escaped (setsid, where no subreaper).
-                grace = time.monotonic() + DRAIN_GRACE
-                while open_ and time.monotonic() < grace:
-                    if selector.select(POLL):
-                        open_ = _drain(proc.stdout.fileno(), kept)
+            proc = subprocess.Popen(
+                argv,
+                shell=isinstance(argv, str),  # only when the check says `shell: true`
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, killed as one
+            )
+            timed_out, left = _supervise(proc, reaper, kept, timeout)
         finally:
-            proc.stdout.close()
-            if proc.poll() is None:  # interrupted (a signal to the gate): no orphans
-                _kill_group(proc.pid)
-                proc.wait()
-                reaper.sweep(proc.pid)
+            _tear_down(proc, reaper)
     code = None if timed_out else proc.returncode
     return Finished(code, kept.data(), kept.total, left_running=len(left))
+
+
+def _supervise(
+    proc: subprocess.Popen[bytes], reaper: Subreaper, kept: _Tail, timeout: float
+) -> tuple[bool, list[int]]:
+    """Keep the output until the command exits or times out, then kill its group and
+    every orphan; return (timed out, pids that could not be killed)."""
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        timed_out, open_ = _pump(proc, selector, kept, timeout)
+        _kill_group(proc.pid)
+        proc.wait()  # its pid stays the group's id while a member lives
+        left = reaper.sweep(proc.pid)
+        # Every process is dead: the pipe closes as soon as the kernel has torn
+        # them down, unless one escaped (setsid, where there is no subreaper).
+        grace = time.monotonic() + DRAIN_GRACE
+        while open_ and time.monotonic() < grace:
+            if selector.select(POLL):
+                open_ = _drain(proc.stdout.fileno(), kept)
+    return timed_out, left
+
+
+def _tear_down(proc: subprocess.Popen[bytes] | None, reaper: Subreaper) -> None:
+    """After the command, also when a signal to the gate cut it short: nothing of it
+    may live on. Interrupted inside Popen, the child may run although `proc` was never
+    set: it is a new child of the gate, and the sweep finds it."""
+    if proc is None:
+        reaper.sweep(None)
+        return
+    if proc.stdout is not None:
+        proc.stdout.close()
+    if proc.poll() is None:
+        _kill_group(proc.pid)
+        proc.wait()
+        reaper.sweep(proc.pid)
 
 
 def _pump(

@@ -36,7 +36,8 @@ class Subreaper:
     """The gate as child subreaper for the time of one command (Linux only).
 
     `active` says whether orphans of the command come back to us; the children the
-    gate had before are never touched.
+    gate had before are never touched (the sweep is not safe beside another thread
+    that starts processes: it would take that thread's new children for orphans).
     """
 
     def __init__(self) -> None:
@@ -51,15 +52,17 @@ class Subreaper:
         if self.active and self._previous is not None:
             _prctl_set(self._previous)
 
-    def sweep(self, group: int) -> list[int]:
-        """Kill every process of `group` (the command's) and every orphan that came back
-        to us, until none is left or `SWEEP_SECONDS` have passed; reap them all. Return
-        the pids still alive then (empty when every one is gone)."""
+    def sweep(self, group: int | None) -> list[int]:
+        """Kill every process of `group` (the command's; None when it never got one)
+        and every new child of the gate (the orphans that came back, or a command whose
+        start was cut short), until none is left or `SWEEP_SECONDS` have passed; reap
+        them all. Return the pids still alive then (empty when every one is gone)."""
         own_group = os.getpgrp()
         deadline = time.monotonic() + SWEEP_SECONDS
         while True:
-            _kill_group(group)
-            orphans = children(os.getpid()) - self._before if self.active else set()
+            if group is not None:
+                _kill_group(group)
+            orphans = children(os.getpid()) - self._before
             for pid in orphans:
                 with contextlib.suppress(OSError):
                     pgid = os.getpgid(pid)
@@ -70,7 +73,7 @@ class Subreaper:
             for pid in orphans:
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(pid, os.WNOHANG)
-            if not orphans and not _group_alive(group):
+            if not orphans and (group is None or not _group_alive(group)):
                 return []
             if time.monotonic() > deadline:
                 return sorted(orphans)
