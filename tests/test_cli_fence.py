@@ -27,10 +27,14 @@ def project(tmp_path: Path) -> Path:
     return project_with_command(tmp_path / "project", marker)
 
 
-def gate(root: Path, *args: str, event: tuple[str, Any] | None = None) -> dict[str, Any]:
+def gate(
+    root: Path, *args: str, event: tuple[str, Any] | None = None, in_actions: bool = False
+) -> dict[str, Any]:
     """Run `signal-gate check --format json` as a step would, in an environment with no
     GitHub variables but those of `event` (its name and payload)."""
     env = environment_outside_actions()
+    if in_actions:
+        env["GITHUB_ACTIONS"] = "true"
     if event is not None:
         name, payload = event
         path = root.parent / "event.json"
@@ -113,3 +117,13 @@ def test_no_exec_wins_over_a_trusted_event(project: Path) -> None:
     result = gate(project, "--no-exec", event=("push", event_payload("event-push")))
     assert not (project / "marker").exists()
     assert result["check"]["detail"] == DISABLED
+
+
+def test_actions_without_an_event_name_never_runs_the_command(project: Path) -> None:
+    result = gate(project, in_actions=True)
+    assert not (project / "marker").exists()
+    assert result["check"]["detail"] == DISABLED
+    assert (
+        "untrusted event: GITHUB_ACTIONS=true but GITHUB_EVENT_NAME is not set"
+        in (result["stderr"])
+    )

@@ -54,7 +54,7 @@ class Trust(Record, frozen=True):
 
 OUTSIDE_ACTIONS = Trust(True, "not running in GitHub Actions")
 # In Actions the runner always sets the event name; without it nothing proves anything.
-NO_EVENT = Trust(False, "GITHUB_ACTIONS=true but GITHUB_EVENT_NAME is not set")
+NO_EVENT = Trust(False, "event: GITHUB_ACTIONS=true but GITHUB_EVENT_NAME is not set")
 
 
 def event_trust(event_name: str | None, payload: Mapping[str, Any] | None) -> Trust:
