@@ -25,3 +25,18 @@ def plural(noun: str, n: int) -> str:
 
 def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def show_path(path: object) -> str:
+    """A path as every message shows it: as is when it is plain printable text,
+    else quoted the way `repr` quotes it, so a newline, a terminal escape or a
+    bidirectional override in a file name can neither split nor disguise the
+    message. Paths come from the command line, from reports and from the
+    checkout's file names, all of which a pull request can choose."""
+    text = str(path)
+    if text and text.isprintable() and text.strip() == text and not _AMBIGUOUS & set(text):
+        return text
+    return repr(text)
+
+
+_AMBIGUOUS = frozenset("'\"\\")
