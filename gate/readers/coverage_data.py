@@ -39,9 +39,11 @@ from coverage.python import PythonFileReporter
 from gate.core.contexts import file_coverage
 from gate.core.identity import context_nodeid
 from gate.core.model import ContextIndex, FileContexts, FileCoverage
-from gate.core.paths import PathResolver, escapes, is_absolute
+from gate.core.paths import PathResolver, escapes, is_absolute, is_file
 from gate.errors import InputError
+from gate.readers.files import resolve_name
 from gate.records import Record
+from gate.text import show_path
 
 SCHEMA_VERSION = 7  # the coverage.py data schema these queries are written for
 MISSING_SHOWN = 5  # absent source files named in the error
@@ -51,6 +53,12 @@ MISSING_SHOWN = 5  # absent source files named in the error
 # point; sources are checked to be shorter (MAX_LINES).
 _K = 0x90000
 MAX_LINES = (1 << 19) - 1
+MAX_NUMBITS = (MAX_LINES + 1) // 8  # bytes of a numbits blob for lines up to MAX_LINES
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # larger than any hand-written or generated module
+# What coverage.py's parser lets through from a hostile source: deep nesting
+# (RecursionError, MemoryError), NUL bytes and bad encodings (ValueError).
+_ANALYSIS_ERRORS = (CoverageException, SyntaxError, ValueError, RecursionError, MemoryError)
+_NO_SUCH_LINE = f"no source analysed here has more than {MAX_LINES:,} lines"
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
 # Where coverage.py looks for its settings (exclusions change what a statement is),
@@ -117,7 +125,7 @@ def read_contexts(paths: Sequence[Path], resolver: PathResolver) -> RawContexts:
         arcs = _read_one(path, resolver, raw.names, raw.files, raw.notes)
         if number and arcs != raw.has_arcs:
             raise InputError(
-                f"{path}: records {'branches' if arcs else 'lines only'}, unlike "
+                f"{show_path(path)}: records {'branches' if arcs else 'lines only'}, unlike "
                 f"{paths[0]}; coverage.py cannot combine branch and statement data either",
                 hint="measure every shard with the same settings (--cov-branch everywhere)",
             )
@@ -133,7 +141,7 @@ def analyse(raw: RawContexts, root: Path) -> DataRead:
     try:
         cov = coverage.Coverage(data_file=None, config_file=settings)
     except CoverageException as exc:
-        raise InputError(f"{settings}: coverage.py settings: {exc}") from None
+        raise InputError(f"{show_path(settings)}: coverage.py settings: {exc}") from None
     files: list[FileCoverage] = []
     indexed: dict[str, FileContexts] = {}
     for repo_path in sorted(raw.files):
@@ -166,12 +174,12 @@ def _read_one(
             by_id = _files(path, db, resolver, raw, plugin_files, notes)
             if not by_id and not plugin_files:
                 raise InputError(
-                    f"{path}: coverage.py data file that measured no files; "
+                    f"{show_path(path)}: coverage.py data file that measured no files; "
                     "refusing to read it as 0 lines"
                 )
-            _collect(_rows(db, has_arcs), by_id, context_ids)
+            _collect(path, _rows(path, db, has_arcs), by_id, context_ids)
     except sqlite3.Error as exc:
-        raise InputError(f"{path}: cannot read the coverage.py data: {exc}") from None
+        raise InputError(f"{show_path(path)}: cannot read the coverage.py data: {exc}") from None
     return has_arcs
 
 
@@ -179,10 +187,12 @@ def _check_schema(path: Path, db: sqlite3.Connection) -> None:
     try:
         row = db.execute("select version from coverage_schema").fetchone()
     except sqlite3.Error as exc:
-        raise InputError(f"{path}: an SQLite file, but not coverage.py data ({exc})") from None
+        raise InputError(
+            f"{show_path(path)}: an SQLite file, but not coverage.py data ({exc})"
+        ) from None
     if row is None or row[0] != SCHEMA_VERSION:
         raise InputError(
-            f"{path}: coverage.py data schema {row and row[0]}; "
+            f"{show_path(path)}: coverage.py data schema {row and row[0]}; "
             f"this reader knows schema {SCHEMA_VERSION}",
             hint="export the report with the coverage.py that wrote it: coverage xml",
         )
@@ -196,8 +206,12 @@ def _metadata(path: Path, db: sqlite3.Connection) -> tuple[bool, set[str]]:
     try:
         data.read()
         has_arcs = data.has_arcs()
-    except CoverageException as exc:
-        raise InputError(f"{path}: not a readable coverage.py data file: {exc}") from None
+    except (CoverageException, ValueError, TypeError, sqlite3.Error) as exc:
+        # A `meta` row that is not what coverage.py wrote (has_arcs = 'x') fails
+        # inside coverage.py with a ValueError: the file is broken, not the gate.
+        raise InputError(
+            f"{show_path(path)}: not a readable coverage.py data file: {exc}"
+        ) from None
     query = (
         "select file.path from tracer join file on file.id = tracer.file_id"
         " where tracer.tracer != ''"
@@ -205,25 +219,40 @@ def _metadata(path: Path, db: sqlite3.Connection) -> tuple[bool, set[str]]:
     return has_arcs, {measured for (measured,) in db.execute(query)}
 
 
-def _rows(db: sqlite3.Connection, has_arcs: bool) -> Iterable[tuple[int, int, Iterable[int]]]:
+def _rows(
+    path: Path, db: sqlite3.Connection, has_arcs: bool
+) -> Iterable[tuple[int, int, Iterable[int]]]:
     """(file id, context id, record values) per file and context, grouped by file.
     SQLite concatenates a context's arcs, so Python sees one row per file and
     context rather than one per arc, and decodes it without parsing numbers."""
     if has_arcs:
+        # The largest |line number| of each run comes with it, in the same pass:
+        # one outside +-MAX_LINES has no valid code point (see _K).
         query = (
-            "select file_id, context_id, group_concat(char(fromno + ?, tono + ?), '')"
-            " from arc group by file_id, context_id order by file_id, context_id"
+            "select file_id, context_id, group_concat(char(fromno + ?, tono + ?), ''),"
+            " max(max(abs(fromno), abs(tono))) from arc"
+            " group by file_id, context_id order by file_id, context_id"
         )
         rows = db.execute(query, (_K, _K))
-        return ((f, c, _values(text)) for f, c, text in rows)
+        return ((f, c, _values(path, text, top)) for f, c, text, top in rows)
     query = "select file_id, context_id, numbits from line_bits order by file_id, context_id"
-    return ((f, c, numbits_to_nums(bits)) for f, c, bits in db.execute(query))
+    return ((f, c, _numbers(path, bits)) for f, c, bits in db.execute(query))
 
 
-def _values(text: str) -> array[int]:
+def _values(path: Path, text: str, top: int) -> array[int]:
+    if top > MAX_LINES:
+        raise InputError(f"{show_path(path)}: an arc names line {top:,}; {_NO_SUCH_LINE}")
     values = array("I")
     values.frombytes(text.encode(_UTF32))
     return values
+
+
+def _numbers(path: Path, bits: object) -> list[int]:
+    """The line numbers of a `numbits` blob, at most MAX_LINES of them."""
+    if not isinstance(bits, bytes) or len(bits) > MAX_NUMBITS:
+        size = len(bits) if isinstance(bits, bytes) else 0
+        raise InputError(f"{show_path(path)}: a line_bits row of {size:,} bytes; {_NO_SUCH_LINE}")
+    return numbits_to_nums(bits)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -245,20 +274,22 @@ def _files(
     raw: dict[str, _RawFile],
     plugin_files: set[str],
     notes: list[str],
-) -> dict[int, _RawFile]:
-    """This file's file ids -> the repository file they accumulate into."""
-    by_id: dict[int, _RawFile] = {}
+) -> dict[int, _RawFile | None]:
+    """This file's file ids -> the repository file they accumulate into (None:
+    measured by a plugin, left out)."""
+    by_id: dict[int, _RawFile | None] = {}
     absent: list[str] = []
     root = resolver.root.resolve()
-    real_dirs: dict[str, Path] = {}
+    real_dirs: dict[str, Path | None] = {}
     for file_id, measured in db.execute("select id, path from file order by id"):
         if measured in plugin_files:
             notes.append(
-                f"{path}: {measured} was measured by a coverage.py plugin; "
-                "its statements cannot be analysed here, so it is left out"
+                f"{show_path(path)}: {show_path(measured)} was measured by a coverage.py "
+                "plugin; its statements cannot be analysed here, so it is left out"
             )
+            by_id[file_id] = None
             continue
-        repo_path = resolver.resolve(measured)
+        repo_path = resolve_name(resolver, path, str(measured), "measured file")
         if not _inside(root, repo_path, real_dirs):
             absent.append(measured)
             continue
@@ -266,51 +297,80 @@ def _files(
         target.measured_as.append(measured)
         by_id[file_id] = target
     if absent:
-        shown = ", ".join(absent[:MISSING_SHOWN])
+        shown = ", ".join(map(show_path, absent[:MISSING_SHOWN]))
         more = f" and {len(absent) - MISSING_SHOWN} more" if len(absent) > MISSING_SHOWN else ""
         raise InputError(
-            f"{path}: the source of {len(absent)} measured file(s) is not under "
-            f"{resolver.root}: {shown}{more}; statements and branches come from the "
-            "source, so it must be present",
+            f"{show_path(path)}: the source of {len(absent)} measured file(s) is not under "
+            f"{show_path(resolver.root)}: {shown}{more}; statements and branches come from "
+            "the source, so it must be present",
             hint="run the gate in the checkout, or map the recorded prefix with `paths`",
         )
     return by_id
 
 
-def _inside(root: Path, repo_path: str, real_dirs: dict[str, Path]) -> bool:
+def _inside(root: Path, repo_path: str, real_dirs: dict[str, Path | None]) -> bool:
     """A source file in the checkout (`root` resolved): never one outside it,
-    whatever a hostile data file names (`/etc/passwd`, `../x.py`, a symlink out).
+    whatever a hostile data file names (`/etc/passwd`, `../x.py`, a symlink out),
+    and never an error (a symlink loop or an unreadable directory is no source).
     `real_dirs` caches each directory's real path: one walk per directory."""
     if is_absolute(repo_path) or escapes(repo_path):
         return False
     folder, _, name = repo_path.rpartition("/")
-    real = real_dirs.get(folder)
+    if folder not in real_dirs:
+        real_dirs[folder] = _real(root / folder)
+    real = real_dirs[folder]
     if real is None:
-        real = real_dirs[folder] = (root / folder).resolve()
-    candidate = real / name
-    if candidate.is_symlink():
-        candidate = candidate.resolve()
-    return candidate.is_relative_to(root) and candidate.is_file()
+        return False
+    candidate: Path | None = real / name
+    try:
+        if candidate is not None and candidate.is_symlink():
+            candidate = _real(candidate)
+    except OSError:
+        return False
+    return candidate is not None and candidate.is_relative_to(root) and is_file(candidate)
+
+
+def _real(path: Path) -> Path | None:
+    """`path` with every symlink resolved, or None when that fails (a loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a loop
+        return None
 
 
 def _collect(
+    path: Path,
     rows: Iterable[tuple[int, int, Iterable[int]]],
-    by_id: dict[int, _RawFile],
+    by_id: dict[int, _RawFile | None],
     context_ids: dict[int, int],
 ) -> None:
-    """Fold (file, context, record values) rows, grouped by file, into the files."""
+    """Fold (file, context, record values) rows, grouped by file, into the files.
+    A row naming a file or context id that has no row of its own is refused:
+    coverage.py's foreign keys would never write one."""
     current_file = -1
+    skip = False
     contexts = offsets = values = array("I")
     for file_id, context_id, records in rows:
         if file_id != current_file:
-            target = by_id.get(file_id)
-            if target is None:  # a plugin-measured file, left out
-                continue
             current_file = file_id
-            contexts, offsets, values = target.new_chunk()
-        contexts.append(context_ids[context_id])
+            if file_id not in by_id:
+                raise InputError(f"{show_path(path)}: {_orphan('file', file_id)}")
+            target = by_id[file_id]
+            skip = target is None  # a plugin-measured file, left out
+            if target is not None:
+                contexts, offsets, values = target.new_chunk()
+        if skip:
+            continue
+        number = context_ids.get(context_id)
+        if number is None:
+            raise InputError(f"{show_path(path)}: {_orphan('context', context_id)}")
+        contexts.append(number)
         values.extend(records)
         offsets.append(len(values))
+
+
+def _orphan(table: str, row_id: object) -> str:
+    return f"data recorded for {table} id {row_id!r}, which the {table} table does not list"
 
 
 def _config_file(root: Path) -> str | bool:
@@ -329,16 +389,23 @@ def _analyse(
 ) -> FileContexts:
     """The file's statements and branches from its source, and its raw records
     translated into facts the way coverage.py's `analysis_from_file_reporter` does."""
-    reporter = PythonFileReporter(str(root / repo_path), coverage=cov)
+    source = root / repo_path
+    shown = show_path(repo_path)
+    if (size := source.stat().st_size) > MAX_SOURCE_BYTES:
+        raise InputError(f"{shown}: {size:,} bytes; too large to be analysed as Python source")
+    reporter = PythonFileReporter(str(source), coverage=cov)
     try:
         statements = frozenset(reporter.lines())
         shape = _BranchShape.of(reporter) if has_arcs else None
-    except CoverageException as exc:
+        lines = reporter.source().count("\n")
+    except _ANALYSIS_ERRORS as exc:
+        measured = show_path(raw_file.measured_as[0])
+        problem = str(exc) or type(exc).__name__
         raise InputError(
-            f"{repo_path}: cannot analyse the source measured as {raw_file.measured_as[0]}: {exc}"
+            f"{shown}: cannot analyse the source measured as {measured}: {problem}"
         ) from None
-    if has_arcs and reporter.source().count("\n") >= MAX_LINES:
-        raise InputError(f"{repo_path}: more than {MAX_LINES:,} lines; too long to analyse")
+    if lines >= MAX_LINES:
+        raise InputError(f"{shown}: more than {MAX_LINES:,} lines; too long to analyse")
     width = 2 if has_arcs else 1
     distinct = sorted({key for chunk in raw_file.chunks for key in _keys(chunk[2], width)})
     fact_offsets = array("I", [0])
