@@ -416,3 +416,14 @@ def test_json_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
         handle.write(b'{"meta": {}, "files": {}}')
         handle.truncate(MAX_JSON_BYTES + 1)
     refused(path, tmp_path, f"is more than the {MAX_JSON_BYTES // 2**20} MB")
+
+
+def test_an_undeclared_namespace_prefix_is_refused(tmp_path: Path) -> None:
+    """`<x:failure>` with `x` never declared: libxml2 hands the element out as
+    `x:failure` and complains at the end; found by the fuzzer as a KeyError."""
+    path = tmp_path / "junit.xml"
+    path.write_text(
+        '<testsuites><testsuite name="s"><x:testcase classname="tests.test_a" name="t">'
+        "<x:failure message='boom'/></x:testcase></testsuite></testsuites>"
+    )
+    refused(path, tmp_path, "Namespace prefix x on testcase is not defined")

@@ -170,7 +170,7 @@ def _read_one(
         with closing(_connect(path)) as db:
             _check_schema(path, db)  # first: coverage.py would add its schema to a foreign file
             has_arcs, plugin_files = _metadata(path, db)
-            context_ids = _contexts(db, names)
+            context_ids = _contexts(path, db, names)
             by_id = _files(path, db, resolver, raw, plugin_files, notes)
             if not by_id and not plugin_files:
                 raise InputError(
@@ -178,7 +178,7 @@ def _read_one(
                     "refusing to read it as 0 lines"
                 )
             _collect(path, _rows(path, db, has_arcs), by_id, context_ids)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # text that is not UTF-8: corrupt pages
         raise InputError(f"{show_path(path)}: cannot read the coverage.py data: {exc}") from None
     return has_arcs
 
@@ -186,7 +186,7 @@ def _read_one(
 def _check_schema(path: Path, db: sqlite3.Connection) -> None:
     try:
         row = db.execute("select version from coverage_schema").fetchone()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         raise InputError(
             f"{show_path(path)}: an SQLite file, but not coverage.py data ({exc})"
         ) from None
@@ -230,16 +230,21 @@ def _rows(
         # one outside +-MAX_LINES has no valid code point (see _K).
         query = (
             "select file_id, context_id, group_concat(char(fromno + ?, tono + ?), ''),"
-            " max(max(abs(fromno), abs(tono))) from arc"
+            " max(max(abs(fromno), abs(tono))),"
+            " min(typeof(fromno) = 'integer' and typeof(tono) = 'integer') from arc"
             " group by file_id, context_id order by file_id, context_id"
         )
         rows = db.execute(query, (_K, _K))
-        return ((f, c, _values(path, text, top)) for f, c, text, top in rows)
+        return ((f, c, _values(path, text, top, ints)) for f, c, text, top, ints in rows)
     query = "select file_id, context_id, numbits from line_bits order by file_id, context_id"
     return ((f, c, _numbers(path, bits)) for f, c, bits in db.execute(query))
 
 
-def _values(path: Path, text: str, top: int) -> array[int]:
+def _values(path: Path, text: str, top: int, integers: int) -> array[int]:
+    """A run of arcs as `a + K, b + K` values; raises InputError for line numbers
+    that are not integers or that no source has (SQLite stores any type)."""
+    if not integers:
+        raise InputError(f"{show_path(path)}: an arc whose line numbers are not integers")
     if top > MAX_LINES:
         raise InputError(f"{show_path(path)}: an arc names line {top:,}; {_NO_SUCH_LINE}")
     values = array("I")
@@ -259,10 +264,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def _contexts(db: sqlite3.Connection, names: dict[str, int]) -> dict[int, int]:
+def _contexts(path: Path, db: sqlite3.Connection, names: dict[str, int]) -> dict[int, int]:
     """This file's context ids -> global context numbers (shared by name)."""
     mapping: dict[int, int] = {}
     for context_id, name in db.execute("select id, context from context order by id"):
+        if name is not None and not isinstance(name, str):
+            raise InputError(f"{show_path(path)}: context id {context_id!r} is not named by text")
         mapping[context_id] = names.setdefault(name or "", len(names))
     return mapping
 
@@ -289,7 +296,9 @@ def _files(
             )
             by_id[file_id] = None
             continue
-        repo_path = resolve_name(resolver, path, str(measured), "measured file")
+        if not isinstance(measured, str):
+            raise InputError(f"{show_path(path)}: file id {file_id!r} is not named by text")
+        repo_path = resolve_name(resolver, path, measured, "measured file")
         if not _inside(root, repo_path, real_dirs):
             absent.append(measured)
             continue

@@ -79,7 +79,7 @@ def read_junit(
     pending: list[tuple[Outcome, str]] = []
     for el in elements:
         tag = el.tag
-        if tag[0] == "{":
+        if tag not in _RESULTS and tag != "testcase" and tag != "testsuite":
             tag = local_name(tag)
         if tag == "testcase":
             stats.cases += 1

@@ -185,10 +185,12 @@ def release(element: Any) -> None:
 
 
 def local_name(tag: object) -> str:
-    """`{namespace}name` -> `name`; comments and processing instructions -> ''."""
+    """`{namespace}name` -> `name`; `prefix:name` (a prefix never declared, which
+    libxml2 reads past with a warning) -> `name`; comments and processing
+    instructions -> ''."""
     if not isinstance(tag, str):
         return ""
-    return tag if tag[:1] != "{" else tag.rsplit("}", 1)[-1]
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
 @contextmanager
