@@ -109,14 +109,14 @@ def read_coverage(
     for path in paths:
         fmt = detect_coverage_format(path)
         match fmt:
-            case "cobertura":  # the one format big enough for `keep` to matter
+            case "cobertura":
                 observations.extend(read_cobertura(path, resolver, keep=keep, notes=notes))
             case "lcov":
-                observations.extend(read_lcov(path, resolver))
+                observations.extend(read_lcov(path, resolver, keep=keep))
             case "jacoco":
-                observations.extend(read_jacoco(path, resolver))
+                observations.extend(read_jacoco(path, resolver, keep=keep))
             case "coveragepy-json":
-                observations.extend(read_coverage_json(path, resolver))
+                observations.extend(read_coverage_json(path, resolver, keep=keep))
             case "coveragepy-data":  # data files combine before analysis: read below
                 data_files.append(path)
             case unknown:
@@ -129,7 +129,7 @@ def read_coverage(
     # Imports coverage.py (~80 ms): only when a data file is given.
     from gate.readers.coverage_data import read_coverage_data
 
-    data = read_coverage_data(data_files, resolver)
+    data = read_coverage_data(data_files, resolver, keep=keep)
     observations.extend(data.files)
     return CoverageData(
         files=merge_files(observations),

@@ -14,7 +14,7 @@ line merge by their best count (`LineBranches.merged`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,11 @@ from gate.text import quoted, show_path
 SOURCE_ROOTS = ("src/main/java", "src/main/kotlin", "src/main/scala", "src/main/groovy")
 
 
-def read_jacoco(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
-    """Yield the coverage of each source file in a JaCoCo XML report."""
+def read_jacoco(
+    path: Path, resolver: PathResolver, keep: Callable[[str], bool] | None = None
+) -> Iterator[FileCoverage]:
+    """Yield the coverage of each source file in a JaCoCo XML report that
+    `keep(repo_path)` wants (default: all)."""
     root, elements = stream(path, ("sourcefile", "package"))
     if root.tag != "report":
         raise InputError(f"{show_path(path)}: root element <{root.tag}>, not a JaCoCo <report>")
@@ -56,7 +59,8 @@ def read_jacoco(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
             "(classes compiled without debug information?); refusing to read it as 0 lines"
         )
     for file_path, acc in files.items():
-        yield acc.build(file_path)
+        if keep is None or keep(file_path):
+            yield acc.build(file_path)
 
 
 def _add_sourcefile(

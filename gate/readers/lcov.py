@@ -22,7 +22,7 @@ took it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gate.core.model import FileCoverage, LineBranches
@@ -62,8 +62,11 @@ class _Record:
             self.branches[key] = self.branches.get(key, 0) + taken
 
 
-def read_lcov(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
-    """Yield the coverage of each source file in an LCOV tracefile."""
+def read_lcov(
+    path: Path, resolver: PathResolver, keep: Callable[[str], bool] | None = None
+) -> Iterator[FileCoverage]:
+    """Yield the coverage of each source file in an LCOV tracefile that
+    `keep(repo_path)` wants (default: all)."""
     files: dict[str, _Record] = {}
     current: _Record | None = None
     with_branches = False
@@ -95,7 +98,8 @@ def read_lcov(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
             "refusing to read it as 0 lines"
         )
     for file_path, record in files.items():
-        yield _coverage(file_path, record, with_branches)
+        if keep is None or keep(file_path):
+            yield _coverage(file_path, record, with_branches)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
