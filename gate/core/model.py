@@ -176,6 +176,10 @@ class FileContexts(Record, frozen=True):
     record_ids: bytes  # "I"
     fact_offsets: bytes  # "I", number of raw records + 1
     fact_values: bytes  # "i"
+    # Lines that run when the module is imported (module-level statements, def and
+    # class headers, class bodies; from the source's syntax tree): evidence scope
+    # counts them whichever context recorded them (gate.core.scope).
+    import_lines: frozenset[int] = frozenset()
 
 
 class ContextIndex(Record, frozen=True):

@@ -35,6 +35,7 @@ from gate.readers.coverage_records import (
     RawFile,
     read_contexts,
 )
+from gate.readers.import_lines import import_time_lines
 from gate.records import Record
 from gate.text import show_path
 
@@ -122,6 +123,7 @@ def _analyse(
         statements = frozenset(reporter.lines())
         shape = _BranchShape.of(reporter) if has_arcs else None
         lines = reporter.source().count("\n")
+        import_lines = import_time_lines(reporter.source())
     except _ANALYSIS_ERRORS as exc:
         measured = show_path(raw_file.measured_as[0])
         problem = str(exc) or type(exc).__name__
@@ -149,6 +151,7 @@ def _analyse(
         record_ids=record_ids.tobytes(),
         fact_offsets=fact_offsets.tobytes(),
         fact_values=fact_values.tobytes(),
+        import_lines=import_lines & statements,
     )
 
 
