@@ -148,6 +148,8 @@ class InputFile(Record, frozen=True):
     path: str
     sha256: str
     format: str
+    # The producer and its version when the file says so ("coverage.py 7.6.1").
+    writer: str | None = None
 
 
 class FileContexts(Record, frozen=True):

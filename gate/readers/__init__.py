@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, assert_never
 
@@ -29,6 +29,7 @@ from gate.readers.jacoco import read_jacoco
 from gate.readers.junit import JunitStats, KeepTest, read_junit
 from gate.readers.lcov import read_lcov
 from gate.readers.xmlstream import document, looks_like_html, sniff, text_head
+from gate.records import replace
 from gate.text import show_path
 
 CoverageFormat = Literal["cobertura", "lcov", "jacoco", "coveragepy-json", "coveragepy-data"]
@@ -133,7 +134,7 @@ def read_coverage(
     observations.extend(data.files)
     return CoverageData(
         files=merge_files(observations),
-        inputs=tuple(inputs),
+        inputs=tuple(_with_writer(i, data.writers) for i in inputs),
         notes=(*notes, *data.notes),
         contexts=data.contexts,
     )
@@ -176,6 +177,12 @@ def read_tests(
             notes.append(f"{show_path(path)}: JUnit report with no test cases")
         inputs.append(InputFile(str(path), _sha256(path), "junit"))
     return TestResults(cases=cases, inputs=tuple(inputs), notes=tuple(notes))
+
+
+def _with_writer(given: InputFile, writers: Mapping[str, str | None]) -> InputFile:
+    """A data file's provenance with the coverage.py version that wrote it."""
+    version = writers.get(given.path)
+    return given if version is None else replace(given, writer=f"coverage.py {version}")
 
 
 def _sha256(path: Path) -> str:

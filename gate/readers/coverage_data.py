@@ -62,6 +62,7 @@ class DataRead(Record, frozen=True):
     files: list[FileCoverage]
     contexts: ContextIndex
     notes: list[str]
+    writers: dict[str, str | None]  # data file -> the coverage.py version that wrote it
 
 
 def read_coverage_data(
@@ -95,7 +96,7 @@ def analyse(raw: RawContexts, root: Path) -> DataRead:
         nodeids=tuple(context_nodeid(n) for n in ordered),
         files=indexed,
     )
-    return DataRead(files=files, contexts=index, notes=raw.notes)
+    return DataRead(files=files, contexts=index, notes=raw.notes, writers=raw.writers)
 
 
 def _config_file(root: Path) -> str | bool:

@@ -15,6 +15,7 @@ naming the data file.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from array import array
@@ -31,10 +32,11 @@ from coverage.numbits import numbits_to_nums
 from gate.core.paths import PathResolver, escapes, is_absolute, is_file
 from gate.errors import InputError
 from gate.readers.files import resolve_name
-from gate.text import show_path
+from gate.text import clip, show_path
 
 SCHEMA_VERSION = 7  # the coverage.py data schema these queries are written for
 MISSING_SHOWN = 5  # absent source files named in the error
+MAX_VERSION = 40  # characters of the writer's version kept (it comes from the file)
 # SQLite hands a context's arcs over as one string of code points, two per arc
 # (`char(a + K, b + K)`), which becomes an int array without parsing a number in
 # Python. K keeps every line number within +-2**19 a valid, non-surrogate code
@@ -85,6 +87,7 @@ class RawContexts:
     files: dict[str, RawFile] = field(default_factory=dict)  # repository path -> records
     notes: list[str] = field(default_factory=list)
     has_arcs: bool = False
+    writers: dict[str, str | None] = field(default_factory=dict)  # data file -> its version
 
 
 def read_contexts(
@@ -113,7 +116,10 @@ def _read_one(
     try:
         with closing(_connect(path)) as db:
             _check_schema(path, db)  # first: coverage.py would add its schema to a foreign file
-            has_arcs, plugin_files = _metadata(path, db)
+            has_arcs, plugin_files, writer = _metadata(path, db)
+            raw.writers[str(path)] = writer
+            if (note := version_note(path, writer)) is not None:
+                raw.notes.append(note)
             context_ids = _contexts(path, db, raw.names)
             by_id = _files(path, db, resolver, raw, plugin_files, keep)
             if not by_id:
@@ -127,6 +133,27 @@ def _read_one(
     except (sqlite3.Error, UnicodeDecodeError) as exc:  # text that is not UTF-8: corrupt pages
         raise InputError(f"{show_path(path)}: cannot read the coverage.py data: {exc}") from None
     return has_arcs
+
+
+def version_note(path: Path, writer: str | None) -> str | None:
+    """A note when the coverage.py that wrote a data file is another major.minor
+    than the one analysing its sources here (branch arcs and exclusions change
+    between versions), else None."""
+    ours = coverage.__version__
+    if writer is not None and _minor(writer) == _minor(ours):
+        return None
+    by = "an unknown coverage.py version" if writer is None else f"coverage.py {show_path(writer)}"
+    return (
+        f"coverage.py versions differ, so branch counts can differ: {show_path(path)} was "
+        f"written by {by} and is analysed with coverage.py {ours}. Pin the same "
+        "coverage.py where the tests run and where the gate runs, or, where evidence scope "
+        "is not needed, pass the Cobertura or JSON report the project's own coverage.py wrote"
+    )
+
+
+def _minor(version: str) -> tuple[str, ...] | None:
+    match = re.match(r"(\d+)\.(\d+)(?:\D|$)", version)
+    return None if match is None else match.groups()
 
 
 def _check_schema(path: Path, db: sqlite3.Connection) -> None:
@@ -144,10 +171,11 @@ def _check_schema(path: Path, db: sqlite3.Connection) -> None:
         )
 
 
-def _metadata(path: Path, db: sqlite3.Connection) -> tuple[bool, set[str]]:
+def _metadata(path: Path, db: sqlite3.Connection) -> tuple[bool, set[str], str | None]:
     """Whether the data records arcs (from coverage.py's own CoverageData, which
     also vets the file), and which files a plugin measured (the `tracer` table:
-    one query, where `CoverageData.file_tracer` would open the file per name)."""
+    one query, where `CoverageData.file_tracer` would open the file per name),
+    and the version of the coverage.py that wrote it (the `meta` table)."""
     data = coverage.CoverageData(basename=str(path))
     try:
         data.read()
@@ -162,7 +190,9 @@ def _metadata(path: Path, db: sqlite3.Connection) -> tuple[bool, set[str]]:
         "select file.path from tracer join file on file.id = tracer.file_id"
         " where tracer.tracer != ''"
     )
-    return has_arcs, {measured for (measured,) in db.execute(query)}
+    plugins = {measured for (measured,) in db.execute(query)}
+    row = db.execute("select value from meta where key = 'version'").fetchone()
+    return has_arcs, plugins, None if row is None else clip(str(row[0]), MAX_VERSION)
 
 
 def _rows(
