@@ -14,6 +14,7 @@ facts it proves (statements executed, branch arcs taken), kept as
 from __future__ import annotations
 
 import collections
+import functools
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -35,6 +36,7 @@ from gate.readers.coverage_records import (
     RawFile,
     read_contexts,
 )
+from gate.readers.fanout import fan_out
 from gate.readers.import_lines import import_time_lines
 from gate.records import Record
 from gate.text import show_path
@@ -76,20 +78,19 @@ def read_coverage_data(
 
 def analyse(raw: RawContexts, root: Path) -> DataRead:
     """Stage 2: each file's statements and branches from its source, and its
-    records translated into facts; the coverage over all contexts. Consumes
-    `raw` file by file, so the records are never held twice."""
+    records translated into facts; the coverage over all contexts. The files are
+    analysed independently, so in worker processes when there are enough of them
+    (`gate.readers.fanout`)."""
     settings = _config_file(root)
-    try:
-        cov = coverage.Coverage(data_file=None, config_file=settings)
-    except CoverageException as exc:
-        raise InputError(f"{show_path(settings)}: coverage.py settings: {exc}") from None
-    files: list[FileCoverage] = []
-    indexed: dict[str, FileContexts] = {}
-    for repo_path in sorted(raw.files):
-        raw_file = raw.files.pop(repo_path)  # consumed: its records are held once
-        contexts = _analyse(repo_path, raw_file, root, cov, raw.has_arcs)
-        indexed[repo_path] = contexts
-        files.append(file_coverage(contexts))
+    _use_settings(settings)  # here first: a settings error is named once, in order
+    jobs = [(path, raw.files.pop(path)) for path in sorted(raw.files)]
+    analysed = fan_out(
+        functools.partial(_analyse_job, root=root, has_arcs=raw.has_arcs),
+        jobs,
+        setup=functools.partial(_use_settings, settings),
+    )
+    indexed = {contexts.path: contexts for contexts in analysed}
+    files = [file_coverage(contexts) for contexts in indexed.values()]
     ordered = sorted(raw.names, key=raw.names.__getitem__)
     index = ContextIndex(
         names=tuple(ordered),
@@ -97,6 +98,22 @@ def analyse(raw: RawContexts, root: Path) -> DataRead:
         files=indexed,
     )
     return DataRead(files=files, contexts=index, notes=raw.notes, writers=raw.writers)
+
+
+_coverage: list[coverage.Coverage] = []  # this process's analyser, set by _use_settings
+
+
+def _use_settings(settings: str | bool) -> None:
+    """Make the coverage.py analyser (with the project's settings) of this process."""
+    try:
+        _coverage[:] = [coverage.Coverage(data_file=None, config_file=settings)]
+    except CoverageException as exc:
+        raise InputError(f"{show_path(settings)}: coverage.py settings: {exc}") from None
+
+
+def _analyse_job(job: tuple[str, RawFile], *, root: Path, has_arcs: bool) -> FileContexts:
+    repo_path, raw_file = job
+    return _analyse(repo_path, raw_file, root, _coverage[0], has_arcs)
 
 
 def _config_file(root: Path) -> str | bool:
