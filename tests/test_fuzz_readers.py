@@ -135,12 +135,28 @@ def test_mutants_of_real_reports_are_read_or_refused(
     rng = random.Random(f"{SEED}-{family}")
     resolver = PathResolver(fixture_run.root)
     reader = read_tests if family == "junit" else read_coverage
-    counts = {"read": 0, "refused": 0}
-    for case in range(CASES):
-        path = tmp_path / f"case-{case}{seeds[family].suffix}"
+
+    def make(path: Path) -> None:
         path.write_bytes(mutate(rng, seed_bytes))
+
+    fuzz(family, CASES, tmp_path / f"case{seeds[family].suffix}", make, reader, resolver)
+
+
+def fuzz(
+    family: str,
+    cases: int,
+    path: Path,
+    make: Callable[[Path], None],
+    reader: Callable[[list[Path], PathResolver], object],
+    resolver: PathResolver,
+) -> None:
+    """Make and read `cases` mutants at `path`; fail naming the first case that
+    raised anything but an InputError."""
+    counts = {"read": 0, "refused": 0}
+    for case in range(cases):
+        make(path)
         try:
-            counts[outcome(lambda p=path: reader([p], resolver))] += 1  # type: ignore[misc]
+            counts[outcome(lambda: reader([path], resolver))] += 1
         except Exception as exc:
             pytest.fail(f"{family} case {case} (seed {SEED}): {type(exc).__name__}: {exc}")
         path.unlink()
@@ -195,14 +211,9 @@ def test_mutants_of_a_real_data_file_are_read_or_refused(
 ) -> None:
     rng = random.Random(f"{SEED}-coveragepy-data")
     resolver = PathResolver(fixture_run.root)
-    counts = {"read": 0, "refused": 0}
-    for case in range(DATA_CASES):
-        path = tmp_path / f"case-{case}.coverage"
+
+    def make(path: Path) -> None:
         shutil.copy(fixture_run.root / ".coverage", path)
         mutate_data(rng, path)
-        try:
-            counts[outcome(lambda p=path: read_coverage([p], resolver))] += 1  # type: ignore[misc]
-        except Exception as exc:
-            pytest.fail(f".coverage case {case} (seed {SEED}): {type(exc).__name__}: {exc}")
-        path.unlink()
-    assert counts["read"] > 0 and counts["refused"] > 0, counts
+
+    fuzz(".coverage", DATA_CASES, tmp_path / "case.coverage", make, read_coverage, resolver)

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.readers import read_coverage, read_tests
+from gate.readers import expand, read_coverage, read_tests
 from gate.readers.counts import MAX_COUNT, MAX_LINE, NotANumber, plain, whole
 from gate.readers.coverage_json import MAX_JSON_BYTES
 from gate.readers.report_file import read_report
@@ -427,3 +427,13 @@ def test_an_undeclared_namespace_prefix_is_refused(tmp_path: Path) -> None:
         "<x:failure message='boom'/></x:testcase></testsuite></testsuites>"
     )
     refused(path, tmp_path, "Namespace prefix x on testcase is not defined")
+
+
+def test_a_fifo_among_the_files_a_glob_matches_is_refused_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "shards").mkdir()
+    write(tmp_path, "shards/coverage-1.xml", COBERTURA)
+    pipe = fifo(tmp_path / "shards", "coverage-2.xml")
+    paths = expand(["shards/coverage-*.xml"], tmp_path, "coverage")
+    assert pipe in paths
+    with pytest.raises(InputError, match=r"coverage-2\.xml: is a named pipe"):
+        read_coverage(paths, PathResolver(tmp_path))

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from gate.check import CheckOptions, run_check
+from gate.core.report import Report
 
 pytestmark = pytest.mark.slow
 
@@ -110,6 +111,14 @@ def pytest_run(root: Path, *args: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def gate_report(root: Path) -> Report:
+    """`signal-gate check` of the project's suite run, in evidence scope."""
+    options = CheckOptions(
+        root=root, config=str(root / "gate.yml"), coverage=(".coverage",), junit=("junit.xml",)
+    )
+    return run_check(options).report
+
+
 def test_evidence_scope_equals_the_evidence_run_alone(tmp_path: Path) -> None:
     suite = make_project(tmp_path / "suite")
     pytest_run(suite, "--cov-context=test", "--junitxml=junit.xml")
@@ -117,14 +126,7 @@ def test_evidence_scope_equals_the_evidence_run_alone(tmp_path: Path) -> None:
     pytest_run(alone, "--cov-report=json:isolated.json", "tests/test_b_evidence.py")
     isolated = json.loads((alone / "isolated.json").read_text())["files"]
 
-    report = run_check(
-        CheckOptions(
-            root=suite,
-            config=str(suite / "gate.yml"),
-            coverage=(".coverage",),
-            junit=("junit.xml",),
-        )
-    ).report
+    report = gate_report(suite)
     (labels,) = report.interactions
     assert labels.coverage_scope == "evidence"
     for summary in labels.file_details:
@@ -184,14 +186,7 @@ def test_a_function_body_run_during_import_counts_only_under_the_evidence(
     (alone / "pkg" / "lazy.py").write_text(lazy)
     pytest_run(alone, "--cov-report=json:isolated.json", "tests/test_b_evidence.py")
     isolated = json.loads((alone / "isolated.json").read_text())["files"]["pkg/lazy.py"]
-    report = run_check(
-        CheckOptions(
-            root=suite,
-            config=str(suite / "gate.yml"),
-            coverage=(".coverage",),
-            junit=("junit.xml",),
-        )
-    ).report
+    report = gate_report(suite)
     (lazy_file,) = (s for s in report.interactions[0].file_details if s.path == "pkg/lazy.py")
     body = lazy.splitlines().index("    return fn") + 1
     assert body not in isolated["missing_lines"]

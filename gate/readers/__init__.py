@@ -44,7 +44,11 @@ def expand(patterns: Iterable[str], root: Path, what: str) -> list[Path]:
         if any(c in pattern for c in "*?["):
             base = Path(pattern) if Path(pattern).is_absolute() else root / pattern
             anchor = Path(base.anchor)
-            matches = sorted(p for p in anchor.glob(str(base.relative_to(anchor))) if p.is_file())
+            # Everything but directories: a FIFO or a dangling link among the matches is
+            # refused by name when read (sniff), never skipped silently.
+            matches = sorted(
+                p for p in anchor.glob(str(base.relative_to(anchor))) if not p.is_dir()
+            )
             if not matches:
                 raise InputError(
                     f"{what} pattern {pattern!r} matches no file under {show_path(root)}"
