@@ -35,6 +35,13 @@ class Scope(Enum):
     EVIDENCE = "evidence"
 
 
+class SkipPolicy(Enum):
+    """What a skipped evidence test means (docs/config.md#skipped)."""
+
+    ALLOW = "allow"  # left out, listed as a note; at least one evidence test must run
+    BLOCK = "block"  # a gap, like a failure
+
+
 class UnmappedPolicy(Enum):
     FAIL = "fail"
     WARN = "warn"
@@ -71,6 +78,7 @@ class Defaults(_Strict, frozen=True):
     threshold: ThresholdSpec | UnsetType = UNSET
     near: Percent = 90.0
     coverage_scope: Scope = Scope.ALL
+    skipped: SkipPolicy = SkipPolicy.ALLOW
 
 
 class Overall(_Strict, frozen=True):
@@ -101,6 +109,7 @@ class InteractionSpec(_Strict, frozen=True):
     details: dict[str, str] = field(default_factory=dict)
     weight: Annotated[float, Meta(ge=0)] = 1.0
     coverage_scope: Scope | UnsetType = UNSET
+    skipped: SkipPolicy | UnsetType = UNSET
 
 
 # --- deployment safety checks: one struct per kind, tagged by `kind` -------------
@@ -204,6 +213,7 @@ class Interaction(Record, frozen=True):
     details: Mapping[str, str]
     weight: float
     coverage_scope: Scope
+    skipped: SkipPolicy
 
 
 class Config(Record, frozen=True):

@@ -10,6 +10,7 @@ from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, SafetyResult, Status
 from gate.render.escape import code, md
 from gate.render.phrases import (
+    UNMAPPED_SHOWN,
     confidence_cell,
     safety_title,
     status_cell,
@@ -124,10 +125,10 @@ def _unmapped(report: Report) -> list[str]:
         return []
     out = [
         f"**Source files claimed by no interaction** ({report.unmapped_policy}): "
-        + ", ".join(code(p) for p in report.unmapped[:20])
+        + ", ".join(code(p) for p in report.unmapped[:UNMAPPED_SHOWN])
     ]
-    if len(report.unmapped) > 20:
-        out[-1] += f" and {len(report.unmapped) - 20} more"
+    if len(report.unmapped) > UNMAPPED_SHOWN:
+        out[-1] += f" and {len(report.unmapped) - UNMAPPED_SHOWN} more"
     return [*out, ""]
 
 
