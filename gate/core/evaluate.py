@@ -143,14 +143,8 @@ def evaluate_interaction(
     gaps.extend(judged.gaps)
     gaps.extend(scoped.gaps)
     notes = [*scoped.notes, *judged.notes]
-    if not files or not it.evidence or judged.none_ran:
-        status = Status.UNKNOWN
-    elif not gaps:
-        status = Status.READY
-    elif confidence >= ev.config.near:
-        status = Status.NEAR
-    else:
-        status = Status.ATTENTION
+    unknown = not files or not it.evidence or judged.none_ran
+    status = decide_status(unknown=unknown, gaps=gaps, confidence=confidence, near=ev.config.near)
 
     evidence_ids = [c.nodeid for c in evidence]
     return InteractionResult(
@@ -191,6 +185,16 @@ def evaluate_interaction(
             it.evidence, evidence_ids, it.modules, files, it.threshold.line
         ),
     )
+
+
+def decide_status(*, unknown: bool, gaps: Sequence[str], confidence: float, near: float) -> Status:
+    """The status, in docs/numbers.md's order: UNKNOWN when there is nothing to
+    judge by, READY without gaps, NEAR at or above `near`, else ATTENTION."""
+    if unknown:
+        return Status.UNKNOWN
+    if not gaps:
+        return Status.READY
+    return Status.NEAR if confidence >= near else Status.ATTENTION
 
 
 def exact_confidence(n: Counts, counts: TestCounts) -> Fraction:
