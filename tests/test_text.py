@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.text import clip, plain, plural
+from gate.text import clip, counted, every, plain, plural
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,9 @@ def test_plural(noun: str, n: int, expected: str) -> None:
 def test_plain_and_clip() -> None:
     assert plain("a\x1b[31m\n b\u202e") == "a[31m b"
     assert clip("abcdef", 4) == "abc…" and clip("abc", 4) == "abc"
+
+
+def test_counted_and_every() -> None:
+    assert counted(1, "file") == "1 file" and counted(3, "match") == "3 matches"
+    assert every(1, "matching test") == "the 1 matching test"
+    assert every(2, "file") == "all 2 files"

@@ -17,6 +17,7 @@ from gate.render.phrases import (
     tests_cell,
     waiver_long,
 )
+from gate.text import counted
 
 ICONS = {
     Status.READY: "🟢",
@@ -107,7 +108,7 @@ def _gaps(report: Report) -> list[str]:
     with_gaps = [r for r in report.interactions if r.gaps]
     if not with_gaps:
         return []
-    out = [f"<details><summary>Gaps in {len(with_gaps)} interaction(s)</summary>", ""]
+    out = [f"<details><summary>Gaps in {counted(len(with_gaps), 'interaction')}</summary>", ""]
     for r in with_gaps:
         head = f"**{md(r.name, 80)}** {code(r.id)}: {md(status_cell(r))}"
         if r.to_pass:
