@@ -94,6 +94,23 @@ def test_the_scaffold_runs_as_a_gate(fixture_run, cli, tmp_path: Path) -> None:
     assert "inventory" in done.stdout and "mailer" in done.stdout
 
 
+def test_check_right_after_init_says_how_to_produce_the_reports(cli, tmp_path: Path) -> None:
+    root = copy_without_config(FIXTURE, tmp_path / "shop")
+    assert cli("init", cwd=root).returncode == 0
+    done = cli("check", cwd=root)
+    assert done.returncode == 2
+    assert "coverage.xml: coverage file not found\nhint: produce it with `pytest --cov " in (
+        done.stderr
+    )
+    (root / "coverage.xml").write_text('<coverage version="7"><packages/></coverage>')
+    done = cli("check", cwd=root)
+    assert done.returncode == 2
+    assert (
+        "junit.xml: JUnit file not found\nhint: produce it with `pytest --junitxml=junit.xml`"
+        in (done.stderr)
+    )
+
+
 @pytest.mark.skipif(not EXAMPLE.is_dir(), reason="examples/signal_service is not here")
 def test_init_on_the_example_service(cli, tmp_path: Path) -> None:
     root = copy_without_config(EXAMPLE, tmp_path / "signal_service")
