@@ -76,9 +76,11 @@ def is_test_file(path: str) -> bool:
 
 
 def in_tests(path: str) -> bool:
-    """Test code: anything under a test folder, or a file named like a test."""
+    """Test code: anything under a test folder, a file named like a test, a conftest.py."""
     parts = path.split("/")
-    return any(p in TEST_DIRS for p in parts[:-1]) or _TEST_FILE.match(parts[-1]) is not None
+    if parts[-1] == "conftest.py" or any(p in TEST_DIRS for p in parts[:-1]):
+        return True
+    return _TEST_FILE.match(parts[-1]) is not None
 
 
 def test_subject(test_path: str) -> str:

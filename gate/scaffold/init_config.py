@@ -101,11 +101,12 @@ def read_sources(root: Path, paths: Sequence[str]) -> tuple[dict[str, SourceFact
             if not path.resolve().is_relative_to(base) or not path.is_file():
                 skipped.append(f"{rel} (not a regular file inside the repository)")
                 continue
-            if (size := path.stat().st_size) > MAX_FILE_BYTES:
+            with path.open("rb") as handle:
+                source = handle.read(MAX_FILE_BYTES + 1)  # a file still growing stays bounded
+            if len(source) > MAX_FILE_BYTES:
                 skipped.append(f"{rel} (over {MAX_FILE_BYTES // 1024 // 1024} MiB)")
                 continue
-            total += size
-            source = path.read_bytes()
+            total += len(source)
         except OSError as exc:
             skipped.append(f"{rel} (cannot read: {exc.strerror or exc})")
             continue
