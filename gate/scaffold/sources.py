@@ -21,7 +21,7 @@ NETWORK_LIBRARIES = frozenset(
     {
         # standard library
         "urllib.request", "http.client", "smtplib", "socket", "ftplib", "imaplib",
-        "poplib", "telnetlib", "nntplib", "xmlrpc.client", "asyncio.streams",
+        "poplib", "telnetlib", "nntplib", "xmlrpc.client", "asyncio.open_connection",
         # HTTP
         "requests", "httpx", "aiohttp", "urllib3", "httplib2", "pycurl", "treq",
         "tornado.httpclient", "websocket", "websockets", "zeep", "suds",
@@ -39,6 +39,12 @@ NETWORK_LIBRARIES = frozenset(
         "nats", "paho.mqtt", "zmq", "pulsar", "google.cloud.pubsub",
     }
 )  # fmt: skip
+
+
+# Modules that hold a client library without being one (`urllib`, `http`, `google`).
+_PARENTS = frozenset(
+    ".".join(lib.split(".")[:n]) for lib in NETWORK_LIBRARIES for n in range(1, lib.count(".") + 1)
+)
 
 
 class SourceFacts(Record, frozen=True):
@@ -63,46 +69,71 @@ def network_library(dotted: str) -> str | None:
 
 def source_facts(text: str | bytes, module: str, *, package: bool = False) -> SourceFacts:
     """The facts of the source `text` (bytes honour a PEP 263 coding line) of the
-    module named `module` (dotted;
-    `package`: it is a package's `__init__.py`, so `from . import x` stays inside
-    it). Raises SyntaxError, ValueError or RecursionError for what cannot be
-    parsed; the caller notes and skips it."""
+    module named `module` (dotted; `package`: it is a package's `__init__.py`, so
+    `from . import x` stays inside it). Raises SyntaxError, ValueError or
+    RecursionError for what cannot be parsed; the caller notes and skips it."""
     tree = ast.parse(text)
+    imports, body = _statements(tree)
     imported: set[str] = set()
     aliases: dict[str, str] = {}  # local name -> the module it names
-    for node in ast.walk(tree):
+    for node in imports:
         if isinstance(node, ast.Import):
             for name in node.names:
                 imported.add(name.name)
                 local = name.asname or name.name.split(".")[0]
                 aliases[local] = name.name if name.asname else local
-        elif isinstance(node, ast.ImportFrom):
-            base = _absolute(node, module, package)
-            if base is None:
-                continue
+        elif (base := _absolute(node, module, package)) is not None:
             imported.add(base)
             for name in node.names:
                 if name.name != "*":
                     imported.add(f"{base}.{name.name}")
                     aliases[name.asname or name.name] = f"{base}.{name.name}"
     used = {lib for name in imported if (lib := network_library(name))}
-    used.update(
-        lib for chain in _attribute_chains(tree, aliases) if (lib := network_library(chain))
-    )
+    # `asyncio.open_connection(...)` after `import asyncio`: the expressions are
+    # walked only when an imported name is a parent of a client library.
+    parents = {local: name for local, name in aliases.items() if name in _PARENTS}
+    if parents:
+        used.update(lib for chain in _chains(tree, parents) if (lib := network_library(chain)))
     trivial = all(_docstring_or_pass(s) for s in tree.body)
-    body = sorted(_body_lines(tree))
-    return SourceFacts(tuple(sorted(used)), tuple(sorted(imported)), trivial, tuple(body))
+    return SourceFacts(tuple(sorted(used)), tuple(sorted(imported)), trivial, tuple(sorted(body)))
 
 
-def _body_lines(tree: ast.AST) -> set[int]:
-    """The first line of every statement inside a function (nested ones included):
-    lines that run only when the function is called."""
-    lines: set[int] = set()
+def _statements(tree: ast.Module) -> tuple[list[ast.Import | ast.ImportFrom], set[int]]:
+    """The import statements anywhere, and the first line of every statement inside
+    a function (which runs only when it is called), from one walk over statements
+    alone: expressions, the bulk of a tree, are not visited."""
+    imports: list[ast.Import | ast.ImportFrom] = []
+    body: set[int] = set()
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:  # iterative: nesting is bounded by the parser, not the recursion limit
+        node, in_function = stack.pop()
+        if isinstance(node, ast.stmt):
+            if in_function:
+                body.add(node.lineno)
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                imports.append(node)
+        inside = in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        stack.extend(
+            (child, inside)
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case)
+        )
+    return imports, body
+
+
+def _chains(tree: ast.AST, parents: Mapping[str, str]) -> Iterable[str]:
+    """Each attribute chain on a name in `parents`, spelt from the module it names:
+    `urllib.request.urlopen` for `urllib.request.urlopen(...)` after `import urllib`."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            for statement in node.body:
-                lines.update(n.lineno for n in ast.walk(statement) if isinstance(n, ast.stmt))
-    return lines
+        if not isinstance(node, ast.Attribute):
+            continue
+        names: list[str] = []
+        current: ast.expr = node
+        while isinstance(current, ast.Attribute):
+            names.append(current.attr)
+            current = current.value
+        if isinstance(current, ast.Name) and current.id in parents:
+            yield ".".join([parents[current.id], *reversed(names)])
 
 
 def _docstring_or_pass(statement: ast.stmt) -> bool:
@@ -122,21 +153,6 @@ def _absolute(node: ast.ImportFrom, module: str, package: bool) -> str | None:
     if node.module:
         base.append(node.module)
     return ".".join(base) or None
-
-
-def _attribute_chains(tree: ast.AST, aliases: Mapping[str, str]) -> Iterable[str]:
-    """`urllib.request.urlopen` for a call written so after `import urllib`: each
-    attribute chain on an imported name, spelt from the module it names."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Attribute) or isinstance(node.ctx, ast.Store):
-            continue
-        names: list[str] = []
-        current: ast.expr = node
-        while isinstance(current, ast.Attribute):
-            names.append(current.attr)
-            current = current.value
-        if isinstance(current, ast.Name) and current.id in aliases:
-            yield ".".join([aliases[current.id], *reversed(names)])
 
 
 def module_names(path: str, packages: frozenset[str]) -> tuple[str, ...]:
