@@ -186,6 +186,11 @@ def test_a_tests_template_needs_its_name(cli, tmp_path: Path) -> None:
         ("from urllib import request", ("urllib.request",)),
         ("import urllib\nurllib.request.urlopen('x')", ("urllib.request",)),
         ("import http.client as hc\nhc.HTTPSConnection('h')", ("http.client",)),
+        (
+            "import asyncio\nasync def f():\n    await asyncio.open_connection('h', 1)",
+            ("asyncio.open_connection",),
+        ),
+        ("import asyncio\nasyncio.run(main())", ()),
         ("import botocore.session", ("botocore",)),
         ("import smtplib, socket", ("smtplib", "socket")),
         ("from urllib.parse import quote", ()),  # a URL is not a call
