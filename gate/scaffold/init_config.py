@@ -135,8 +135,9 @@ def contexts_index(
     from gate.readers.coverage_data import read_coverage_data
 
     try:
+        resolver = PathResolver(root, files=frozenset(files))
         data = read_coverage_data(
-            [root / n for n in names], PathResolver(root, files=frozenset(files))
+            [root / n for n in names], resolver, keep=set(wanted).__contains__
         )
     except InputError as exc:
         return None, [f"{names[0]} not used for evidence: {exc.message}"]

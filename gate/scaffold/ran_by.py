@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from gate.core.contexts import file_coverage
-from gate.core.model import ContextIndex, FileContexts
+from gate.core.contexts import contexts_running
+from gate.core.model import ContextIndex
 from gate.scaffold.discover import Unit
 from gate.scaffold.evidence import combined
 
@@ -32,7 +32,7 @@ def ran_by(
             fc = index.files.get(path)
             if fc is not None:
                 wanted = set(body_lines.get(path, ())) & fc.statements
-                tests.update(index.nodeids[c] for c in _contexts_running(fc, wanted))
+                tests.update(index.nodeids[c] for c in contexts_running(fc, wanted))
         tests.discard("")  # code that ran outside any test: collection, imports
         if tests:
             out[unit.path] = combined(_grouped(tests, by_file))
@@ -59,11 +59,3 @@ def _grouped(tests: set[str], by_file: Mapping[str, set[str]]) -> list[str]:
         else:
             singles.extend(sorted(mine))
     return [*files, *singles]
-
-
-def _contexts_running(fc: FileContexts, lines: set[int]) -> list[int]:
-    """The contexts that executed any of `lines` in the file."""
-    if not lines:
-        return []
-    contexts = memoryview(fc.context_ids).cast("I")
-    return [c for c in contexts if not lines.isdisjoint(file_coverage(fc, {c}).executed)]
