@@ -271,13 +271,21 @@ def test_sources_coverage_py_cannot_parse(
 LENIENT = ["1_0", "\u0663", "1e300", "9" * 4000, "+5", "0x10", "", "NaN", "2.5", "1 0"]
 
 
-@pytest.mark.parametrize("raw", LENIENT)
-@pytest.mark.parametrize("report", [*FORMATS])
+# In a JSON report most of these are not JSON at all (a syntax error, tested
+# elsewhere): only the ones that are JSON numbers are cases for the JSON reader.
+NOT_JSON = {"", "1 0", "NaN", "0x10", "+5", "\u0663", "1_0"}
+NUMBER_CASES = [
+    (report, raw)
+    for report in FORMATS
+    for raw in LENIENT
+    if not (report.endswith(".json") and raw in NOT_JSON)
+]
+
+
+@pytest.mark.parametrize(("report", "raw"), NUMBER_CASES)
 def test_numbers_int_would_take_are_refused_by_every_reader(
     tmp_path: Path, report: str, raw: str
 ) -> None:
-    if report.endswith(".json") and raw in ("", "1 0", "NaN", "0x10", "+5", "\u0663", "1_0"):
-        pytest.skip("not JSON at all: a JSON syntax error, tested elsewhere")
     path = write(tmp_path, report, FORMATS[report], number=raw)
     message = refused(path, tmp_path, "")
     assert any(
