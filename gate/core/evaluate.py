@@ -14,7 +14,15 @@ from decimal import Decimal
 from gate.config.schema import Config, Interaction, UnmappedPolicy, Waiver
 from gate.core.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
 from gate.core.numbers import display_percent, format_ranges
-from gate.core.patterns import is_glob, matches_path
+from gate.core.patterns import (
+    CaseIndex,
+    Kind,
+    evidence_kind,
+    is_glob,
+    matches_path,
+    paths_matcher,
+    tests_matcher,
+)
 from gate.core.report import (
     SCHEMA,
     EvidenceTest,
@@ -29,7 +37,6 @@ from gate.core.report import (
     WaiverInfo,
 )
 from gate.core.scope import interaction_coverage
-from gate.core.selection import CaseIndex, paths_matcher, tests_matcher
 from gate.records import Record, field
 from gate.text import plural
 
@@ -326,11 +333,12 @@ def _evidence_gaps(it: Interaction, evidence: list[TestCase], ev: Evaluation) ->
         selects = tests_matcher((pattern,))
         if any(selects(c.nodeid, c.file) for c in evidence):
             continue
-        if "::" not in pattern and ev.repo_files is not None:
-            if not is_glob(pattern) and pattern.removeprefix("./") not in ev.repo_files:
+        kind, path = evidence_kind(pattern)
+        if kind is Kind.TEST_FILE and ev.repo_files is not None:
+            if not is_glob(path) and path not in ev.repo_files:
                 gaps.append(f"evidence file {pattern!r} does not exist")
                 continue
-            if is_glob(pattern) and not any(matches_path(pattern, p) for p in ev.repo_files):
+            if is_glob(path) and not any(matches_path(path, p) for p in ev.repo_files):
                 gaps.append(f"evidence glob {pattern!r} matches no file")
                 continue
         gaps.append(f"evidence {pattern!r} matched no test in the JUnit results")

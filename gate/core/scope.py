@@ -26,7 +26,7 @@ from gate.core.model import (
     TestCase,
 )
 from gate.core.numbers import format_ranges
-from gate.core.selection import tests_matcher
+from gate.core.patterns import tests_matcher
 from gate.errors import InputError
 from gate.records import Record, field
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from gate.core.evaluate import shortfall
 from gate.core.numbers import display_percent
-from gate.core.patterns import DOTTED, is_glob, matches_test, module_regex
+from gate.core.patterns import DOTTED, is_glob, matches_module, matches_test
 from gate.core.report import EvidenceTest, InteractionResult, Report, SafetyCheckResult, Status
 from gate.render.escape import code, md, plain
 from gate.render.markdown import ICONS
@@ -337,8 +337,7 @@ def cov_targets(module: str, files: Sequence[str]) -> list[str]:
     if DOTTED.match(pattern) and not pattern.endswith(".py"):
         return [pattern]
     if is_glob(pattern):
-        regex = module_regex(pattern)
-        matched = [path_to_module(f) for f in files if regex.match(f)]
+        matched = [path_to_module(f) for f in files if matches_module(pattern, f)]
         if matched:
             return _unique(matched)
         fixed = pattern.split("/")
