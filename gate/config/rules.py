@@ -3,13 +3,14 @@ spec into the `Config` the gate reads: defaults applied, thresholds merged,
 critical interactions made required.
 
 Structural checks (types, ranges, unknown keys) are msgspec's, against
-`gate.config.schema`; what is here needs more than one key to decide.
+`gate.config.schema`; what is here needs more than one key to decide, or bounds
+what a pattern may cost (its length, the number of patterns).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 
 from msgspec import UnsetType
 
@@ -18,14 +19,22 @@ from gate.config.schema import (
     Config,
     ConfigSpec,
     CoverageCheck,
+    FileExistsCheck,
     ForbidPatternCheck,
     Interaction,
     InteractionSpec,
+    JunitCheck,
     RequirePatternCheck,
     Safety,
     Threshold,
 )
 from gate.errors import ConfigError
+
+# Patterns come with the config, which a pull request may change: bounded like any
+# other input, so that no pattern list can make matching take unbounded time.
+MAX_PATTERN_CHARS = 1_000
+MAX_PATTERNS = 1_000  # in one list
+MAX_PATTERNS_TOTAL = 10_000  # in the whole config
 
 Fail = Callable[[str, str], ConfigError]
 
@@ -36,6 +45,7 @@ def resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
     def fail(path: str, message: str) -> ConfigError:
         return ConfigError(f"{where}: {prefix}{path}: {message}")
 
+    _check_patterns(spec, fail)
     interactions = _interactions(spec, fail)
     checks = _check_safety(spec.safety, fail)
     ids = {it.id for it in interactions}
@@ -119,3 +129,47 @@ def _check_safety(safety: Safety, fail: Fail) -> set[str]:
             f"asks for {safety.required} passing checks but only {len(safety.checks)} are declared",
         )
     return ids
+
+
+def _check_patterns(spec: ConfigSpec, fail: Fail) -> None:
+    """Every pattern list and pattern within the bounds above."""
+    total = 0
+    for key, patterns in _pattern_lists(spec):
+        if len(patterns) > MAX_PATTERNS:
+            raise fail(key, f"{len(patterns):,} patterns; at most {MAX_PATTERNS:,} are allowed")
+        total += len(patterns)
+        if total > MAX_PATTERNS_TOTAL:
+            raise fail(
+                key, f"{total:,} patterns so far; a config holds {MAX_PATTERNS_TOTAL:,} at most"
+            )
+        for index, pattern in enumerate(patterns):
+            _check_length(f"{key}[{index}]", pattern, fail)
+    for index, check in enumerate(spec.safety.checks):
+        if isinstance(check, RequirePatternCheck | ForbidPatternCheck):
+            _check_length(f"safety.checks[{index}].pattern", check.pattern, fail)
+
+
+def _check_length(key: str, pattern: str, fail: Fail) -> None:
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise fail(
+            key, f"{len(pattern):,} characters long; at most {MAX_PATTERN_CHARS:,} are allowed"
+        )
+
+
+def _pattern_lists(spec: ConfigSpec) -> Iterator[tuple[str, Sequence[str]]]:
+    """(key path, patterns) for every key that holds globs or module patterns."""
+    for index, it in enumerate(spec.interactions):
+        yield f"interactions[{index}].modules", it.modules
+        yield f"interactions[{index}].evidence", it.evidence
+    yield "unmapped.paths", spec.unmapped.paths
+    for index, check in enumerate(spec.safety.checks):
+        where = f"safety.checks[{index}]"
+        match check:
+            case RequirePatternCheck() | ForbidPatternCheck():
+                yield f"{where}.files", check.files
+            case FileExistsCheck():
+                yield f"{where}.paths", check.paths
+            case JunitCheck():
+                yield f"{where}.tests", check.tests
+            case CoverageCheck():
+                yield f"{where}.modules", check.modules
