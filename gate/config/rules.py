@@ -4,12 +4,11 @@ critical interactions made required.
 
 Structural checks (types, ranges, unknown keys) are msgspec's, against
 `gate.config.schema`; what is here needs more than one key to decide, or bounds
-what a pattern may cost (its length, the number of patterns).
+what a pattern may cost (its length, the number of patterns, RE2 syntax).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 
 from msgspec import UnsetType
@@ -28,6 +27,7 @@ from gate.config.schema import (
     Safety,
     Threshold,
 )
+from gate.config.user_regex import UserRegexError, compile_user_regex
 from gate.errors import ConfigError
 
 # Patterns come with the config, which a pull request may change: bounded like any
@@ -120,8 +120,8 @@ def _check_safety(safety: Safety, fail: Fail) -> set[str]:
             raise fail(where, "a coverage check needs `line` and/or `branch`")
         if isinstance(check, RequirePatternCheck | ForbidPatternCheck):
             try:
-                re.compile(check.pattern)
-            except re.error as exc:
+                compile_user_regex(check.pattern)
+            except UserRegexError as exc:
                 raise fail(f"{where}.pattern", f"invalid regex: {exc}") from None
     if isinstance(safety.required, int) and safety.required > len(safety.checks):
         raise fail(
