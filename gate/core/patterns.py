@@ -276,9 +276,6 @@ class GlobSet:
         for g in self.globs:
             self.by_base.setdefault(g.base, []).append(g)
 
-    def __bool__(self) -> bool:
-        return bool(self.globs)
-
     def any(self, key: str) -> bool:
         at = 0
         while at >= 0:
@@ -332,7 +329,9 @@ class PathSelector:
         self.globs = GlobSet(g for g in wild if g.literal is None and g.under is None)
 
     def __call__(self, path: str) -> bool:
-        return path in self.exact or path.startswith(self.prefixes) or self.globs.any(path)
+        if path in self.exact or path.startswith(self.prefixes):
+            return True
+        return bool(self.globs.globs) and self.globs.any(path)
 
     def pick(self, ordered: Sequence[str]) -> list[str]:
         """The selected paths of a sorted sequence, in its order: each exact path and
@@ -410,14 +409,15 @@ class TestSelector:
 
     def __call__(self, nodeid: str, file: str | None) -> bool:
         head = nodeid.partition("::")[0]
-        if any(below_id(i, nodeid) for i in self.ids.get(head, ())):
+        ids = self.ids.get(head)
+        if ids is not None and any(below_id(i, nodeid) for i in ids):
             return True
-        if self.id_globs and self.id_globs.any(nodeid):
+        if self._id_globs and self.id_globs.any(nodeid):
             return True
         subject = file if file is not None else head
         if subject in self.files:
             return True
-        if not self.file_globs:
+        if not self.file_globs.globs:
             return False
         known = self._memo.get(subject)
         if known is None:
