@@ -98,8 +98,7 @@ def test_every_broken_rule_across_keys_is_reported(tmp_path: Path) -> None:
     )
     assert message.splitlines()[1:7] == [
         "signal-gate.yml: interactions[1].id: duplicate id 'a' (first at [0])",
-        "signal-gate.yml: safety.checks[0].pattern: invalid regex: "
-        "missing ), unterminated subpattern at position 0",
+        "signal-gate.yml: safety.checks[0].pattern: invalid regex: missing ): (",
         "signal-gate.yml: safety.checks[1].id: duplicate id 'p'",
         "signal-gate.yml: safety.checks[1]: a coverage check needs `line` and/or `branch`",
         "signal-gate.yml: safety.required: asks for 5 passing checks but only 2 are declared",
