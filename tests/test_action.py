@@ -159,7 +159,7 @@ def test_a_passing_gate_passes_and_the_inputs_reach_publish(
     assert [(s["context"], s["state"]) for s in fake_github.statuses] == [
         ("integration gate", "success")
     ]
-    assert [r["name"] for r in fake_github.check_runs.values()] == ["integration gate"]
+    assert [r["name"] for r in fake_github.check_runs.values()] == ["integration gate details"]
 
 
 def test_a_publish_failure_never_changes_the_verdict(

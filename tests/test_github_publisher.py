@@ -20,21 +20,17 @@ from support import MERGE_SHA, TOKEN, actions_env, event_payload
 from support import fake_github as fakes
 from support.fake_github import FakeGitHub, Op, Trouble
 
-from gate.github.publication import Annotation, CommentMode, Publication
-from gate.github.publisher import (
-    COMMENT_LIMIT,
-    CommentAction,
-    PublishOutcome,
-    PublishSettings,
-    comment_marker,
-    publish,
-)
+from gate.github.comments import CommentAction, comment_marker
+from gate.github.limits import COMMENT_LIMIT
+from gate.github.publication import Annotation, CommentMode, Publication, Verdict
+from gate.github.publisher import PublishOutcome, PublishSettings, publish
 from gate.github.run import GitHubRun, github_run_from_env
 from gate.records import replace
 
 fake_github = fakes.fake_github  # the fixture: a running fake that fails invalid requests
 
 MARKER = comment_marker("default")
+HEAD = f"{MARKER}\n<!-- signal-gate-content:k1 -->"  # what publish writes: marker, digest
 FAST = PublishSettings(seconds_between_requests=0, seconds_between_writes=0, timeout=5)
 
 
@@ -44,10 +40,11 @@ FAST = PublishSettings(seconds_between_requests=0, seconds_between_writes=0, tim
 def publication(**changes: Any) -> Publication:
     base = Publication(
         gate_id="default",
-        passed=True,
+        verdict=Verdict.PASSED,
         comment="## Integration matrix\n\n| interaction | status |\n|---|---|\n| config | READY |",
         comment_summary="## Integration matrix\n\n10/10 interactions PRODUCTION READY",
-        status_context="signal-gate",
+        comment_key="k1",
+        status_context="signal-gate/default",
         status_description="96.8% confidence · 22/22 safety",
         check_title="signal-gate: passed",
         check_summary="10/10 interactions ready; 22/22 safety checks.",
@@ -90,12 +87,12 @@ def test_first_run_creates_second_run_edits_the_same_comment(
     fake_github: FakeGitHub, run: GitHubRun
 ) -> None:
     first = publish_now(run, publication())
-    second = publish_now(run, publication(passed=False, comment="now failing"))
+    second = publish_now(run, publication(verdict=Verdict.FAILED, comment="now failing", comment_key="k2"))
 
     assert first.comment is CommentAction.CREATED
     assert second.comment is CommentAction.UPDATED
     assert first.comment_id == second.comment_id
-    assert fake_github.comment_bodies() == [f"{MARKER}\nnow failing"]
+    assert fake_github.comment_bodies() == [f"{MARKER}\n<!-- signal-gate-content:k2 -->\nnow failing"]
     assert len(fake_github.calls(Op.CREATE_COMMENT)) == 1
     assert len(fake_github.calls(Op.UPDATE_COMMENT)) == 1
     # One status per run, on the PR head, the newest saying what the gate says now.
@@ -103,12 +100,12 @@ def test_first_run_creates_second_run_edits_the_same_comment(
         (run.head_sha, "success"),
         (run.head_sha, "failure"),
     ]
-    assert [s["context"] for s in fake_github.statuses] == ["signal-gate", "signal-gate"]
+    assert [s["context"] for s in fake_github.statuses] == ["signal-gate/default"] * 2
     assert fake_github.statuses[0]["target_url"] == run.run_url
     runs = list(fake_github.check_runs.values())
     assert [(r["name"], r["head_sha"], r["conclusion"]) for r in runs] == [
-        ("signal-gate", run.head_sha, "success"),
-        ("signal-gate", run.head_sha, "failure"),
+        ("signal-gate/default details", run.head_sha, "success"),
+        ("signal-gate/default details", run.head_sha, "failure"),
     ]
     assert runs[0]["title"] == "signal-gate: passed"
     assert second.status_posted and second.check_run_id == max(fake_github.check_runs)
@@ -166,7 +163,7 @@ def test_duplicate_marked_comments_leave_one_the_oldest(
     assert (outcome.comment, outcome.comment_id) == (CommentAction.UPDATED, oldest)
     assert fake_github.comment_bodies() == [
         "a human comment",
-        f"{MARKER}\nfresh",
+        f"{HEAD}\nfresh",
         f"> {MARKER} quoted by a human",
         f"{comment_marker('other-gate')}\nanother gate's comment",
     ]
@@ -175,20 +172,21 @@ def test_duplicate_marked_comments_leave_one_the_oldest(
 
 
 @pytest.mark.parametrize(
-    ("mode", "passed", "existing", "expected", "bodies"),
+    ("mode", "verdict", "existing", "expected", "bodies"),
     [
-        (CommentMode.ON_FAILURE, True, False, CommentAction.SKIPPED, []),
-        (CommentMode.ON_FAILURE, False, False, CommentAction.CREATED, ["new"]),
+        (CommentMode.ON_FAILURE, Verdict.PASSED, False, CommentAction.SKIPPED, []),
+        (CommentMode.ON_FAILURE, Verdict.FAILED, False, CommentAction.CREATED, ["new"]),
+        (CommentMode.ON_FAILURE, Verdict.ERROR, False, CommentAction.CREATED, ["new"]),
         # An existing comment is corrected even when passing, or it would lie.
-        (CommentMode.ON_FAILURE, True, True, CommentAction.UPDATED, ["new"]),
-        (CommentMode.NEVER, False, True, CommentAction.SKIPPED, ["old"]),
+        (CommentMode.ON_FAILURE, Verdict.PASSED, True, CommentAction.UPDATED, ["new"]),
+        (CommentMode.NEVER, Verdict.FAILED, True, CommentAction.SKIPPED, ["old"]),
     ],
 )
 def test_comment_mode(
     fake_github: FakeGitHub,
     run: GitHubRun,
     mode: CommentMode,
-    passed: bool,
+    verdict: Verdict,
     existing: bool,
     expected: CommentAction,
     bodies: list[str],
@@ -196,10 +194,11 @@ def test_comment_mode(
     if existing:
         fake_github.seed_comment(f"{MARKER}\nold")
 
-    outcome = publish_now(run, publication(comment_mode=mode, passed=passed, comment="new"))
+    outcome = publish_now(run, publication(comment_mode=mode, verdict=verdict, comment="new"))
 
     assert outcome.comment is expected
-    assert fake_github.comment_bodies() == [f"{MARKER}\n{b}" for b in bodies]
+    head = {"old": MARKER, "new": HEAD}
+    assert fake_github.comment_bodies() == [f"{head[b]}\n{b}" for b in bodies]
     assert outcome.status_posted  # the status does not depend on the comment mode
     if mode is CommentMode.NEVER:
         assert fake_github.calls(Op.LIST_COMMENTS) == []
@@ -215,7 +214,7 @@ def test_a_comment_too_long_for_github_posts_the_summary_and_a_link(
 
     (body,) = fake_github.comment_bodies()
     assert len(body) <= COMMENT_LIMIT
-    assert body.startswith(f"{MARKER}\n## Integration matrix\n\n10/10 interactions")
+    assert body.startswith(f"{HEAD}\n## Integration matrix\n\n10/10 interactions")
     assert f"[job summary]({run.run_url})" in body
     assert "x" * 100 not in body
     assert [r.status for r in fake_github.requests if r.status == 422] == []
@@ -241,7 +240,7 @@ def test_emoji_count_double_so_no_way_of_counting_can_exceed_the_limit(
 
     (body,) = fake_github.comment_bodies()
     assert len(body.encode("utf-16-le")) // 2 <= COMMENT_LIMIT
-    assert body.startswith(f"{MARKER}\n🔴") and body.endswith(f"({run.run_url}).")
+    assert body.startswith(f"{HEAD}\n🔴") and body.endswith(f"({run.run_url}).")
     assert outcome.comment is CommentAction.CREATED
 
 
@@ -406,7 +405,7 @@ def test_a_5xx_after_github_created_the_comment_makes_no_duplicate(
     outcome = publish_now(run, publication(), sleeps)
 
     assert len(fake_github.comments) == 1
-    assert fake_github.comment_bodies() == [f"{MARKER}\n{publication().comment}"]
+    assert fake_github.comment_bodies() == [f"{HEAD}\n{publication().comment}"]
     assert len(fake_github.calls(Op.CREATE_COMMENT)) == 1  # found again, not re-created
     assert outcome.comment is CommentAction.UNCHANGED
     assert outcome.comment_id in fake_github.comments
@@ -534,7 +533,7 @@ def test_the_token_never_appears_in_output_logs_or_warnings(
     ok = publish_now(run, publication(annotations=uncovered("a.py", 60)))
     fake_github.read_only = True
     fake_github.trouble(Op.CREATE_STATUS, Trouble.SERVER_ERROR, times=10)
-    failed = publish_now(run, publication(passed=False))
+    failed = publish_now(run, publication(verdict=Verdict.FAILED))
     bad_token = publish_now(dataclasses.replace(run, token=TOKEN + "x"), publication())
 
     assert caplog.records, "DEBUG logging should have captured PyGithub's requests"

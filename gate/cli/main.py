@@ -351,12 +351,16 @@ def demo(workdir: Path) -> None:
 @click.option(
     "--comment",
     "comment_mode",
-    type=click.Choice(["always", "on-failure", "never"]),
-    default="always",
+    type=click.Choice(["always", "on-change", "on-failure", "never"]),
+    default="on-change",
     show_default=True,
     help="When to post the sticky comment.",
 )
-@click.option("--status-context", default="signal-gate", show_default=True)
+@click.option(
+    "--status-context",
+    default="",
+    help="Commit status context (default: signal-gate/<the report's id>).",
+)
 @handle_errors
 def publish(
     report_path: Path,
@@ -371,7 +375,8 @@ def publish(
 
     A failure to publish is a warning; it never changes the exit code (0).
     """
-    from gate.github.content import build_publication
+    from gate.core.report import ErrorReport
+    from gate.github.content import build_error_publication, build_publication
     from gate.github.publication import CommentMode
     from gate.github.publisher import publish as post
     from gate.github.run import github_run_from_env
@@ -387,14 +392,24 @@ def publish(
             f"{report_path}: the report was made for commit {expected}, but this run's pull "
             f"request head is {run.head_sha}; refusing to publish a report of another commit"
         )
-    comment = markdown_path.read_text(encoding="utf-8") if markdown_path else None
-    pub = build_publication(
-        report,
-        run_url=run.run_url,
-        comment_mode=CommentMode(comment_mode),
-        status_context=status_context,
-        comment=comment,
-    )
+    context = status_context or None
+    if isinstance(report, ErrorReport):
+        pub = build_error_publication(
+            report,
+            head_sha=run.head_sha,
+            run_url=run.run_url,
+            comment_mode=CommentMode(comment_mode),
+            status_context=context,
+        )
+    else:
+        comment = markdown_path.read_text(encoding="utf-8") if markdown_path else None
+        pub = build_publication(
+            report,
+            run_url=run.run_url,
+            comment_mode=CommentMode(comment_mode),
+            status_context=context,
+            comment=comment,
+        )
     outcome = post(run, pub, settings=_publish_settings())
     click.echo(
         f"signal-gate: comment {outcome.comment.value}"
