@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 from github import GithubException, RateLimitExceededException
 from urllib3.util.retry import Retry
 
-from gate.github.limits import clip
+from gate.github.limits import PER_PAGE, clip
 from gate.github.run import GitHubRun
 from gate.records import Record
 
@@ -182,17 +182,18 @@ class Session:
         raise AssertionError("unreachable")  # itertools.count never ends
 
     def capped(self, items: Iterable[_T], what: str) -> Iterator[_T]:
-        """Yield at most `max_pages` pages of `items`, warning when there were more.
+        """Yield at most `max_pages` pages of `items`, warning when the cap was reached.
 
         A server can answer every page with a `Link: next`; GitHub's own listings that
-        we read end well before (3,000 files of a pull request is 30 pages).
+        we read end well before (3,000 files of a pull request is 30 pages). The cap
+        stops before asking for one page more, so a listing of exactly the cap warns too.
         """
-        cap = self.settings.max_pages * 100  # PER_PAGE items a page
-        for count, item in enumerate(items):
-            if count == cap:
-                self.warn(f"read only the first {cap:,} {what}: the listing goes on")
-                return
+        cap = self.settings.max_pages * PER_PAGE
+        for count, item in enumerate(items, start=1):
             yield item
+            if count == cap:
+                self.warn(f"stopped reading {what} after {cap:,} (the page cap)")
+                return
 
 
 def _retry_delay(
