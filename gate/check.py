@@ -70,6 +70,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         config_sha256=config.sha256,
         head_sha=opts.head_sha or git_head(opts.root),
         pull_request=opts.pull_request,
+        root=repository_prefix(opts.root),
         files=[
             ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format)
             for i in (*coverage.inputs, *tests.inputs)
@@ -124,3 +125,19 @@ def git_head(root: Path) -> str | None:
         return None
     sha = done.stdout.strip()
     return sha if done.returncode == 0 and len(sha) == 40 else None
+
+
+def repository_prefix(root: Path) -> str:
+    """Where root is inside its git repository ("services/x", or "" at the top), so
+    paths relative to root can be made repository-relative for GitHub annotations."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-prefix"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip().strip("/") if done.returncode == 0 else ""

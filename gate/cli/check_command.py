@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +33,11 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--github-output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-    help="Append passed/confidence/safety/report to FILE (e.g. $GITHUB_OUTPUT).",
+    help="Append verdict/passed/confidence/safety/report to FILE (e.g. $GITHUB_OUTPUT).",
+)  # fmt: skip
+@click.option(
+    "--junit-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Write the verdict as JUnit XML (GitLab, Jenkins, Azure DevOps test tabs).",
 )  # fmt: skip
 @evidence_dir_option
 @handle_errors
@@ -45,9 +50,58 @@ def check(
     markdown_out: Path | None,
     summary_out: Path | None,
     github_output: Path | None,
+    junit_out: Path | None,
     evidence_dir: Path | None,
 ) -> None:
-    """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input."""
+    """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input.
+
+    On exit 2, --json-out gets an error report (verdict "error", the message and the
+    file), so `publish` can say why there is no verdict.
+    """
+    from gate.errors import GateError
+
+    try:
+        _check(settings, inputs, fmt, json_out, markdown_out, summary_out, github_output,
+               junit_out, evidence_dir)  # fmt: skip
+    except GateError as exc:
+        if json_out is not None:
+            _write_error_report(settings, inputs, json_out, exc)
+        raise
+
+
+def _write_error_report(
+    settings: RunSettings, inputs: CheckInputs, json_out: Path, exc: Exception
+) -> None:
+    from gate.core.report import to_json
+    from gate.errors import GateError
+    from gate.outputs.error_report import error_report
+    from gate.outputs.files import write_atomic
+
+    assert isinstance(exc, GateError)
+    report = error_report(
+        exc,
+        config=inputs.config,
+        root=inputs.root,
+        head_sha=settings.head_sha,
+        pull_request=settings.event.pull_request,
+    )
+    # The error being reported may be that json_out cannot be written: then it is all
+    # there is to say, and the guard says it.
+    with contextlib.suppress(GateError):
+        write_atomic(json_out, to_json(report))
+
+
+def _check(
+    settings: RunSettings,
+    inputs: CheckInputs,
+    fmt: str,
+    json_out: Path | None,
+    markdown_out: Path | None,
+    summary_out: Path | None,
+    github_output: Path | None,
+    junit_out: Path | None,
+    evidence_dir: Path | None,
+) -> None:
     from gate.cli.check_run import run_check_for
 
     report = run_check_for(settings, inputs).report
@@ -62,6 +116,11 @@ def check(
         from gate.render.markdown import render_markdown
 
         write_atomic(markdown_out, render_markdown(report))
+    if junit_out is not None:
+        from gate.outputs.files import write_atomic
+        from gate.outputs.junit import render_junit
+
+        write_atomic(junit_out, render_junit(report))
     if summary_out is not None or github_output is not None:
         _runner_files(report, summary_out, github_output, json_out)
     if evidence_dir is not None:
@@ -99,6 +158,7 @@ def _runner_files(
     if output is not None:
         s = report.safety
         outputs = {
+            "verdict": "passed" if report.passed else "failed",
             "passed": "true" if report.passed else "false",
             "confidence": f"{report.overall_confidence:.2f}",
             "safety": f"{s.passed}/{s.total}",

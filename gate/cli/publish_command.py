@@ -75,7 +75,7 @@ def publish(
     deadline: float,
     github_output: Path | None,
 ) -> None:
-    """Post a report for its commit: sticky comment, commit status, check run.
+    """Post a report on its pull request: sticky comment, commit status, check run.
 
     A failure to publish is a warning; it never changes the exit code (0).
     """

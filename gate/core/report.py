@@ -13,8 +13,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from gate.config.schema import Ident
-from gate.records import Record, field
+from gate.records import Ident, Record, field
 
 SCHEMA = "signal-gate/report@1"
 
