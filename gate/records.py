@@ -20,7 +20,10 @@ __all__ = ["Ident", "Record", "field", "replace"]
 # The one rule for an id (a gate, an interaction, a safety check): the config is
 # validated with it, and so is every report `publish` reads back, since an id ends up
 # in a hidden HTML comment, a status context and a check run name.
-Ident = Annotated[str, Meta(pattern=r"^[a-z0-9-]+$")]
+# Not `$` at the end: in Python's re (which msgspec uses) it also matches before a final
+# newline, so "core\n" would pass; the lookahead means "nothing follows" in both Python
+# and the JSON Schema (ECMA-262) regexes the config schema is published with.
+Ident = Annotated[str, Meta(pattern=r"^[a-z0-9-]+(?![\s\S])")]
 
 
 class Record(Struct, frozen=True):

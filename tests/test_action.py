@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -394,29 +395,47 @@ def test_requirements_pin_every_runtime_dependency_by_hash() -> None:
     "set SIGNAL_GATE_NETWORK_TESTS=1",
 )
 def test_the_install_step_builds_a_venv_from_the_hashed_requirements(tmp_path: Path) -> None:
-    """The real install step (no testing hook): a venv with signal-gate from this checkout."""
-    env = step_env(tmp_path, "http://127.0.0.1:9")
+    """The real install step (no testing hook): a venv with signal-gate from this checkout;
+    then a second run, as on the next workflow run with the wheel cache restored,
+    installs from the wheelhouse alone: the package index is unreachable for it."""
+    wheels = tmp_path / "wheelhouse"  # what actions/cache keeps between runs
+    first = _install(tmp_path / "first", wheels, index="https://pypi.org/simple")
+    second = _install(tmp_path / "second", wheels, index="http://127.0.0.1:9/simple")
+
+    for python in (first, second):
+        version = subprocess.run(
+            [python, "-m", "gate", "--version"], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert version.returncode == 0 and "signal-gate" in version.stdout
+        where = subprocess.run(
+            [python, "-c", "import gate; print(gate.__file__)"],
+            cwd=tmp_path, capture_output=True, text=True,
+        )  # fmt: skip
+        assert Path(where.stdout.strip()).is_relative_to(python.parent.parent)  # not editable
+
+
+def _install(base: Path, wheels: Path, *, index: str) -> Path:
+    """Run the action's first steps (python, wheel cache, install) in a fresh runner."""
+    base.mkdir()
+    env = step_env(base, "http://127.0.0.1:9")
     del env["SIGNAL_GATE_ACTION_PYTHON"]
-    steps = load_yaml(ACTION_FILE)["runs"]["steps"][:2]
-    (tmp_path / "workspace").mkdir()
-    runner = runner_for(tmp_path / "workspace", env)
+    env.update(SIGNAL_GATE_WHEELHOUSE=str(wheels), PIP_INDEX_URL=index)
+    steps = load_yaml(ACTION_FILE)["runs"]["steps"][:3]
+    (base / "workspace").mkdir()
+    runner = runner_for(base / "workspace", env)
     declared = load_yaml(ACTION_FILE)["inputs"]
     inputs = {name: str(spec.get("default", "")) for name, spec in declared.items()}
     context: dict[str, Any] = {"inputs": inputs, "github": {"action_path": str(REPO)}}
-    results = runner.run_steps(steps, context)
+    restored: list[Mapping[str, str]] = []
+    results = runner.run_steps(steps, context, uses={"actions/cache": restored.append})
 
-    assert [r.exit_code for r in results] == [0, 0], "\n".join(r.stdout + r.stderr for r in results)
-    python = Path(results[1].outputs["python"])
-    assert python.parent.parent == tmp_path / "runner-temp" / "signal-gate-venv"
-    version = subprocess.run(
-        [python, "-m", "gate", "--version"], cwd=tmp_path, capture_output=True, text=True
+    assert [r.exit_code for r in results] == [0, 0, 0], "\n".join(
+        r.stdout + r.stderr for r in results
     )
-    assert version.returncode == 0 and "signal-gate" in version.stdout
-    where = subprocess.run(
-        [python, "-c", "import gate; print(gate.__file__)"],
-        cwd=tmp_path, capture_output=True, text=True,
-    )  # fmt: skip
-    assert Path(where.stdout.strip()).is_relative_to(python.parent.parent)  # not editable
+    assert restored[0]["key"].startswith("signal-gate-wheels-Linux-X64-py3.")
+    python = Path(results[2].outputs["python"])
+    assert python.parent.parent == base / "runner-temp" / "signal-gate-venv"
+    return python
 
 
 def _doc_table(heading: str) -> dict[str, list[str]]:

@@ -113,7 +113,7 @@ class InteractionResult(Record, frozen=True):
 
 
 class SafetyCheckResult(Record, frozen=True):
-    id: Ident
+    id: str  # a check's Ident, or `<check id>/<entry id>` for what a `results` check imported
     name: str
     kind: str
     passed: bool
