@@ -72,7 +72,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         pull_request=opts.pull_request,
         root=repository_prefix(opts.root),
         files=[
-            ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format)
+            ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format, i.writer)
             for i in (*coverage.inputs, *tests.inputs)
         ],
     )

@@ -16,6 +16,8 @@ import msgspec
 
 from gate.core.report import SCHEMA, ErrorReport, Report, from_json
 from gate.errors import InputError
+from gate.readers.files import require_regular
+from gate.text import show_path
 
 MAX_REPORT_BYTES = 32 * 1024 * 1024
 MAX_TEXT = 64 * 1024  # characters in any one string of a report
@@ -31,7 +33,8 @@ def read_report(path: Path) -> Report | ErrorReport:
 
     Raises InputError naming the file for anything missing, too large or invalid.
     """
-    raw = _read_bounded(path)
+    shown = show_path(path)
+    raw = _read_bounded(path, shown)
     try:
         kind = msgspec.json.decode(raw, type=_Verdict)
         report: Report | ErrorReport = (
@@ -39,31 +42,29 @@ def read_report(path: Path) -> Report | ErrorReport:
             if kind.verdict == "error"
             else from_json(raw)
         )
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise InputError(f"{path}: not a signal-gate report: {exc}") from None
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError) as exc:
+        raise InputError(f"{shown}: not a signal-gate report: {exc}") from None
     if report.schema != SCHEMA:
-        raise InputError(f"{path}: schema {report.schema!r}, expected {SCHEMA!r}")
+        raise InputError(f"{shown}: schema {report.schema!r}, expected {SCHEMA!r}")
     if isinstance(report, ErrorReport) and report.passed:
-        raise InputError(f"{path}: an error report cannot have passed")
+        raise InputError(f"{shown}: an error report cannot have passed")
     problem = _oversized(msgspec.to_builtins(report), "$")
     if problem:
-        raise InputError(f"{path}: {problem}")
+        raise InputError(f"{shown}: {problem}")
     return report
 
 
-def _read_bounded(path: Path) -> bytes:
+def _read_bounded(path: Path, shown: str) -> bytes:
+    size = require_regular(path)  # a FIFO or a device would block: refused unread
+    if size > MAX_REPORT_BYTES:
+        raise InputError(f"{shown}: {size} bytes is too large for a signal-gate report")
     try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for a signal-gate report")
         with path.open("rb") as handle:  # a file that grows after stat() is still bounded
             raw = handle.read(MAX_REPORT_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{path}: report file not found") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_REPORT_BYTES:
-        raise InputError(f"{path}: more than {MAX_REPORT_BYTES} bytes: too large for a report")
+        raise InputError(f"{shown}: more than {MAX_REPORT_BYTES} bytes: too large for a report")
     return raw
 
 

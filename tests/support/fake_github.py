@@ -147,6 +147,10 @@ class Reply:
 Handler = Callable[["FakeGitHub", Mapping[str, str], Mapping[str, list[str]], Any], Reply]
 
 
+# handler(fake, path parameters, query, parsed JSON body) -> reply; see `FakeGitHub.serve`.
+Handler = Callable[["FakeGitHub", Mapping[str, str], Mapping[str, list[str]], Any], Reply]
+
+
 @dataclass(frozen=True)
 class _Route:
     method: str
