@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import actions_env, event_payload
+from support import actions_env, event_payload, publishing
 from support import fake_github as fakes
 from support.fake_github import BOT_LOGIN, FakeGitHub, Op
-from support.publishing import FAST, publish_now, run_on
+from support.publishing import FAST, publish_now
 
 from gate.core.report import (
     SCHEMA,
@@ -38,6 +38,7 @@ from gate.github.run import GitHubRun, github_run_from_env
 from gate.records import replace
 
 fake_github = fakes.fake_github
+run = publishing.run  # the fixture: a pull_request run against it
 
 
 def report(gate_id: str = "default", *, passed: bool = True, **changes: Any) -> Report:
@@ -55,11 +56,6 @@ def report(gate_id: str = "default", *, passed: bool = True, **changes: Any) -> 
         title=f"{gate_id} gate",
     )
     return replace(base, **changes)
-
-
-@pytest.fixture
-def run(fake_github: FakeGitHub, tmp_path: Path) -> GitHubRun:
-    return run_on(fake_github.base_url, tmp_path)
 
 
 # --- names: one status per gate --------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import TOKEN
+from support import TOKEN, publishing
 from support import fake_github as fakes
 from support.fake_github import FakeGitHub, Op, Reply, Trouble
 from support.publishing import (
@@ -33,11 +33,7 @@ from gate.github.run import GitHubRun
 from gate.records import replace
 
 fake_github = fakes.fake_github
-
-
-@pytest.fixture
-def run(fake_github: FakeGitHub, tmp_path: Path) -> GitHubRun:
-    return run_on(fake_github.base_url, tmp_path)
+run = publishing.run  # the fixture: a pull_request run against it
 
 
 # --- retries -----------------------------------------------------------------------------

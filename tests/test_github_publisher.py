@@ -13,7 +13,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from support import MERGE_SHA
+from support import MERGE_SHA, publishing
 from support import fake_github as fakes
 from support.fake_github import FakeGitHub, Op
 from support.publishing import (
@@ -32,11 +32,7 @@ from gate.github.publication import CommentMode, Verdict
 from gate.github.run import GitHubRun
 
 fake_github = fakes.fake_github  # the fixture: a running fake that fails invalid requests
-
-
-@pytest.fixture
-def run(fake_github: FakeGitHub, tmp_path: Path) -> GitHubRun:
-    return run_on(fake_github.base_url, tmp_path)
+run = publishing.run  # the fixture: a pull_request run against it
 
 
 # --- the sticky comment, the status and the check run ------------------------------------

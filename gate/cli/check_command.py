@@ -13,8 +13,11 @@ from gate.cli.guard import EXIT_FAIL, EXIT_PASS, handle_errors, with_settings
 from gate.cli.options import CheckInputs, check_options, evidence_dir_option
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from gate.cli.settings import RunSettings
     from gate.core.report import Report
+    from gate.errors import GateError
 
 
 @click.command()
@@ -58,11 +61,31 @@ def check(
     On exit 2, --json-out gets an error report (verdict "error", the message and the
     file), so `publish` can say why there is no verdict.
     """
+    from gate.cli.check_run import run_check_for
+
+    with _error_report_on_failure(settings, inputs, json_out):
+        report = run_check_for(settings, inputs).report
+        _write_outputs(report, json_out, markdown_out, junit_out)
+        if summary_out is not None or github_output is not None:
+            _runner_files(report, summary_out, github_output, json_out)
+        if evidence_dir is not None:
+            from gate.cli.check_run import write_evidence
+            from gate.render.document import generated_timestamp
+
+            write_evidence(evidence_dir, report, generated_timestamp(settings.generated))
+    click.echo(_rendered(report, fmt), nl=False)
+    sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
+
+
+@contextlib.contextmanager
+def _error_report_on_failure(
+    settings: RunSettings, inputs: CheckInputs, json_out: Path | None
+) -> Iterator[None]:
+    """On a GateError (exit 2), write the error report to json_out, then let it go on."""
     from gate.errors import GateError
 
     try:
-        _check(settings, inputs, fmt, json_out, markdown_out, summary_out, github_output,
-               junit_out, evidence_dir)  # fmt: skip
+        yield
     except GateError as exc:
         if json_out is not None:
             _write_error_report(settings, inputs, json_out, exc)
@@ -70,14 +93,13 @@ def check(
 
 
 def _write_error_report(
-    settings: RunSettings, inputs: CheckInputs, json_out: Path, exc: Exception
+    settings: RunSettings, inputs: CheckInputs, json_out: Path, exc: GateError
 ) -> None:
     from gate.core.report import to_json
     from gate.errors import GateError
     from gate.outputs.error_report import error_report
     from gate.outputs.files import write_atomic
 
-    assert isinstance(exc, GateError)
     report = error_report(
         exc,
         config=inputs.config,
@@ -91,45 +113,27 @@ def _write_error_report(
         write_atomic(json_out, to_json(report))
 
 
-def _check(
-    settings: RunSettings,
-    inputs: CheckInputs,
-    fmt: str,
+def _write_outputs(
+    report: Report,
     json_out: Path | None,
     markdown_out: Path | None,
-    summary_out: Path | None,
-    github_output: Path | None,
     junit_out: Path | None,
-    evidence_dir: Path | None,
 ) -> None:
-    from gate.cli.check_run import run_check_for
+    """The files asked for; renderers and writers are imported when asked for."""
+    from gate.outputs.files import write_atomic
 
-    report = run_check_for(settings, inputs).report
-    # Renderers and writers are imported when asked for: start-up time is CI time.
     if json_out is not None:
         from gate.core.report import to_json
-        from gate.outputs.files import write_atomic
 
         write_atomic(json_out, to_json(report))
     if markdown_out is not None:
-        from gate.outputs.files import write_atomic
         from gate.render.markdown import render_markdown
 
         write_atomic(markdown_out, render_markdown(report))
     if junit_out is not None:
-        from gate.outputs.files import write_atomic
         from gate.outputs.junit import render_junit
 
         write_atomic(junit_out, render_junit(report))
-    if summary_out is not None or github_output is not None:
-        _runner_files(report, summary_out, github_output, json_out)
-    if evidence_dir is not None:
-        from gate.cli.check_run import write_evidence
-        from gate.render.document import generated_timestamp
-
-        write_evidence(evidence_dir, report, generated_timestamp(settings.generated))
-    click.echo(_rendered(report, fmt), nl=False)
-    sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
 
 def _rendered(report: Report, fmt: str) -> str:

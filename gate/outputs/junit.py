@@ -12,7 +12,7 @@ import re
 
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from gate.core.report import InteractionResult, Report, SafetyCheckResult
+from gate.core.report import InteractionResult, Report, SafetyCheckResult, WaiverInfo
 
 # XML 1.0 allows tab, newline, carriage return and everything from U+0020 on, except
 # surrogates and U+FFFE/U+FFFF (XML 1.0 §2.2): drop the rest rather than write bad XML.
@@ -57,12 +57,16 @@ def _verdict_case(report: Report) -> TestCase:
     return case
 
 
+def _waived(waiver: WaiverInfo) -> Skipped:
+    return Skipped(_text(f"waived until {waiver.until}: {waiver.reason}"))
+
+
 def _interaction_case(gate_id: str, r: InteractionResult) -> TestCase:
     case = _case(gate_id, "interactions", r.id)
     if r.ready:
         return case
     if r.waived and r.waiver is not None:
-        case.result = [Skipped(_text(f"waived until {r.waiver.until}: {r.waiver.reason}"))]
+        case.result = [_waived(r.waiver)]
     elif not r.required:
         case.result = [Skipped(_text(f"not required: {r.status.value}"))]
     else:
@@ -76,7 +80,7 @@ def _safety_case(gate_id: str, c: SafetyCheckResult) -> TestCase:
     if c.passed:
         return case
     if c.waived and c.waiver is not None:
-        case.result = [Skipped(_text(f"waived until {c.waiver.until}: {c.waiver.reason}"))]
+        case.result = [_waived(c.waiver)]
     else:
         case.result = [_failure(f"{c.name}: failed", [c.detail])]
     return case

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from gate.github.comments import comment_marker
 from gate.github.publication import Annotation, Publication, Verdict
 from gate.github.publisher import PublishOutcome, PublishSettings, publish
@@ -12,6 +14,7 @@ from gate.github.run import GitHubRun, github_run_from_env
 from gate.records import replace
 
 from . import actions_env, event_payload
+from .fake_github import FakeGitHub
 
 MARKER = comment_marker("default")
 HEAD = f"{MARKER}\n<!-- signal-gate-content:k1 -->"  # what publish writes: marker, digest
@@ -61,3 +64,9 @@ def publish_now(
 ) -> PublishOutcome:
     chosen = sleeps if sleeps is not None else Sleeps()
     return publish(run, pub, sleep=chosen, settings=settings, secrets=secrets)
+
+
+@pytest.fixture
+def run(fake_github: FakeGitHub, tmp_path: Path) -> GitHubRun:
+    """A pull_request run against the fake GitHub (import it next to `fake_github`)."""
+    return run_on(fake_github.base_url, tmp_path)
