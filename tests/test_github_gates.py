@@ -262,3 +262,43 @@ def test_on_change_edits_when_the_verdict_changes(fake_github: FakeGitHub, run: 
     assert outcome.comment is CommentAction.UPDATED
     (body,) = fake_github.comment_bodies()
     assert "core gate: passed" in body
+
+
+# --- monorepos: a gate checked under a sub-folder root ----------------------------------
+
+
+def test_annotations_of_a_sub_folder_gate_name_repository_paths(
+    fake_github: FakeGitHub, run: GitHubRun
+) -> None:
+    from gate.core.report import FileSummary, InteractionResult, Status, TestCounts
+
+    interaction = InteractionResult(
+        id="ledger", name="Ledger", direction="outbound", peer=None, critical=False,
+        required=True, status=Status.ATTENTION, confidence=50.0, coverage_percent=50.0,
+        line_percent=50.0, branch_percent=None, statements=2, covered_statements=1,
+        branches=0, covered_branches=0, threshold={}, files=["src/ledger.py"],
+        tests=TestCounts(), pass_rate=0.0, gaps=[],
+        file_details=[FileSummary("src/ledger.py", 2, 1, 0, 0, missing_lines=[7])],
+    )  # fmt: skip
+    sub = report(
+        "ledger",
+        passed=False,
+        interactions=[interaction],
+        provenance=Provenance(config_sha256="0" * 64, root="services/ledger"),
+    )
+    fake_github.pr_files = ["services/ledger/src/ledger.py"]
+
+    outcome = publish_now(run, build_publication(sub, run_url=run.run_url))
+
+    (check,) = fake_github.check_runs.values()
+    assert [a["path"] for a in check["annotations"]] == ["services/ledger/src/ledger.py"]
+    assert "left out" not in check["summary"] and outcome.warnings == ()
+
+
+@pytest.mark.parametrize("root", ["", ".", "../elsewhere", "/abs/path"])
+def test_a_root_that_is_not_a_sub_folder_leaves_paths_alone(root: str) -> None:
+    from gate.github.content import repository_relative
+    from gate.github.publication import Annotation
+
+    annotations = (Annotation("src/a.py", 1, 1, "m"),)
+    assert repository_relative(annotations, root) == annotations

@@ -243,3 +243,19 @@ def test_a_passing_gate_has_no_failure_in_its_junit(fixture_run, cli, tmp_path: 
     root = ET.fromstring(junit.read_bytes())
     assert list(root.iter("failure")) == []
     assert {c.get("name") for c in root.iter("testcase")} == {"verdict", "payments"}
+
+
+def test_check_records_where_its_root_is_in_the_repository(
+    fixture_run, cli, tmp_path: Path
+) -> None:
+    import subprocess
+
+    repo = tmp_path / "monorepo"
+    shutil.copytree(fixture_run.root, repo / "services" / "shop")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    report = tmp_path / "report.json"
+
+    done = cli("check", "--root", "services/shop", "--json-out", str(report), cwd=repo)
+
+    assert done.returncode == 1, done.stderr
+    assert json.loads(report.read_text(encoding="utf-8"))["provenance"]["root"] == "services/shop"
