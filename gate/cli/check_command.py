@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from gate.cli.settings import RunSettings
     from gate.core.report import Report
     from gate.errors import GateError
+    from gate.outputs.files import Outputs
 
 
 @click.command()
@@ -26,8 +27,16 @@ if TYPE_CHECKING:
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
     show_default=True, help="What to print on stdout.",
 )  # fmt: skip
-@click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
-@click.option("--markdown-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option(
+    "--json-out",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="FILE",
+    help="Write the report JSON to FILE ('-' for stdout).",
+)
+@click.option(
+    "--markdown-out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="FILE", help="Write the Markdown report to FILE ('-' for stdout).",
+)  # fmt: skip
 @click.option(
     "--summary-out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -58,21 +67,36 @@ def check(
 ) -> None:
     """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input.
 
-    On exit 2, --json-out gets an error report (verdict "error", the message and the
+    Every output asked for is staged first and written only once all of them could be
+    (gate.outputs.files): a run that ends in an error writes none of them, except
+    that --json-out then gets the error report (verdict "error", the message and the
     file), so `publish` can say why there is no verdict.
     """
-    from gate.cli.check_run import run_check_for
+    from gate.cli.check_run import run_check_for, stage_evidence
+    from gate.outputs.files import Outputs
 
-    with _error_report_on_failure(settings, inputs, json_out):
+    with _error_report_on_failure(settings, inputs, json_out), Outputs() as outputs:
         report = run_check_for(settings, inputs).report
-        _write_outputs(report, json_out, markdown_out, junit_out)
-        if summary_out is not None or github_output is not None:
-            _runner_files(report, summary_out, github_output, json_out)
+        # Renderers are imported when asked for: start-up time is CI time.
+        if json_out is not None:
+            from gate.core.report import to_json
+
+            outputs.write(json_out, to_json(report))
+        if markdown_out is not None:
+            from gate.render.markdown import render_markdown
+
+            outputs.write(markdown_out, render_markdown(report))
+        if junit_out is not None:
+            from gate.outputs.junit import render_junit
+
+            outputs.write(junit_out, render_junit(report))
+        _stage_runner_files(outputs, report, summary_out, github_output, json_out)
         if evidence_dir is not None:
-            from gate.cli.check_run import write_evidence
             from gate.render.document import generated_timestamp
 
-            write_evidence(evidence_dir, report, generated_timestamp(settings.generated))
+            generated = generated_timestamp(settings.generated)
+            stage_evidence(outputs, evidence_dir, report, generated)
+        outputs.commit()
     click.echo(_rendered(report, fmt), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
@@ -81,7 +105,8 @@ def check(
 def _error_report_on_failure(
     settings: RunSettings, inputs: CheckInputs, json_out: Path | None
 ) -> Iterator[None]:
-    """On a GateError (exit 2), write the error report to json_out, then let it go on."""
+    """On a GateError (exit 2), write the error report to json_out, then let it go on:
+    it is the one output an error writes."""
     from gate.errors import GateError
 
     try:
@@ -98,7 +123,7 @@ def _write_error_report(
     from gate.core.report import to_json
     from gate.errors import GateError
     from gate.outputs.error_report import error_report
-    from gate.outputs.files import write_atomic
+    from gate.outputs.files import write_file
 
     report = error_report(
         exc,
@@ -110,30 +135,7 @@ def _write_error_report(
     # The error being reported may be that json_out cannot be written: then it is all
     # there is to say, and the guard says it.
     with contextlib.suppress(GateError):
-        write_atomic(json_out, to_json(report))
-
-
-def _write_outputs(
-    report: Report,
-    json_out: Path | None,
-    markdown_out: Path | None,
-    junit_out: Path | None,
-) -> None:
-    """The files asked for; renderers and writers are imported when asked for."""
-    from gate.outputs.files import write_atomic
-
-    if json_out is not None:
-        from gate.core.report import to_json
-
-        write_atomic(json_out, to_json(report))
-    if markdown_out is not None:
-        from gate.render.markdown import render_markdown
-
-        write_atomic(markdown_out, render_markdown(report))
-    if junit_out is not None:
-        from gate.outputs.junit import render_junit
-
-        write_atomic(junit_out, render_junit(report))
+        write_file(json_out, to_json(report))
 
 
 def _rendered(report: Report, fmt: str) -> str:
@@ -150,22 +152,29 @@ def _rendered(report: Report, fmt: str) -> str:
     return render_text(report)
 
 
-def _runner_files(
-    report: Report, summary: Path | None, output: Path | None, json_out: Path | None
+def _stage_runner_files(
+    outputs: Outputs,
+    report: Report,
+    summary: Path | None,
+    output: Path | None,
+    json_out: Path | None,
 ) -> None:
-    """The job summary and step outputs of a GitHub Actions step."""
-    from gate.github.actions import append, fit_summary, output_lines
+    """The job summary and step outputs of a GitHub Actions step, to be appended."""
+    if summary is None and output is None:
+        return
+    from gate.github.actions import fit_summary, output_lines
     from gate.render.markdown import render_markdown, render_summary
 
     if summary is not None:
-        append(summary, fit_summary(render_markdown(report), render_summary(report)))
+        outputs.append(summary, fit_summary(render_markdown(report), render_summary(report)))
     if output is not None:
         s = report.safety
-        outputs = {
+        report_file = json_out if json_out is not None and str(json_out) != "-" else None
+        values = {
             "verdict": "passed" if report.passed else "failed",
             "passed": "true" if report.passed else "false",
             "confidence": f"{report.overall_confidence:.2f}",
             "safety": f"{s.passed}/{s.total}",
-            "report": str(json_out.resolve()) if json_out is not None else "",
+            "report": str(report_file.resolve()) if report_file is not None else "",
         }
-        append(output, output_lines(outputs))
+        outputs.append(output, output_lines(values))

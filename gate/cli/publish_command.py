@@ -151,7 +151,7 @@ def _secrets(token: str) -> tuple[str, ...]:
     """The token and every secret-looking value of the environment, to mask in output."""
     import os
 
-    from gate.safety.command import secret_values
+    from gate.safety.masking import secret_values
 
     return (token, *secret_values(os.environ))
 
@@ -165,15 +165,18 @@ def _say(line: str, secrets: tuple[str, ...], *, err: bool = False) -> None:
 
 
 def _outputs(path: Path, outcome: PublishOutcome, context: str, secrets: tuple[str, ...]) -> None:
-    from gate.github.actions import append, output_lines
+    from gate.github.actions import output_lines
     from gate.github.session import masked
+    from gate.outputs.files import Outputs
 
     values = {
         "comment-url": outcome.comment_url or "",
         "check-run-url": outcome.check_run_url or "",
         "status-context": context,
     }
-    append(path, output_lines({k: masked(v, secrets) for k, v in values.items()}))
+    with Outputs() as outputs:
+        outputs.append(path, output_lines({k: masked(v, secrets) for k, v in values.items()}))
+        outputs.commit()
 
 
 def _publish_settings(pause: float | None, author: str, deadline: float) -> PublishSettings:

@@ -40,10 +40,10 @@ from urllib3.util.retry import Retry
 from gate.github.limits import PER_PAGE, clip
 from gate.github.run import GitHubRun
 from gate.records import Record
+from gate.safety.masking import mask
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
-MASK = "***"
 
 
 class Replay(Enum):
@@ -103,10 +103,8 @@ class AnswerCheck(Retry):
 
 
 def masked(text: str, secrets: Iterable[str]) -> str:
-    """Return `text` on one line with every secret replaced by ***, longest first."""
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return " ".join(text.split())
+    """Return `text` on one line with every secret masked (gate.safety.masking's rule)."""
+    return " ".join(mask(text, secrets).split())
 
 
 class Session:
