@@ -70,6 +70,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         config_sha256=config.sha256,
         head_sha=opts.head_sha or git_head(opts.root),
         pull_request=opts.pull_request,
+        root=repository_prefix(opts.root),
         files=[
             ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format, i.writer)
             for i in (*coverage.inputs, *tests.inputs)
@@ -140,3 +141,19 @@ def wanted_tests(config: Config) -> TestSelector:
     patterns = [p for it in config.interactions for p in it.evidence]
     patterns += [p for c in config.safety.checks if isinstance(c, JunitCheck) for p in c.tests]
     return tests_matcher(tuple(patterns))
+
+
+def repository_prefix(root: Path) -> str:
+    """Where root is inside its git repository ("services/x", or "" at the top), so
+    paths relative to root can be made repository-relative for GitHub annotations."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-prefix"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip().strip("/") if done.returncode == 0 else ""

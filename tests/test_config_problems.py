@@ -49,7 +49,8 @@ def test_every_structural_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert lines[0] == "signal-gate.yml: 10 problems in the config"
     assert lines[1:11] == [
         "signal-gate.yml: interactons: unknown key; did you mean `interactions`?",
-        "signal-gate.yml: interactions[0].id: expected `str` matching regex '^[a-z0-9-]+$'",
+        "signal-gate.yml: interactions[0].id: expected `str` matching regex "
+        "'^[a-z0-9-]+(?![\\\\s\\\\S])'",
         "signal-gate.yml: interactions[0].name: expected `str` of length >= 1",
         "signal-gate.yml: interactions[0].direction: invalid enum value 'sideways'; "
         "expected one of: outbound, inbound, bidirectional",
