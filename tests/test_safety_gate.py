@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 from safety_fixtures import PAYMENTS, PROJECT
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.core.report import Report, to_data
 from gate.safety.command import DISABLED
 
