@@ -159,6 +159,7 @@ def test_94_96_percent_is_not_ready_even_though_it_shows_95() -> None:
         (54.56, 90, "54.6%"),  # far from the target: the usual one decimal
         (94.94, 95, "94.9%"),
         (94.9999999, 95, "94.999999%"),
+        (66.6699999, 66.67, "66.669999%"),  # a target with decimals, a hair below
     ],
 )
 def test_a_percentage_below_its_target_never_shows_the_target(
