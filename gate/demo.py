@@ -89,7 +89,7 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
     """
     from gate.check import CheckOptions, run_check
     from gate.core.report import to_json
-    from gate.outputs.files import write_atomic
+    from gate.outputs.files import write_file
     from gate.render.document import render_document
     from gate.render.markdown import render_markdown
     from gate.render.text import render_text
@@ -100,9 +100,9 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
         raise UsageError(f"the example's tests (exit {code}) wrote no coverage or JUnit report")
     run = run_check(CheckOptions(root=workdir, today=today))
     report = run.report
-    write_atomic(workdir / "report.json", to_json(report))
-    write_atomic(workdir / "comment.md", render_markdown(report))
-    write_atomic(workdir / "assessment.md", render_document(report, generated))
+    write_file(workdir / "report.json", to_json(report))
+    write_file(workdir / "comment.md", render_markdown(report))
+    write_file(workdir / "assessment.md", render_document(report, generated))
     echo("")
     echo(render_text(report).rstrip())
     echo("")

@@ -91,6 +91,7 @@ def _interaction(it: InteractionSpec, spec: ConfigSpec, threshold: Threshold) ->
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=spec.defaults.coverage_scope if isinstance(scope, UnsetType) else scope,
+        skipped=spec.defaults.skipped if isinstance(it.skipped, UnsetType) else it.skipped,
     )
 
 

@@ -46,6 +46,13 @@ class Scope(Enum):
     EVIDENCE = "evidence"
 
 
+class SkipPolicy(Enum):
+    """What a skipped evidence test means (docs/config.md#skipped)."""
+
+    ALLOW = "allow"  # left out, listed as a note; at least one evidence test must run
+    BLOCK = "block"  # a gap, like a failure
+
+
 class UnmappedPolicy(Enum):
     FAIL = "fail"
     WARN = "warn"
@@ -86,6 +93,7 @@ class Defaults(_Strict, frozen=True):
         Percent, Meta(description="Below the threshold but at least this: NEAR, not ATTENTION.")
     ] = 90.0
     coverage_scope: Scope = Scope.ALL
+    skipped: SkipPolicy = SkipPolicy.ALLOW
 
 
 class Overall(_Strict, frozen=True):
@@ -128,6 +136,7 @@ class InteractionSpec(_Strict, frozen=True):
     details: dict[str, str] = field(default_factory=dict)
     weight: Annotated[Weight, Meta(description="Its share in the overall confidence.")] = 1.0
     coverage_scope: Scope | UnsetType = UNSET
+    skipped: SkipPolicy | UnsetType = UNSET
 
 
 # --- deployment safety checks: one struct per kind, tagged by `kind` -------------
@@ -261,6 +270,7 @@ class Interaction(Record, frozen=True):
     details: Mapping[str, str]
     weight: float
     coverage_scope: Scope
+    skipped: SkipPolicy
 
 
 class Config(Record, frozen=True):
