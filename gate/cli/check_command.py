@@ -12,6 +12,10 @@ import click
 from gate.cli.guard import EXIT_FAIL, EXIT_PASS, handle_errors, with_settings
 from gate.cli.options import CheckInputs, check_options, evidence_dir_option
 
+# Passing evidence tests listed per interaction in the report JSON unless --json-tests
+# says otherwise: enough to see what ran, bounded however many tests the evidence selects.
+PASSING_LISTED = 200
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -33,6 +37,12 @@ if TYPE_CHECKING:
     metavar="FILE",
     help="Write the report JSON to FILE ('-' for stdout).",
 )
+@click.option(
+    "--json-tests", default=str(PASSING_LISTED), show_default=True, metavar="N|all",
+    callback=lambda _ctx, _param, value: _listed_tests(value),
+    help="Passing evidence tests listed per interaction in the report JSON (every test "
+    "that did not pass is listed, and how many were left out); 'all' lists every one.",
+)  # fmt: skip
 @click.option(
     "--markdown-out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     metavar="FILE", help="Write the Markdown report to FILE ('-' for stdout).",
@@ -59,6 +69,7 @@ def check(
     inputs: CheckInputs,
     fmt: str,
     json_out: Path | None,
+    json_tests: int | None,
     markdown_out: Path | None,
     summary_out: Path | None,
     github_output: Path | None,
@@ -70,7 +81,9 @@ def check(
     Every output asked for is staged first and written only once all of them could be
     (gate.outputs.files): a run that ends in an error writes none of them, except
     that --json-out then gets the error report (verdict "error", the message and the
-    file), so `publish` can say why there is no verdict.
+    file), so `publish` can say why there is no verdict. The report JSON lists at
+    most --json-tests passing evidence tests per interaction (the evidence package
+    lists them all) and is written one interaction at a time.
     """
     from gate.cli.check_run import run_check_for, stage_evidence
     from gate.outputs.files import Outputs
@@ -79,9 +92,9 @@ def check(
         report = run_check_for(settings, inputs).report
         # Renderers are imported when asked for: start-up time is CI time.
         if json_out is not None:
-            from gate.core.report import to_json
+            from gate.core.report import capped, json_pieces
 
-            outputs.write(json_out, to_json(report))
+            outputs.write_pieces(json_out, json_pieces(capped(report, json_tests)))
         if markdown_out is not None:
             from gate.render.markdown import render_markdown
 
@@ -97,7 +110,7 @@ def check(
             generated = generated_timestamp(settings.generated)
             stage_evidence(outputs, evidence_dir, report, generated)
         outputs.commit()
-    click.echo(_rendered(report, fmt), nl=False)
+    _print(report, fmt, json_tests)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
 
@@ -138,18 +151,31 @@ def _write_error_report(
         write_file(json_out, to_json(report))
 
 
-def _rendered(report: Report, fmt: str) -> str:
-    if fmt == "json":
-        from gate.core.report import to_json
+def _listed_tests(value: str) -> int | None:
+    """--json-tests: a count of passing tests, or None for 'all'."""
+    if value == "all":
+        return None
+    if not value.isdigit():
+        raise click.BadParameter(f"{value!r} is neither a number of tests nor 'all'")
+    return int(value)
 
-        return to_json(report).decode()
+
+def _print(report: Report, fmt: str, json_tests: int | None) -> None:
+    """The verdict on stdout in the format asked for (the JSON one interaction at a time)."""
+    if fmt == "json":
+        from gate.core.report import capped, json_pieces
+
+        for piece in json_pieces(capped(report, json_tests)):
+            click.echo(piece, nl=False)
+        return
     if fmt == "markdown":
         from gate.render.markdown import render_markdown
 
-        return render_markdown(report)
+        click.echo(render_markdown(report), nl=False)
+        return
     from gate.render.text import render_text
 
-    return render_text(report)
+    click.echo(render_text(report), nl=False)
 
 
 def _stage_runner_files(

@@ -4,16 +4,23 @@ The field names are the contract of docs/report-json.md (schema
 `signal-gate/report@1`, shipped as gate/schemas/report-1.schema.json); fields may
 be added, never renamed or removed. The report round-trips through JSON, so
 `publish` renders from the same values `check` produced.
+
+What `check` writes is bounded (`capped`): per interaction every evidence test that
+did not pass and the first passing ones up to a cap, with the number left out; the
+in-memory report, which the evidence package is built from, keeps them all. It is
+written in pieces (`json_pieces`), one interaction at a time, so a large report is
+never held twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
 from typing import Any, Literal
 
 import msgspec
 
-from gate.records import Ident, Record, field
+from gate.records import Ident, Record, field, replace
 
 SCHEMA = "signal-gate/report@1"
 
@@ -35,7 +42,9 @@ class TestCounts(Record, frozen=True):
     skipped: int = 0
 
 
-class EvidenceTest(Record, frozen=True):
+class EvidenceTest(Record, frozen=True, gc=False):
+    # gc=False: strings only, so never part of a cycle; 200,000 of them would otherwise
+    # make every collection of the oldest generation walk them all.
     id: str
     outcome: str  # passed | failed | error | skipped
     message: str = ""
@@ -90,6 +99,9 @@ class InteractionResult(Record, frozen=True):
     to_pass: list[str] = field(default_factory=list)  # "3 more statements", ...
     file_details: list[FileSummary] = field(default_factory=list)
     evidence_tests: list[EvidenceTest] = field(default_factory=list)
+    # How many passing evidence tests `evidence_tests` leaves out (`capped`); 0 when
+    # it lists them all. `tests` always counts them all.
+    evidence_tests_truncated: int = 0
     waiver: WaiverInfo | None = None
     notes: list[str] = field(default_factory=list)  # shown, never gating (incidental coverage)
     # Per side ("line", "branch"): how many more covered items meet its threshold
@@ -209,6 +221,56 @@ class ErrorReport(Record, frozen=True):
 def to_json(report: Report | ErrorReport) -> bytes:
     """The report as formatted JSON bytes (stable key order, trailing newline)."""
     return msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n"
+
+
+def json_pieces(report: Report | ErrorReport) -> Iterator[bytes]:
+    """The bytes of `to_json(report)`, in pieces: the top level around the interactions,
+    then one interaction at a time. Joined they are `to_json`'s bytes exactly; written
+    one after another, no more than one interaction's JSON is held at once."""
+    if isinstance(report, ErrorReport) or not report.interactions:
+        yield to_json(report)
+        return
+    # Top-level keys are the only lines indented by exactly two spaces, and a JSON string
+    # never holds a raw newline, so the empty list's line is found where it was encoded.
+    empty = b'\n  "interactions": [],\n'
+    head, found, tail = to_json(replace(report, interactions=[])).partition(empty)
+    if not found:
+        raise AssertionError("the report's frame has no interactions line")
+    yield head + b'\n  "interactions": [\n'
+    last = len(report.interactions) - 1
+    for n, interaction in enumerate(report.interactions):
+        text = msgspec.json.format(msgspec.json.encode(interaction), indent=2)
+        yield b"    " + text.replace(b"\n", b"\n    ") + (b",\n" if n < last else b"\n")
+    yield b"  ],\n" + tail
+
+
+def capped(report: Report, passing: int | None) -> Report:
+    """The report as `check` writes it: in each interaction's `evidence_tests` every
+    test that did not pass, and the first `passing` that passed, in their order, with
+    `evidence_tests_truncated` counting the passing ones left out. None keeps them all.
+
+    The counts (`tests`) and the gaps are untouched: a reader of a capped report knows
+    from `evidence_tests_truncated` that the list is not the whole."""
+    if passing is None:
+        return report
+    return replace(report, interactions=[_capped(r, passing) for r in report.interactions])
+
+
+def _capped(r: InteractionResult, passing: int) -> InteractionResult:
+    kept: list[EvidenceTest] = []
+    listed = 0
+    for test in r.evidence_tests:
+        if test.outcome != "passed":
+            kept.append(test)
+        elif listed < passing:
+            kept.append(test)
+            listed += 1
+    left_out = len(r.evidence_tests) - len(kept)
+    if not left_out:
+        return r
+    return replace(
+        r, evidence_tests=kept, evidence_tests_truncated=r.evidence_tests_truncated + left_out
+    )
 
 
 def to_data(report: Report) -> Any:

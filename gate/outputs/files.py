@@ -11,7 +11,9 @@ writes nothing. What a path is decides how it is written:
   `/dev/fd/N` of a process substitution): written in place, never renamed over;
 - a regular file or a new path: a temporary file beside it, renamed into place, so a
   reader never sees half a report. A replaced file keeps its mode (and, where the
-  gate may, its owner); a new one gets 0666 under the umask, as `open` would.
+  gate may, its owner); a new one gets 0666 under the umask, as `open` would. Content
+  given in pieces (`write_pieces`) goes into that temporary file as it comes, so it
+  is never held whole.
 
 The renames of one commit run with SIGINT and SIGTERM held back, so a signal cannot
 fall between two of them; it is delivered once they are done.
@@ -24,7 +26,7 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -61,7 +63,13 @@ class Outputs:
     def write(self, path: Path, data: bytes | str) -> None:
         """Stage `data` as the whole content of `path`."""
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        self.add(_stage_write(path, payload))
+        self.add(_stage_write(path, (payload,)))
+
+    def write_pieces(self, path: Path, pieces: Iterable[bytes]) -> None:
+        """Stage the pieces, one after another, as the whole content of `path`: a file
+        gets them in its temporary file now, a stream or a device at commit. Consumed
+        once, never joined."""
+        self.add(_stage_write(path, pieces))
 
     def append(self, path: Path, text: str) -> None:
         """Stage `text` to be appended to `path` (a runner file such as $GITHUB_OUTPUT):
@@ -70,7 +78,7 @@ class Outputs:
         handle = _open(path) if path.exists() else None
         if handle is None and not path.parent.is_dir():
             raise UsageError(f"{path}: cannot write: its directory does not exist")
-        self.add(_Handle(path, handle, text.encode("utf-8")))
+        self.add(_Handle(path, handle, (text.encode("utf-8"),)))
 
     def add(self, staged: Staged) -> None:
         self._staged.append(staged)
@@ -148,7 +156,7 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(number)
 
 
-def _stage_write(path: Path, data: bytes) -> Staged:
+def _stage_write(path: Path, data: Iterable[bytes]) -> Staged:
     if str(path) == STDOUT:
         return _Handle(path, 1, data)
     descriptor = _descriptor(path)
@@ -192,12 +200,13 @@ def _open(path: Path) -> BinaryIO:
 
 
 class _Handle:
-    """Bytes for an open handle, a descriptor of this process (1 is standard output),
-    or a runner file to append to (opened at commit when it does not exist yet)."""
+    """Bytes (in pieces) for an open handle, a descriptor of this process (1 is
+    standard output), or a runner file to append to (opened at commit when it does not
+    exist yet)."""
 
     renames = False
 
-    def __init__(self, path: Path, handle: BinaryIO | int | None, data: bytes) -> None:
+    def __init__(self, path: Path, handle: BinaryIO | int | None, data: Iterable[bytes]) -> None:
         self.path, self.handle, self.data = path, handle, data
 
     def commit(self) -> None:
@@ -207,7 +216,8 @@ class _Handle:
             else:
                 handle = self.handle or _open(self.path)
                 self.handle = handle
-                handle.write(self.data)
+                for piece in self.data:
+                    handle.write(piece)
                 handle.flush()
         except OSError as exc:
             raise UsageError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
@@ -217,9 +227,10 @@ class _Handle:
     def _to_descriptor(self, fd: int) -> None:
         for stream in (sys.stdout, sys.stderr):  # what was printed comes first
             stream.flush()
-        view = memoryview(self.data)
-        while view:
-            view = view[os.write(fd, view) :]
+        for piece in self.data:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view) :]
 
     def discard(self) -> None:
         if self.handle is not None and not isinstance(self.handle, int):
@@ -238,7 +249,9 @@ class _Replace:
         self.done = False
 
     @classmethod
-    def stage(cls, target: Path, data: bytes, info: os.stat_result | None, shown: Path) -> _Replace:
+    def stage(
+        cls, target: Path, data: Iterable[bytes], info: os.stat_result | None, shown: Path
+    ) -> _Replace:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             temp = sibling_temp(target, "new")
@@ -267,10 +280,11 @@ class _Replace:
             self.temp.unlink(missing_ok=True)
 
 
-def _fill(temp: Path, data: bytes, info: os.stat_result | None) -> None:
+def _fill(temp: Path, data: Iterable[bytes], info: os.stat_result | None) -> None:
     """Write the temporary file: its content, then the mode (and owner) to keep."""
     with temp.open("wb") as handle:
-        handle.write(data)
+        for piece in data:
+            handle.write(piece)
     temp.chmod(stat.S_IMODE(info.st_mode) if info is not None else new_file_mode())
     if info is not None and hasattr(os, "chown"):
         with contextlib.suppress(OSError):  # only root may give a file away
