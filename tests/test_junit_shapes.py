@@ -228,3 +228,11 @@ def test_an_errored_test_counts_against_the_pass_rate_a_skipped_one_does_not(
 def test_only_errors_is_a_pass_rate_of_zero(tmp_path: Path) -> None:
     a = evaluated(tmp_path, case("test_1", '<error message="e"/>'))
     assert a.pass_rate == 0 and a.confidence == 0
+
+
+def test_a_file_named_twice_is_read_once(pytest_junit: Path) -> None:
+    """Repeats are told apart by the file they come from: the same file given twice
+    is the same results, not every test seen twice."""
+    resolver = PathResolver(pytest_junit.parent)
+    once = read_tests([pytest_junit], resolver)
+    assert read_tests([pytest_junit, pytest_junit], resolver).cases == once.cases

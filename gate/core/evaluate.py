@@ -91,7 +91,7 @@ def evaluate(ev: Evaluation) -> Report:
     known = sorted(set(ev.coverage) | on_disk)
     claims = {it.id: claimed_files(it, known) for it in config.interactions}
     waivers = {w.target: w for w in config.waivers}
-    index = CaseIndex(ev.tests.cases.values())
+    index = ev.tests.index
     results = [
         evaluate_interaction(it, claims[it.id], ev, waivers.get(it.id), index)
         for it in config.interactions

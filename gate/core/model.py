@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from gate.records import Record
+
+if TYPE_CHECKING:
+    from gate.core.patterns import CaseIndex
 
 
 class Outcome(Enum):
@@ -126,11 +131,13 @@ class FileBuilder:
         )
 
 
-class TestCase(Record, frozen=True):
+class TestCase(Record, frozen=True, gc=False):
     """One test case as the JUnit results describe it.
 
     `nodeid` is the pytest-style identity built by `gate.core.identity`; it is what
-    evidence patterns match and what merges shards.
+    evidence patterns match and what merges shards. Not tracked by the garbage
+    collector (strings and an enum: never part of a cycle), so that 200,000 of them
+    do not make each full collection walk them all.
     """
 
     __test__ = False  # not a pytest class, despite the name
@@ -215,7 +222,7 @@ class CoverageData(Record, frozen=True):
         return any(f.branches is not None for f in self.files.values())
 
 
-class TestResults(Record, frozen=True):
+class TestResults(Record, frozen=True, dict=True):
     """All JUnit reports merged: one entry per test identity, last outcome wins."""
 
     __test__ = False
@@ -223,6 +230,14 @@ class TestResults(Record, frozen=True):
     cases: Mapping[str, TestCase]
     inputs: tuple[InputFile, ...] = ()
     notes: tuple[str, ...] = ()  # results outside any test case, duplicates, ...
+
+    @cached_property
+    def index(self) -> CaseIndex:
+        """The cases grouped for selection (gate.core.patterns), built once for the
+        evaluation and every safety check that selects tests."""
+        from gate.core.patterns import CaseIndex
+
+        return CaseIndex(self.cases.values())
 
 
 def merge_files(observations: Iterable[FileCoverage]) -> dict[str, FileCoverage]:

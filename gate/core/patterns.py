@@ -285,8 +285,7 @@ class GlobSet:
         return False
 
     def select(self, ordered: Sequence[str]) -> Iterator[int]:
-        """Indices of the sorted keys some glob matches; each glob sees only the keys
-        under its literal prefix."""
+        """Indices of the sorted keys some glob matches, each tried under its prefix only."""
         for g in self.globs:
             yield from (at for at in _under(ordered, g.prefix) if g(ordered[at]))
 
@@ -329,9 +328,8 @@ class PathSelector:
         self.globs = GlobSet(g for g in wild if g.literal is None and g.under is None)
 
     def __call__(self, path: str) -> bool:
-        if path in self.exact or path.startswith(self.prefixes):
-            return True
-        return bool(self.globs.globs) and self.globs.any(path)
+        hit = path in self.exact or path.startswith(self.prefixes)
+        return hit or (bool(self.globs.globs) and self.globs.any(path))
 
     def pick(self, ordered: Sequence[str]) -> list[str]:
         """The selected paths of a sorted sequence, in its order: each exact path and
@@ -352,20 +350,23 @@ def paths_matcher(modules: tuple[str, ...], globs: tuple[str, ...] = ()) -> Path
 
 
 class CaseIndex:
-    """Test cases grouped once by what evidence patterns look up (their file or
-    classname, their id's file part, their sorted ids), so that selecting an
-    interaction's tests costs the groups it touches, not the whole suite."""
+    """Test cases grouped once by what evidence patterns look up (file or classname; id's
+    file part, sorted ids), so an interaction's tests cost the groups it touches."""
 
     def __init__(self, cases: Iterable[TestCase]) -> None:
         self.cases = list(cases)
-        self.by_head: dict[str, list[int]] = {}
         self.by_subject: dict[str, list[int]] = {}
         for n, case in enumerate(self.cases):
-            head = case.nodeid.partition("::")[0]
-            self.by_head.setdefault(head, []).append(n)
-            subject = case.file if case.file is not None else head
+            subject = case.file if case.file is not None else case.nodeid.partition("::")[0]
             self.by_subject.setdefault(subject, []).append(n)
         self.subjects = sorted(self.by_subject)
+
+    @cached_property
+    def by_head(self) -> dict[str, list[int]]:  # built for literal node-id patterns only
+        heads: dict[str, list[int]] = {}
+        for n, case in enumerate(self.cases):
+            heads.setdefault(case.nodeid.partition("::")[0], []).append(n)
+        return heads
 
     @cached_property
     def ids(self) -> tuple[list[str], list[int]]:

@@ -12,7 +12,7 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 
-from gate.core.patterns import Kind, is_glob, matches_module, matches_test, module_kind
+from gate.core.patterns import Kind, is_glob, matches_module, module_kind, tests_matcher
 from gate.text import plain
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
@@ -49,13 +49,16 @@ def evidence_args(patterns: Sequence[str], test_ids: Sequence[str]) -> list[str]
     A node id inside a file that is passed whole is dropped.
     """
     out: list[str] = []
+    files = _unique(_file_of(i) for i in test_ids)  # a file glob sees only the file
     for pattern in patterns:
         if not is_glob(pattern):
             out.append(pattern)
             continue
-        selected = [i for i in test_ids if matches_test(pattern, i, _file_of(i))]
-        if "::" not in pattern:
-            selected = [_file_of(i) for i in selected]
+        selects = tests_matcher((pattern,))
+        if "::" in pattern:
+            selected = [i for i in test_ids if selects(i, _file_of(i))]
+        else:
+            selected = [f for f in files if selects(f, f)]
         out.extend(selected or [pattern])
     whole_files = {a for a in out if "::" not in a and not is_glob(a)}
     return _unique(a for a in out if "::" not in a or _file_of(a) not in whole_files)
@@ -97,7 +100,7 @@ def path_to_module(path: str) -> str:
 
 
 def _file_of(nodeid: str) -> str:
-    return nodeid.split("::", 1)[0]
+    return nodeid.partition("::")[0]
 
 
 def _unique(items: Iterable[str]) -> list[str]:

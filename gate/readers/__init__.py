@@ -169,7 +169,7 @@ def read_tests(
     cases: dict[str, TestCase] = {}
     inputs: list[InputFile] = []
     notes: list[str] = []
-    for path in paths:
+    for path in dict.fromkeys(paths):  # each file once: its cases are told apart by it
         head = text_head(sniff(path))
         if looks_like_html(head):
             raise InputError(f"{show_path(path)}: an HTML page (an error page saved as a report?)")
@@ -178,15 +178,16 @@ def read_tests(
         # Within one file every <testcase> counts, even when two share a name
         # (same title in two describe blocks); across files the same identity is
         # the same test seen again (a shard, a rerun), and the last outcome wins.
-        seen_here: dict[str, int] = {}
+        # A case already kept from this very file is such a second one (the files
+        # are distinct paths): only those are counted, not every identity.
+        repeats: dict[str, int] = {}
         stats = JunitStats()
         for case in read_junit(path, resolver, keep=keep, stats=stats):
             key = case.nodeid
-            if key in seen_here:
-                seen_here[key] += 1
-                key = f"{key} #{seen_here[key]}"
-            else:
-                seen_here[key] = 1
+            earlier = cases.get(key)
+            if earlier is not None and earlier.report == case.report:
+                repeats[key] = repeats.get(key, 1) + 1
+                key = f"{key} #{repeats[key]}"
             cases.pop(key, None)  # re-insert so "last" is also last in order
             cases[key] = case
         if stats.cases == 0:

@@ -14,7 +14,7 @@ from gate.config.schema import CoverageCheck, JunitCheck
 from gate.core.evaluate import SOURCE_SUFFIXES, Counts, measure, shortfall
 from gate.core.model import FileCoverage, Outcome, TestCase
 from gate.core.numbers import display_percent
-from gate.core.patterns import CaseIndex, paths_matcher, tests_matcher
+from gate.core.patterns import paths_matcher, tests_matcher
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.text import counted, every, plural
 
@@ -31,7 +31,7 @@ def check_junit(check: JunitCheck, ctx: SafetyContext) -> Finding:
     """
     if not check.tests:
         return failed("`tests` is empty: a check over no test proves nothing")
-    selected = tests_matcher(tuple(check.tests)).pick(CaseIndex(ctx.tests.cases.values()))
+    selected = tests_matcher(tuple(check.tests)).pick(ctx.tests.index)
     unmatched = [p for p in check.tests if not any(_selects(p, c) for c in selected)]
     if not selected:
         return failed(f"no test in the JUnit results matches {_quoted(check.tests)}")
