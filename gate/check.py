@@ -36,6 +36,9 @@ class CheckOptions(Record, frozen=True):
     today: dt.date = field(default_factory=dt.date.today)
     head_sha: str | None = None
     pull_request: int | None = None
+    # Passing evidence tests the report lists per interaction; None: every one (the
+    # evidence package, explain and the document need them all).
+    passing_listed: int | None = None
 
 
 class CheckRun(Record, frozen=True):
@@ -91,6 +94,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
             provenance=provenance,
             notes=[*coverage.notes, *tests.notes],
             contexts=coverage.contexts,
+            passing_listed=opts.passing_listed,
         )
     )
     return CheckRun(config, coverage, tests, report)

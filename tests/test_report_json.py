@@ -26,7 +26,9 @@ TODAY = dt.date(2026, 12, 5)
 OUTCOMES = {"p": Outcome.PASSED, "f": Outcome.FAILED, "e": Outcome.ERROR, "s": Outcome.SKIPPED}
 
 
-def report_of(outcomes: str, interactions: int = 1, title: str = "gate") -> Report:
+def report_of(
+    outcomes: str, interactions: int = 1, title: str = "gate", passing_listed: int | None = None
+) -> Report:
     """A report whose every interaction selects one test per letter of `outcomes`
     (p passed, f failed, e error, s skipped), in that order."""
     config = config_from_data(
@@ -51,7 +53,8 @@ def report_of(outcomes: str, interactions: int = 1, title: str = "gate") -> Repo
         f"app/m{n}.py": FileCoverage(f"app/m{n}.py", frozenset({1, 2}), frozenset({1}))
         for n in range(interactions)
     }
-    return evaluate(Evaluation(config, files, TestResults(cases=cases), TODAY))
+    tests = TestResults(cases=cases)
+    return evaluate(Evaluation(config, files, tests, TODAY, passing_listed=passing_listed))
 
 
 # --- the cap -----------------------------------------------------------------------------
@@ -68,6 +71,13 @@ def test_every_test_that_did_not_pass_is_kept_and_the_passing_ones_up_to_the_cap
     ]  # fmt: skip
     assert cut.evidence_tests_truncated == 6
     assert cut.tests == full.tests and cut.gaps == full.gaps  # the counts stay whole
+
+
+@pytest.mark.parametrize("cap", [0, 1, 4, 7, 8, None])
+def test_a_report_evaluated_with_a_cap_is_the_whole_one_cut(cap: int | None) -> None:
+    """`check` without an evidence package never builds the lists it would cut."""
+    outcomes = "pfppspppe"
+    assert report_of(outcomes, 2, passing_listed=cap) == capped(report_of(outcomes, 2), cap)
 
 
 def test_a_list_within_the_cap_is_left_as_it_is() -> None:
@@ -189,6 +199,22 @@ def test_check_lists_the_passing_tests_up_to_json_tests(fixture_run, cli, tmp_pa
     assert len(payments["evidence_tests"]) == 7 and payments["evidence_tests_truncated"] == 0
     tests = json.loads((package / "interactions" / "payments" / "tests.json").read_text())
     assert len(tests["tests"]) == 7
+
+
+def test_the_json_is_the_same_with_or_without_the_evidence_package(
+    fixture_run, cli, tmp_path: Path
+) -> None:
+    """With a package the lists are cut where the JSON is written, without one while the
+    report is made: the same JSON either way."""
+    written = []
+    for extra in ([], ["--evidence-dir", str(tmp_path / "evidence")]):
+        out = tmp_path / f"report{len(written)}.json"
+        done = cli("check", "--json-out", str(out), "--json-tests", "1", *extra,
+                   cwd=fixture_run.root)  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        written.append(report_json(out)["interactions"])
+    assert written[0] == written[1]
+    assert sum(i["evidence_tests_truncated"] for i in written[0]) > 0
 
 
 def test_json_tests_all_lists_every_test(fixture_run, cli, tmp_path: Path) -> None:

@@ -16,8 +16,11 @@ if TYPE_CHECKING:
     from gate.outputs.files import Outputs
 
 
-def run_check_for(settings: RunSettings, inputs: CheckInputs) -> CheckRun:
-    """The check the shared options ask for, under this invocation's settings.
+def run_check_for(
+    settings: RunSettings, inputs: CheckInputs, passing_listed: int | None = None
+) -> CheckRun:
+    """The check the shared options ask for, under this invocation's settings; its
+    report lists `passing_listed` passing evidence tests per interaction (None: all).
 
     `command` safety checks never run for an untrusted event (gate.github.trust:
     a fork's pull request, pull_request_target, a comment on a pull request, ...),
@@ -40,6 +43,7 @@ def run_check_for(settings: RunSettings, inputs: CheckInputs) -> CheckRun:
         today=settings.today,
         head_sha=settings.head_sha,
         pull_request=event.pull_request,
+        passing_listed=passing_listed,
     )
     return run_check(opts)
 

@@ -29,6 +29,7 @@ from gate.core.report import (
     Status,
     TestCounts,
     WaiverInfo,
+    listed_tests,
 )
 from gate.core.reproduce import reproduce_command
 from gate.core.scope import interaction_coverage
@@ -82,6 +83,7 @@ class Evaluation(Record, frozen=True):
     provenance: Provenance | None = None
     notes: Sequence[str] = ()
     contexts: ContextIndex | None = None  # per-test coverage, for coverage_scope: evidence
+    passing_listed: int | None = None  # passing evidence tests listed (None: all; capped)
 
 
 def evaluate(ev: Evaluation) -> Report:
@@ -147,6 +149,7 @@ def evaluate_interaction(
     status = decide_status(unknown=unknown, gaps=gaps, confidence=confidence, near=ev.config.near)
 
     evidence_ids = [c.nodeid for c in evidence]
+    listed, left_out = listed_tests(evidence, ev.passing_listed)
     return InteractionResult(
         id=it.id,
         name=it.name,
@@ -177,7 +180,8 @@ def evaluate_interaction(
         skipped=it.skipped.value,
         to_pass=to_pass,
         file_details=details,
-        evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in evidence],
+        evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in listed],
+        evidence_tests_truncated=left_out,
         waiver=waiver_info(waiver, ev.today),
         notes=notes,
         shortfall=side_shortfalls(it, n, measured=bool(details)),

@@ -148,6 +148,10 @@ class TestCase(Record, frozen=True, gc=False):
     message: str = ""  # first line of the failure, error or skip message
     report: str = ""  # the report file it came from
 
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
 
 class InputFile(Record, frozen=True):
     """Provenance of one input file."""

@@ -14,9 +14,9 @@ never held twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 import msgspec
 
@@ -48,6 +48,10 @@ class EvidenceTest(Record, frozen=True, gc=False):
     id: str
     outcome: str  # passed | failed | error | skipped
     message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
 
 
 class FileSummary(Record, frozen=True):
@@ -257,20 +261,38 @@ def capped(report: Report, passing: int | None) -> Report:
 
 
 def _capped(r: InteractionResult, passing: int) -> InteractionResult:
-    kept: list[EvidenceTest] = []
-    listed = 0
-    for test in r.evidence_tests:
-        if test.outcome != "passed":
-            kept.append(test)
-        elif listed < passing:
-            kept.append(test)
-            listed += 1
-    left_out = len(r.evidence_tests) - len(kept)
+    kept, left_out = listed_tests(r.evidence_tests, passing)
     if not left_out:
         return r
     return replace(
         r, evidence_tests=kept, evidence_tests_truncated=r.evidence_tests_truncated + left_out
     )
+
+
+class _Judged(Protocol):
+    @property
+    def passed(self) -> bool: ...
+
+
+T = TypeVar("T", bound=_Judged)  # a TestCase as read, or an EvidenceTest as reported
+
+
+def listed_tests(tests: Iterable[T], passing: int | None) -> tuple[list[T], int]:
+    """The tests a report lists, in their order: every one that did not pass and the
+    first `passing` that passed (every one when None); and how many were left out."""
+    if passing is None:
+        return list(tests), 0
+    kept: list[T] = []
+    shown = left_out = 0
+    for test in tests:
+        if not test.passed:
+            kept.append(test)
+        elif shown < passing:
+            kept.append(test)
+            shown += 1
+        else:
+            left_out += 1
+    return kept, left_out
 
 
 def to_data(report: Report) -> Any:
