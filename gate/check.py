@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from gate.config.load import load_config
-from gate.config.schema import Config, CoverageCheck, JunitCheck
+from gate.config.schema import Config, CoverageCheck, JunitCheck, Scope
 from gate.core.evaluate import Evaluation, evaluate
 from gate.core.model import CoverageData, TestResults
 from gate.core.paths import SKIP_DIRS, PathResolver
@@ -58,7 +58,9 @@ def run_check(opts: CheckOptions) -> CheckRun:
 
     coverage_paths = expand(opts.coverage or config.reports.coverage, opts.root, "coverage")
     junit_paths = expand(opts.junit or config.reports.junit, opts.root, "JUnit")
-    coverage = read_coverage(coverage_paths, resolver, keep=wanted_paths(config))
+    coverage = read_coverage(
+        coverage_paths, resolver, keep=wanted_paths(config), import_lines=evidence_paths(config)
+    )
     require_contexts(config.interactions, coverage)  # before any safety command runs
     tests = read_tests(junit_paths, resolver, keep=wanted_tests(config))
 
@@ -137,6 +139,16 @@ def wanted_paths(config: Config) -> PathSelector:
     modules = [m for it in config.interactions for m in it.modules]
     modules += [m for c in config.safety.checks if isinstance(c, CoverageCheck) for m in c.modules]
     return paths_matcher(tuple(modules), tuple(config.unmapped.paths))
+
+
+def evidence_paths(config: Config) -> PathSelector:
+    """True for a repository path an interaction judged by its own tests
+    (`coverage_scope: evidence`) claims: the sources whose import-time lines count
+    (gate.core.scope), so the only ones the data-file reader works them out for."""
+    modules = [
+        m for it in config.interactions if it.coverage_scope is Scope.EVIDENCE for m in it.modules
+    ]
+    return paths_matcher(tuple(modules))
 
 
 def wanted_tests(config: Config) -> TestSelector:

@@ -114,9 +114,15 @@ def detect_coverage_format(path: Path) -> CoverageFormat:
 
 
 def read_coverage(
-    paths: Sequence[Path], resolver: PathResolver, keep: Callable[[str], bool] | None = None
+    paths: Sequence[Path],
+    resolver: PathResolver,
+    keep: Callable[[str], bool] | None = None,
+    import_lines: Callable[[str], bool] | None = None,
 ) -> CoverageData:
-    """Read and merge every coverage file; fail closed on anything unreadable."""
+    """Read and merge every coverage file; fail closed on anything unreadable.
+
+    `keep(repo_path)` limits what is kept; `import_lines(repo_path)`, the files of a
+    coverage.py data file whose import-time lines are worked out (both: all)."""
     if not paths:
         raise InputError("no coverage report given; a gate without coverage never passes")
     observations: list[FileCoverage] = []
@@ -146,7 +152,7 @@ def read_coverage(
     # Imports coverage.py (~80 ms): only when a data file is given.
     from gate.readers.coverage_data import read_coverage_data
 
-    data = read_coverage_data(data_files, resolver, keep=keep)
+    data = read_coverage_data(data_files, resolver, keep=keep, import_lines=import_lines)
     observations.extend(data.files)
     return CoverageData(
         files=merge_files(observations),

@@ -68,22 +68,32 @@ class DataRead(Record, frozen=True):
 
 
 def read_coverage_data(
-    paths: Sequence[Path], resolver: PathResolver, keep: Callable[[str], bool] | None = None
+    paths: Sequence[Path],
+    resolver: PathResolver,
+    keep: Callable[[str], bool] | None = None,
+    import_lines: Callable[[str], bool] | None = None,
 ) -> DataRead:
     """Read and combine coverage.py data files; analyse each measured source
     that `keep(repo_path)` wants (default: all) once. The others cost one row
-    each in the file table: neither their records nor their sources are read."""
-    return analyse(read_contexts(paths, resolver, keep), resolver.root)
+    each in the file table: neither their records nor their sources are read.
+    Import-time lines (a second syntax tree of the source) are worked out for the
+    files `import_lines(repo_path)` wants (default: all); the others have none."""
+    return analyse(read_contexts(paths, resolver, keep), resolver.root, import_lines)
 
 
-def analyse(raw: RawContexts, root: Path) -> DataRead:
+def analyse(
+    raw: RawContexts, root: Path, import_lines: Callable[[str], bool] | None = None
+) -> DataRead:
     """Stage 2: each file's statements and branches from its source, and its
     records translated into facts; the coverage over all contexts. The files are
     analysed independently, so in worker processes when there are enough of them
     (`gate.readers.fanout`)."""
     settings = _config_file(root)
     _use_settings(settings)  # here first: a settings error is named once, in order
-    jobs = [(path, raw.files.pop(path)) for path in sorted(raw.files)]
+    jobs = [
+        (path, raw.files.pop(path), import_lines is None or import_lines(path))
+        for path in sorted(raw.files)
+    ]
     analysed = fan_out(
         functools.partial(_analyse_job, root=root, has_arcs=raw.has_arcs),
         jobs,
@@ -111,9 +121,9 @@ def _use_settings(settings: str | bool) -> None:
         raise InputError(f"{show_path(settings)}: coverage.py settings: {exc}") from None
 
 
-def _analyse_job(job: tuple[str, RawFile], *, root: Path, has_arcs: bool) -> FileContexts:
-    repo_path, raw_file = job
-    return _analyse(repo_path, raw_file, root, _coverage[0], has_arcs)
+def _analyse_job(job: tuple[str, RawFile, bool], *, root: Path, has_arcs: bool) -> FileContexts:
+    repo_path, raw_file, with_import_lines = job
+    return _analyse(repo_path, raw_file, root, _coverage[0], has_arcs, with_import_lines)
 
 
 def _config_file(root: Path) -> str | bool:
@@ -128,7 +138,12 @@ def _config_file(root: Path) -> str | bool:
 
 
 def _analyse(
-    repo_path: str, raw_file: RawFile, root: Path, cov: coverage.Coverage, has_arcs: bool
+    repo_path: str,
+    raw_file: RawFile,
+    root: Path,
+    cov: coverage.Coverage,
+    has_arcs: bool,
+    with_import_lines: bool = True,
 ) -> FileContexts:
     """The file's statements and branches from its source, and its raw records
     translated into facts the way coverage.py's `analysis_from_file_reporter` does."""
@@ -141,7 +156,7 @@ def _analyse(
         statements = frozenset(reporter.lines())
         shape = _BranchShape.of(reporter) if has_arcs else None
         lines = reporter.source().count("\n")
-        import_lines = import_time_lines(reporter.source())
+        import_lines = import_time_lines(reporter.source()) if with_import_lines else frozenset()
     except _ANALYSIS_ERRORS as exc:
         measured = show_path(raw_file.measured_as[0])
         problem = str(exc) or type(exc).__name__
