@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate.config.load import load_config
 from gate.config.schema import Config
@@ -23,6 +24,9 @@ from gate.core.selection import wanted_paths, wanted_tests
 from gate.readers import expand, read_coverage, read_tests
 from gate.records import Record, field
 from gate.safety import SafetyContext, run_safety
+
+if TYPE_CHECKING:
+    from gate.outputs.evidence_package import PackageSources
 
 
 class CheckOptions(Record, frozen=True):
@@ -93,6 +97,20 @@ def run_check(opts: CheckOptions) -> CheckRun:
         )
     )
     return CheckRun(config, coverage, tests, report)
+
+
+def evidence_sources(run: CheckRun, root: Path, generated: str) -> PackageSources:
+    """What the evidence package of a finished check is made from."""
+    from gate.outputs.evidence_package import PackageSources
+
+    return PackageSources(
+        report=run.report,
+        generated=generated,
+        root=root,
+        tests=run.tests.cases,
+        coverage=run.coverage.files,
+        contexts=run.coverage.contexts,
+    )
 
 
 def shown(path: Path, root: Path) -> str:

@@ -27,13 +27,8 @@ from gate.core.report import (
 )
 from gate.core.reproduce import cov_targets, evidence_args, path_to_module, reproduce_command
 from gate.records import replace
-from gate.render.document import (
-    comparable_lines,
-    generated_timestamp,
-    ordered_interactions,
-    render_document,
-    stale_diff,
-)
+from gate.render.document import generated_timestamp, ordered_interactions, render_document
+from gate.render.document_check import comparable_lines, stale_diff
 
 TODAY = dt.date(2026, 11, 29)
 STAMP = "2026-11-29T12:00:00Z"

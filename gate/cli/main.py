@@ -126,7 +126,8 @@ def check(
     evidence_dir: Path | None,
 ) -> None:
     """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input."""
-    report = _run(config, coverage, junit, root, no_exec).report
+    run = _run(config, coverage, junit, root, no_exec)
+    report = run.report
     # Renderers and writers are imported when asked for: start-up time is CI time.
     if json_out is not None:
         from gate.core.report import to_json
@@ -143,7 +144,7 @@ def check(
     if evidence_dir is not None:
         from gate.render.document import generated_timestamp
 
-        _write_evidence(evidence_dir, report, generated_timestamp())
+        _write_evidence(evidence_dir, run, root, generated_timestamp())
     click.echo(_rendered(report, fmt), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
@@ -251,14 +252,14 @@ def report_command(
         verdict = "passed" if run.report.passed else "failed"
         click.echo(f"signal-gate: wrote {out} (gate {verdict})", err=True)
     if evidence_dir is not None:
-        _write_evidence(evidence_dir, run.report, generated)
+        _write_evidence(evidence_dir, run, root, generated)
     sys.exit(EXIT_PASS if run.report.passed else EXIT_FAIL)
 
 
 def _check_document(path: Path, fresh: str) -> int:
     """Compare the committed document with a fresh one; print why when stale."""
     from gate.errors import InputError
-    from gate.render.document import stale_diff
+    from gate.render.document_check import stale_diff
 
     regenerate = f"regenerate it with `signal-gate report ... --out {path}` and commit it"
     try:
@@ -277,10 +278,11 @@ def _check_document(path: Path, fresh: str) -> int:
     return EXIT_FAIL
 
 
-def _write_evidence(directory: Path, report: Report, generated: str) -> None:
+def _write_evidence(directory: Path, run: CheckRun, root: Path, generated: str) -> None:
+    from gate.check import evidence_sources
     from gate.outputs.evidence_package import package_files, write_package
 
-    write_package(directory, package_files(report, generated))
+    write_package(directory, package_files(evidence_sources(run, root, generated)))
 
 
 @main.command()

@@ -17,6 +17,7 @@ from gate.config.schema import (
     CommandCheck,
     Config,
     ConfigSpec,
+    ContractSpec,
     CoverageCheck,
     ForbidPatternCheck,
     Interaction,
@@ -59,6 +60,9 @@ def resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
         safety=spec.safety,
         waivers=tuple(spec.waivers),
         paths={canon: tuple(seen_as) for canon, seen_as in spec.paths.items()},
+        summary=spec.summary,
+        next_steps=tuple(spec.next_steps),
+        review=spec.review,
     )
 
 
@@ -73,11 +77,37 @@ def _interactions(spec: ConfigSpec, fail: Fail) -> tuple[Interaction, ...]:
                 f"interactions[{index}].id", f"duplicate id {it.id!r} (first at [{seen[it.id]}])"
             )
         seen[it.id] = index
-        out.append(_interaction(it, spec, default_threshold))
+        contract = _contract(it.contract, f"interactions[{index}].contract", fail)
+        out.append(_interaction(it, spec, default_threshold, contract))
     return tuple(out)
 
 
-def _interaction(it: InteractionSpec, spec: ConfigSpec, threshold: Threshold) -> Interaction:
+def _contract(raw: str | ContractSpec | None, where: str, fail: Fail) -> ContractSpec:
+    """The contract as one value (a string is its summary); its documents must
+    be relative paths that stay inside the repository."""
+    if raw is None or isinstance(raw, str):
+        return ContractSpec(summary=raw)
+    for index, doc in enumerate(raw.docs):
+        if problem := _outside_root(doc):
+            raise fail(f"{where}.docs[{index}]", f"{doc!r} {problem}")
+    return raw
+
+
+def _outside_root(path: str) -> str | None:
+    """Why a path from the config could leave the repository, or None."""
+    normal = path.replace("\\", "/")
+    if normal.startswith("/") or re.match(r"^[A-Za-z]:", normal):
+        return "is absolute; name a file inside the repository, relative to its root"
+    if ".." in normal.split("/"):
+        return "climbs out with '..'; name a file inside the repository"
+    if any(c in normal for c in "*?["):
+        return "is a glob; name each contract document"
+    return None
+
+
+def _interaction(
+    it: InteractionSpec, spec: ConfigSpec, threshold: Threshold, contract: ContractSpec
+) -> Interaction:
     scope = it.coverage_scope
     return Interaction(
         id=it.id,
@@ -89,10 +119,14 @@ def _interaction(it: InteractionSpec, spec: ConfigSpec, threshold: Threshold) ->
         modules=tuple(it.modules),
         evidence=tuple(it.evidence),
         threshold=threshold.overridden(it.threshold),
-        contract=it.contract,
+        contract=contract,
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=spec.defaults.coverage_scope if isinstance(scope, UnsetType) else scope,
+        owner=it.owner,
+        clients=tuple(it.clients),
+        risks=tuple(it.risks),
+        actions=tuple(it.actions),
     )
 
 

@@ -13,6 +13,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from gate.config.schema import Config, Interaction, UnmappedPolicy, Waiver
+from gate.core.assessment import (
+    contract_check,
+    interaction_assessment,
+    report_assessment,
+    review_info,
+    review_reason,
+)
 from gate.core.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
 from gate.core.numbers import format_ranges, percent_below
 from gate.core.patterns import is_glob, matches_path
@@ -101,7 +108,8 @@ def evaluate(ev: Evaluation) -> Report:
     substantial = [p for p in known if p not in ev.coverage or ev.coverage[p].statements]
     unmapped = unmapped_files(config.unmapped.paths, substantial, claims.values())
     safety = ev.safety
-    reasons = verdict_reasons(config, results, overall, safety, unmapped)
+    review = review_info(config.review, ev.today)
+    reasons = [*verdict_reasons(config, results, overall, safety, unmapped), *review_reason(review)]
     return Report(
         schema=SCHEMA,
         passed=not reasons,
@@ -119,6 +127,7 @@ def evaluate(ev: Evaluation) -> Report:
         unmapped_policy=config.unmapped.policy.value,
         overlaps=overlaps(claims),
         notes=list(ev.notes),
+        **report_assessment(config, results, review),
     )
 
 
@@ -139,7 +148,8 @@ def evaluate_interaction(
     confidence = float(exact_confidence(n, counts))
 
     gaps, to_pass = interaction_gaps(it, files, details, n, evidence, ev)
-    gaps.extend(scoped.gaps)
+    contract = contract_check(it, index, ev.repo_files)
+    gaps.extend([*scoped.gaps, *contract.gaps])
     if not files or not it.evidence:
         status = Status.UNKNOWN
     elif not gaps:
@@ -173,7 +183,7 @@ def evaluate_interaction(
         gaps=[] if status is Status.READY else [*gaps, *scoped.notes],
         modules=list(it.modules),
         evidence=list(it.evidence),
-        contract=it.contract,
+        contract=it.contract.summary,
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=it.coverage_scope.value,
@@ -183,9 +193,8 @@ def evaluate_interaction(
         waiver=waiver_info(waiver, ev.today),
         notes=list(scoped.notes),
         shortfall=side_shortfalls(it, n, measured=bool(details)),
-        reproduce=reproduce_command(
-            it.evidence, evidence_ids, it.modules, files, it.threshold.line
-        ),
+        reproduce=reproduce_command(it, evidence_ids, files),
+        **interaction_assessment(it, contract, ev.today),
     )
 
 

@@ -31,8 +31,9 @@ def wanted_paths(config: Config) -> PathTest:
 
 
 def wanted_tests(config: Config) -> CaseTest:
-    """True for a test an evidence pattern or a `junit` check selects."""
-    patterns = [p for it in config.interactions for p in it.evidence]
+    """True for a test an evidence pattern, a contract test pattern or a `junit`
+    check selects."""
+    patterns = [p for it in config.interactions for p in (*it.evidence, *it.contract.tests)]
     patterns += [p for c in config.safety.checks if isinstance(c, JunitCheck) for p in c.tests]
     return tests_matcher(tuple(patterns))
 

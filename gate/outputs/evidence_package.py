@@ -1,46 +1,85 @@
 """The evidence package (`--evidence-dir DIR`): everything an auditor needs, as files.
 
+    DIR/MANIFEST.json                       every file with its sha256 and size; what
+                                            was left out and why (gate.outputs.manifest)
+    DIR/SHA256SUMS                          the same, for `sha256sum -c SHA256SUMS`
     DIR/report.json                         the Report (schema signal-gate/report@1)
     DIR/assessment.md                       the assessment document
     DIR/comment.md                          the pull-request comment
     DIR/interactions/<id>/coverage.json     per interaction: files, statements,
                                             branches, missing ranges
-    DIR/interactions/<id>/tests.json        per interaction: evidence tests, outcomes
+    DIR/interactions/<id>/tests.json        per interaction: evidence and contract
+                                            tests with outcome, duration, failure
+                                            text and captured output
+    DIR/interactions/<id>/html/index.html   per interaction: an HTML coverage page
+                                            of its files (gate.outputs.coverage_html)
+    DIR/contracts/<path>                    the contract documents the config names
+    DIR/inputs/<path>                       a copy of every report the gate read
 
-`package_files` is pure (the Report in, file names and bytes out);
-`write_package` writes them, each file atomically.
+`package_files` decides what goes in (it reads sources and input sizes, writes
+nothing); `write_package` writes it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from gate.core.model import ContextIndex, FileCoverage, TestCase
 from gate.core.numbers import range_labels
-from gate.core.report import FileSummary, InteractionResult, Report, to_json
+from gate.core.paths import escapes, is_absolute, normalise
+from gate.core.report import EvidenceTest, FileSummary, InteractionResult, Report, to_json
+from gate.core.scope import evidence_contexts
+from gate.errors import InputError
+from gate.outputs.coverage_html import coveragepy_pages, source_page
 from gate.outputs.files import write_atomic
+from gate.outputs.manifest import MANIFEST, SUMS, Copy, Entry, Omitted, sha256_of, with_manifest
+from gate.records import Record, field
 from gate.render.document import render_document
 from gate.render.markdown import render_markdown
 
 COVERAGE_SCHEMA = "signal-gate/interaction-coverage@1"
-TESTS_SCHEMA = "signal-gate/interaction-tests@1"
+TESTS_SCHEMA = "signal-gate/interaction-tests@2"
 INTERACTIONS = "interactions"
+OWN_TREES = ("inputs", "contracts")  # whole folders of the package's own making
 PER_INTERACTION = ("coverage.json", "tests.json")
+HTML = "html"
 
 
-def package_files(report: Report, generated: str) -> dict[str, bytes]:
-    """Relative path -> content for every file of the package; `generated` is the
-    document's timestamp."""
-    files = {
+class PackageSources(Record, frozen=True):
+    """What a package is made from: the report and what the check read for it."""
+
+    report: Report
+    generated: str  # the document's timestamp
+    root: Path
+    tests: Mapping[str, TestCase] = field(default_factory=dict)  # by node id
+    coverage: Mapping[str, FileCoverage] = field(default_factory=dict)
+    contexts: ContextIndex | None = None
+
+
+def package_files(src: PackageSources) -> dict[str, Entry]:
+    """Relative path -> content (bytes, or a file to copy) for every file of the
+    package, MANIFEST.json and SHA256SUMS included."""
+    report = src.report
+    files: dict[str, Entry] = {
         "report.json": to_json(report),
-        "assessment.md": render_document(report, generated).encode("utf-8"),
+        "assessment.md": render_document(report, src.generated).encode("utf-8"),
         "comment.md": render_markdown(report).encode("utf-8"),
     }
     for r in report.interactions:
         files[f"{INTERACTIONS}/{r.id}/coverage.json"] = _json(coverage_summary(r))
-        files[f"{INTERACTIONS}/{r.id}/tests.json"] = _json(tests_summary(r))
-    return files
+        files[f"{INTERACTIONS}/{r.id}/tests.json"] = _json(tests_summary(r, src.tests))
+    omitted: list[Omitted] = []
+    files.update(_contracts(report.interactions, src.root, omitted))
+    files.update(_inputs(report, src.root))
+    for r in report.interactions:
+        files.update(_html(r, src))
+    return with_manifest(files, omitted)
 
 
 def coverage_summary(r: InteractionResult) -> dict[str, Any]:
@@ -75,8 +114,10 @@ def _file(f: FileSummary) -> dict[str, Any]:
     }
 
 
-def tests_summary(r: InteractionResult) -> dict[str, Any]:
-    """The evidence patterns, the counts and every evidence test with its outcome."""
+def tests_summary(r: InteractionResult, cases: Mapping[str, TestCase]) -> dict[str, Any]:
+    """The evidence patterns, the counts, every evidence test and every contract
+    test with its outcome, and what the JUnit file said about it (duration,
+    failure text, captured output) where it said it."""
     t = r.tests
     return {
         "schema": TESTS_SCHEMA,
@@ -90,39 +131,159 @@ def tests_summary(r: InteractionResult) -> dict[str, Any]:
             "skipped": t.skipped,
         },
         "pass_rate": r.pass_rate,
-        "tests": [
-            {"id": e.id, "outcome": e.outcome, "message": e.message} for e in r.evidence_tests
-        ],
+        "tests": [_test(e, cases.get(e.id)) for e in r.evidence_tests],
+        "contract_tests": r.contract_tests,
+        "contract_results": [_test(e, cases.get(e.id)) for e in r.contract_results],
     }
+
+
+def _test(e: EvidenceTest, case: TestCase | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": e.id, "outcome": e.outcome, "message": e.message}
+    if case is not None:
+        out.update(
+            duration=case.duration, details=case.details, output=case.output, report=case.report
+        )
+    return out
 
 
 def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_package(directory: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file (atomically, one by one) and drop the per-interaction files
-    of interactions no longer in the report; return the paths written."""
+# --- copies: contract documents and input reports -----------------------------------------
+
+
+def _contracts(
+    results: Sequence[InteractionResult], root: Path, omitted: list[Omitted]
+) -> dict[str, Entry]:
+    """Each contract document once, when it is a regular file inside the root
+    (after symlinks); the others are listed as omitted."""
+    out: dict[str, Entry] = {}
+    base = root.resolve()
+    for doc in dict.fromkeys(d for r in results for d in r.contract_docs):
+        rel = normalise(doc)
+        name = f"contracts/{rel}"
+        if not rel or is_absolute(rel) or escapes(rel):
+            omitted.append(Omitted(name, "the path leaves the repository"))
+            continue
+        target = (base / rel).resolve()
+        if not target.is_relative_to(base):
+            omitted.append(Omitted(name, "a symlink out of the repository"))
+        elif not target.is_file():
+            omitted.append(Omitted(name, "no such regular file"))
+        else:
+            out[name] = Copy(target, sha256_of(target), target.stat().st_size, rel)
+    return out
+
+
+def _inputs(report: Report, root: Path) -> dict[str, Entry]:
+    """A copy of every report read, under inputs/ by its path in the repository
+    (outside it: inputs/outside-root/<n>-<name>), checked against the hash taken
+    when it was read."""
+    out: dict[str, Entry] = {}
+    for n, f in enumerate(report.provenance.files, 1):
+        path = Path(f.path) if is_absolute(f.path) else root / f.path
+        rel = normalise(f.path)
+        inside = rel and not is_absolute(rel) and not escapes(rel)
+        name = f"inputs/{rel}" if inside else f"inputs/outside-root/{n}-{path.name}"
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise InputError(f"{f.path}: cannot copy into the evidence package: {exc}") from None
+        out[name] = Copy(path, f.sha256, size, f.path)
+    return out
+
+
+def _html(r: InteractionResult, src: PackageSources) -> dict[str, Entry]:
+    """The interaction's HTML coverage page(s) under interactions/<id>/html/."""
+    prefix = f"{INTERACTIONS}/{r.id}/{HTML}/"
+    data_files = [
+        Path(f.path) if is_absolute(f.path) else src.root / f.path
+        for f in src.report.provenance.files
+        if f.format == "coveragepy-data"
+    ]
+    measured = [f.path for f in r.file_details]
+    if data_files and measured:
+        contexts = None
+        if r.coverage_scope == "evidence" and src.contexts is not None:
+            numbers = evidence_contexts(src.contexts, r.evidence)
+            contexts = sorted(src.contexts.names[n] for n in numbers)
+        title = f"{r.name} ({r.id})"
+        pages = coveragepy_pages(data_files, src.root, measured, contexts, title)
+        if isinstance(pages, dict):
+            return {prefix + name: content for name, content in pages.items()}
+    return {prefix + "index.html": source_page(r, src.root, src.coverage)}
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def write_package(directory: Path, files: Mapping[str, Entry]) -> list[Path]:
+    """Write every file (atomically, one by one; MANIFEST.json and SHA256SUMS
+    last) and drop what an earlier package left that this one does not hold;
+    return the paths written."""
     written = []
-    for name, content in files.items():
+    last = (MANIFEST, SUMS)
+    for name in [n for n in files if n not in last] + [n for n in last if n in files]:
         path = directory / name
-        write_atomic(path, content)
+        entry = files[name]
+        if isinstance(entry, Copy):
+            _copy_verified(entry, path)
+        else:
+            write_atomic(path, entry)
         written.append(path)
-    _remove_stale(
-        directory, {name.split("/")[1] for name in files if name.startswith(INTERACTIONS)}
-    )
+    _remove_stale(directory, set(files))
     return written
 
 
+def _copy_verified(entry: Copy, target: Path) -> None:
+    """Copy a file whole (streamed, into a temporary file renamed into place),
+    refusing a source that changed since the gate read it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with entry.source.open("rb") as source, os.fdopen(fd, "wb") as out:
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != entry.sha256:
+            raise InputError(
+                f"{entry.origin}: changed while the gate ran (its sha256 differs from when "
+                "it was read); the evidence package would not match the report"
+            )
+        Path(tmp).replace(target)
+    except OSError as exc:
+        raise InputError(f"{entry.origin}: cannot copy into the evidence package: {exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def _remove_stale(directory: Path, current: set[str]) -> None:
-    """Only our own file names under interactions/<id>/ are ever removed."""
-    base = directory / INTERACTIONS
-    if not base.is_dir():
-        return
-    for sub in base.iterdir():
-        if sub.name in current or not sub.is_dir() or sub.is_symlink():
+    """Only the package's own files are ever removed: its per-interaction files
+    and pages, and files under inputs/ and contracts/ it no longer holds; then
+    the folders that leaves empty."""
+    for tree in (*OWN_TREES, INTERACTIONS):
+        base = directory / tree
+        if not base.is_dir() or base.is_symlink():
             continue
-        for name in PER_INTERACTION:
-            (sub / name).unlink(missing_ok=True)
-        if not any(sub.iterdir()):
-            sub.rmdir()
+        for path in sorted(base.rglob("*"), reverse=True):  # children before parents
+            name = path.relative_to(directory).as_posix()
+            if name in current or path.is_symlink():
+                continue
+            if path.is_file() and _ours(name):
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def _ours(name: str) -> bool:
+    """Is this a file name the package writes (not one someone else put there)?"""
+    parts = name.split("/")
+    if parts[0] in OWN_TREES:
+        return True
+    return (
+        parts[0] == INTERACTIONS
+        and len(parts) >= 3
+        and (parts[2] == HTML or (len(parts) == 3 and parts[2] in PER_INTERACTION))
+    )

@@ -22,6 +22,7 @@ from gate.core.identity import junit_identity
 from gate.core.model import Outcome, TestCase
 from gate.core.paths import MAX_PATH, PathResolver
 from gate.errors import InputError
+from gate.readers.junit_details import DetailBudget, case_details
 from gate.readers.xmlstream import local_name, release, stream
 from gate.text import clip, quoted
 
@@ -76,6 +77,7 @@ def read_junit(
     report = str(path)
     identities = _Identities(path, resolver)
     pending: list[tuple[Outcome, str]] = []
+    budget = DetailBudget()
     for el in elements:
         tag = el.tag
         if tag[0] == "{":
@@ -85,7 +87,7 @@ def read_junit(
             nodeid, file = identities.of(el)
             if keep is None or keep(nodeid, file):
                 outcome, message = _outcome(pending, el)
-                yield TestCase(nodeid, file, outcome, message, report)
+                yield TestCase(nodeid, file, outcome, message, report, **case_details(el, budget))
             pending.clear()
             release(el)
         elif tag == "testsuite":
