@@ -3,7 +3,7 @@ and a gate config with 50 interactions over them.
 
     python benchmarks/generate.py --size L --out /tmp/sg-bench/L
 
-Sizes (DESIGN.md "Inputs" talks about 45 MB Cobertura and 85 MB JUnit files):
+Sizes (the gate is built for reports of 45 MB Cobertura and 85 MB JUnit):
 
     S:    200 source files /    20k statements,   1k test cases
     M:  2,000 source files /   200k statements,  20k test cases

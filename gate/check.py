@@ -1,6 +1,6 @@
 """The one orchestration function: config -> reports -> evaluate -> report.
 
-Reads top to bottom like the data flow in DESIGN.md. Everything that touches
+Reads top to bottom in the order the data flows. Everything that touches
 the outside world for a check (files, the clock, git) is decided here or in the
 CLI and handed down as values.
 """

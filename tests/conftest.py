@@ -1,5 +1,5 @@
-"""Shared fixtures: the corpus, a real pytest+coverage run of the fixture project,
-golden files and report-schema validation."""
+"""Fixtures for every test: the corpus and GitHub API data (tests/data), a real
+pytest+coverage run of the fixture project, golden files and report-schema validation."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support import CORPUS, GITHUB_API, packaged_report_schema
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
@@ -38,27 +39,24 @@ interactions:
 """
 
 
-def shared_dir() -> Path | None:
-    configured = os.environ.get("SIGNAL_GATE_SHARED")
-    candidate = Path(configured) if configured else REPO.parent / "shared"
-    return candidate if (candidate / "DESIGN.md").is_file() else None
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """tests/data/corpus: real coverage and JUnit reports (MANIFEST.md says whose)."""
+    return CORPUS
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    found = shared_dir()
-    if found is None:
-        pytest.skip("../shared (corpus, schemas) is not beside this checkout")
-    return found
+def github_api() -> Path:
+    """tests/data/github-api: GitHub's OpenAPI subsets, webhook schemas, examples/."""
+    return GITHUB_API
 
 
 @pytest.fixture(scope="session")
-def report_schema(shared: Path) -> Callable[[object], None]:
-    """Validate a report (parsed JSON) against schemas/report-1.schema.json."""
+def report_schema() -> Callable[[object], None]:
+    """Validate a report (parsed JSON) against the packaged gate/schemas/report-1.schema.json."""
     import jsonschema
 
-    schema = json.loads((shared / "schemas" / "report-1.schema.json").read_text())
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(packaged_report_schema())
 
     def validate(data: object) -> None:
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
@@ -106,6 +104,32 @@ def run_fixture_project(dest: Path) -> ProjectRun:
 def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> ProjectRun:
     """The fixture project, run once per session: 1 failing, 1 skipped test on purpose."""
     return run_fixture_project(tmp_path_factory.mktemp("fixture") / "project")
+
+
+@dataclass(frozen=True)
+class InstalledWheel:
+    """This checkout built as a wheel, and that wheel installed into a folder of its own."""
+
+    wheel: Path  # dist/signal_gate-*.whl
+    site: Path  # `pip install --no-deps --target`: put it first on PYTHONPATH to use it
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> InstalledWheel:
+    """Built and installed once per session; the dependencies come from this venv."""
+    root = tmp_path_factory.mktemp("wheel")
+    dist, site = root / "dist", root / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (wheel,) = dist.glob("signal_gate-*.whl")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
+         str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return InstalledWheel(wheel, site)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ProjectRun
-from support import github_api_dir
+from support import GITHUB_API
 from support.fake_github import FakeGitHub
 from test_action_harness import REPO
 
@@ -108,7 +108,7 @@ def test_act_runs_the_action_and_it_posts_one_comment_and_one_status(
     local_head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout.strip()
-    event = github_api_dir() / "examples" / "event-pull_request.json"
+    event = GITHUB_API / "examples" / "event-pull_request.json"
     # No ~/.actrc of the host; and when the tests themselves run on Actions, none of the
     # outer job's variables (its GITHUB_OUTPUT, its token) leak into the inner job.
     outer = ("GITHUB_", "RUNNER_", "ACTIONS_", "INPUT_", "SIGNAL_GATE_")
@@ -116,7 +116,7 @@ def test_act_runs_the_action_and_it_posts_one_comment_and_one_status(
     env["HOME"] = str(tmp_path / "home")
     (tmp_path / "home").mkdir()
 
-    with FakeGitHub(github_api_dir(), token=TOKEN) as fake:
+    with FakeGitHub(GITHUB_API, token=TOKEN) as fake:
         done = subprocess.run(
             [act, "pull_request", "-W", "e2e/act-e2e.yml",
              "-P", "ubuntu-latest=-self-hosted", "-e", str(event),

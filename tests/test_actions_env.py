@@ -10,15 +10,15 @@ import pytest
 from gate.github.actions import fit_summary, output_lines, read_event
 
 
-def event_file(tmp_path: Path, shared: Path, name: str) -> Path:
-    src = shared / "github-api" / "examples" / name
+def event_file(tmp_path: Path, github_api: Path, name: str) -> Path:
+    src = github_api / "examples" / name
     dest = tmp_path / name
     dest.write_text(src.read_text())
     return dest
 
 
-def test_same_repo_pull_request_is_trusted_and_names_its_head(tmp_path, shared) -> None:
-    path = event_file(tmp_path, shared, "event-pull_request.json")
+def test_same_repo_pull_request_is_trusted_and_names_its_head(tmp_path, github_api) -> None:
+    path = event_file(tmp_path, github_api, "event-pull_request.json")
     payload = json.loads(path.read_text())
     event = read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
     assert event.trusted
@@ -26,14 +26,14 @@ def test_same_repo_pull_request_is_trusted_and_names_its_head(tmp_path, shared) 
     assert event.pull_request == payload["pull_request"]["number"]
 
 
-def test_fork_pull_request_is_untrusted(tmp_path, shared) -> None:
-    path = event_file(tmp_path, shared, "event-pull_request-fork-opened.json")
+def test_fork_pull_request_is_untrusted(tmp_path, github_api) -> None:
+    path = event_file(tmp_path, github_api, "event-pull_request-fork-opened.json")
     event = read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
     assert event.untrusted and not event.trusted
 
 
-def test_pull_request_target_is_untrusted_even_from_the_same_repo(tmp_path, shared) -> None:
-    path = event_file(tmp_path, shared, "event-pull_request.json")
+def test_pull_request_target_is_untrusted_even_from_the_same_repo(tmp_path, github_api) -> None:
+    path = event_file(tmp_path, github_api, "event-pull_request.json")
     env = {"GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_EVENT_PATH": str(path)}
     assert not read_event(env).trusted
 
@@ -73,8 +73,10 @@ def test_check_writes_outputs_and_summary(fixture_run, cli, tmp_path: Path) -> N
     assert summary.read_text().startswith("## ❌ Shop integration gate: failed")
 
 
-def test_check_records_the_pr_head_not_the_merge_commit(fixture_run, cli, tmp_path, shared) -> None:
-    path = event_file(tmp_path, shared, "event-pull_request.json")
+def test_check_records_the_pr_head_not_the_merge_commit(
+    fixture_run, cli, tmp_path, github_api
+) -> None:
+    path = event_file(tmp_path, github_api, "event-pull_request.json")
     head = json.loads(path.read_text())["pull_request"]["head"]["sha"]
     env = {
         "GITHUB_EVENT_NAME": "pull_request",

@@ -166,12 +166,12 @@ def readable(text: str) -> str:
 # --- the hostile project -----------------------------------------------------------------
 
 
-def _failing_junit(shared: Path, dest: Path) -> None:
+def _failing_junit(corpus: Path, dest: Path) -> None:
     """Every corpus test case, and each hostile name, as a failing test."""
     suites = ET.Element("testsuites")
     suite = ET.SubElement(suites, "testsuite", name="hostile")
     for relative in CORPUS_JUNIT:
-        for case in ET.parse(shared / "corpus" / relative).iter("testcase"):
+        for case in ET.parse(corpus / relative).iter("testcase"):
             message = next((k.get("message") for k in case if k.tag == "failure"), None)
             new = ET.SubElement(suite, "testcase", classname=case.get("classname", ""))
             new.set("name", case.get("name", ""))
@@ -251,11 +251,11 @@ def _results() -> list[dict[str, object]]:
     ]  # fmt: skip
 
 
-def build_project(shared: Path, root: Path) -> Path:
+def build_project(corpus: Path, root: Path) -> Path:
     root.mkdir(parents=True)
-    _failing_junit(shared, root / "junit.xml")
+    _failing_junit(corpus, root / "junit.xml")
     _hostile_cobertura(root / "coverage.xml")
-    (root / "windows-cobertura.xml").write_bytes((shared / "corpus" / CORPUS_COVERAGE).read_bytes())
+    (root / "windows-cobertura.xml").write_bytes((corpus / CORPUS_COVERAGE).read_bytes())
     for path in HOSTILE_PATHS:  # the files exist, with something for the pattern check
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text("x = 1  # TODO <img src=x> @octocat\n", encoding="utf-8")
@@ -265,8 +265,8 @@ def build_project(shared: Path, root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def report(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
-    root = build_project(shared, tmp_path_factory.mktemp("hostile") / "project")
+def report(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
+    root = build_project(corpus, tmp_path_factory.mktemp("hostile") / "project")
     options = CheckOptions(
         root=root,
         coverage=("coverage.xml", "windows-cobertura.xml"),
@@ -380,8 +380,8 @@ def test_no_mention_issue_reference_or_autolink_survives_in_the_text(rendered: R
 # --- ids from a results file are untrusted too ---------------------------------------------
 
 
-def test_an_imported_check_id_cannot_leave_its_code_span(shared: Path, tmp_path: Path) -> None:
-    root = build_project(shared, tmp_path / "project")
+def test_an_imported_check_id_cannot_leave_its_code_span(corpus: Path, tmp_path: Path) -> None:
+    root = build_project(corpus, tmp_path / "project")
     hostile_id = "x` <img src=x onerror=alert(1)> | `y"
     (root / "results.json").write_text(
         json.dumps([{"id": hostile_id, "name": "n", "passed": False}]), encoding="utf-8"

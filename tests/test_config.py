@@ -152,8 +152,10 @@ def test_errors_name_file_key_path_and_expectation(
     assert message.startswith("signal-gate.yml:") or str(tmp_path) in message
 
 
-def test_unknown_top_level_key(tmp_path: Path) -> None:
-    assert "interaction: unknown key" in error_of(tmp_path, "version: 1\ninteraction: []\n")
+def test_unknown_top_level_key_points_at_the_config_reference(tmp_path: Path) -> None:
+    message = error_of(tmp_path, "version: 1\ninteraction: []\n")
+    hint = "check its spelling against docs/config.md or `signal-gate schema config`"
+    assert f"interaction: unknown key ({hint})" in message
 
 
 def test_duplicate_yaml_key_is_an_error_not_last_wins(tmp_path: Path) -> None:

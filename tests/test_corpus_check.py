@@ -8,14 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import shared_dir
+from support import CORPUS
 
 from gate.check import CheckOptions, run_check
 from gate.errors import GateError
 from gate.render.text import render_text
 
-SHARED = shared_dir()
-CORPUS = SHARED / "corpus" if SHARED else Path("/nonexistent")
 COVERAGE = sorted(p for p in CORPUS.glob("coverage/*/*") if p.is_file())
 JUNIT = CORPUS / "junit" / "pytest" / "conflowgen-xunit1-windows.xml"
 CONFIG = """\
@@ -29,8 +27,6 @@ REFUSED = {
     "gcov_demo-coverage.xml": "SonarQube generic coverage",
     "jacoco-empty-report.xml": "an empty report",
 }
-
-pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared corpus not present")
 
 
 @pytest.mark.parametrize("report", COVERAGE, ids=lambda p: f"{p.parent.name}/{p.name}")

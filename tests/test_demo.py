@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import InstalledWheel
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -68,22 +69,14 @@ def test_demo_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_demo_from_an_installed_wheel_in_any_folder(tmp_path: Path, report_schema) -> None:
-    dist, site = tmp_path / "dist", tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    (wheel,) = dist.glob("signal_gate-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
+def test_demo_from_an_installed_wheel_in_any_folder(
+    tmp_path: Path, installed_wheel: InstalledWheel, report_schema
+) -> None:
+    with zipfile.ZipFile(installed_wheel.wheel) as archive:
         shipped = [n for n in archive.namelist() if n.startswith("gate/_examples/")]
     assert "gate/_examples/signal_service/signal-gate.yml" in shipped
     assert not [n for n in shipped if "__pycache__" in n or n.endswith((".xml", ".coverage"))]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
-         str(wheel)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+    site = installed_wheel.site
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # The wheel's copy of `gate` comes first; the dependencies come from this venv.

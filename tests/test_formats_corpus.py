@@ -10,16 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import shared_dir
+from support import CORPUS
 
 from gate.core.model import CoverageData
 from gate.core.paths import PathResolver
 from gate.errors import InputError
 from gate.readers import detect_coverage_format, read_coverage
 
-SHARED = shared_dir()
-CORPUS = SHARED / "corpus" / "coverage" if SHARED else Path("/nonexistent")
-ALL = sorted(p for p in CORPUS.glob("*/*") if p.is_file())
+COVERAGE = CORPUS / "coverage"
+ALL = sorted(p for p in COVERAGE.glob("*/*") if p.is_file())
 
 # Files the corpus keeps because they are not what their name suggests.
 REJECTED = {
@@ -37,8 +36,6 @@ EXPECTED_FORMAT = {
     "jacoco": "jacoco",
     "coveragepy-json": "coveragepy-json",
 }
-
-pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared corpus not present")
 
 
 def _id(path: Path) -> str:
@@ -184,7 +181,7 @@ def test_jacoco_totals_equal_its_counters(path: Path, tmp_path: Path) -> None:
 def test_jacoco_report_level_counters_agree_where_the_file_is_complete(
     name: str, tmp_path: Path
 ) -> None:
-    path = CORPUS / "jacoco" / name
+    path = COVERAGE / "jacoco" / name
     root = ET.parse(path).getroot()
     declared = {c.get("type"): c for c in root.findall("counter")}
     data = read_coverage([path], PathResolver(tmp_path))
@@ -198,7 +195,7 @@ def test_jacoco_report_level_counters_agree_where_the_file_is_complete(
 
 def test_jacoco_paths_are_package_plus_source_file(tmp_path: Path) -> None:
     data = read_coverage(
-        [CORPUS / "jacoco" / "jacoco-report-aggregate-groups.xml"], PathResolver(tmp_path)
+        [COVERAGE / "jacoco" / "jacoco-report-aggregate-groups.xml"], PathResolver(tmp_path)
     )
     assert "com/madrapps/text/StringOp.java" in data.files
     assert "com/madrapps/math/Math.kt" in data.files

@@ -1,8 +1,9 @@
 """How `signal-gate publish` reads its run from the Actions environment (gate/github_run.py).
 
-The payloads are the shared examples (`event-pull_request.json`, a same-repository PR, and
-`event-pull_request-fork-opened.json`, a PR from contributor/Hello-World); the workflow_run
-and push payloads are built here from the fields GitHub documents for those events.
+The payloads are the examples in tests/data/github-api (`event-pull_request.json`, a
+same-repository PR, and `event-pull_request-fork-opened.json`, a PR from
+contributor/Hello-World); the workflow_run and push payloads are built here from the
+fields GitHub documents for those events.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def test_a_pr_from_a_fork_is_a_fork_and_not_trusted(tmp_path: Path) -> None:
 )
 def test_pull_request_target_is_never_trusted(tmp_path: Path, example: str, is_fork: bool) -> None:
     # pull_request_target runs the base branch's workflow with a write token on PR input:
-    # the `command` safety checks must not run there (DESIGN.md, safety checks).
+    # the `command` safety checks must not run there (docs/github.md, "Which events run
+    # command checks").
     run = read(tmp_path, "pull_request_target", event_payload(example))
 
     assert run.event_name is EventName.PULL_REQUEST_TARGET

@@ -7,14 +7,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import shared_dir
+from support import CORPUS
 
 from gate.core.paths import PathResolver
 from gate.errors import InputError
 from gate.readers import detect_coverage_format, read_coverage, read_tests
-
-SHARED = shared_dir()
-CORPUS = SHARED / "corpus" if SHARED else Path("/nonexistent")
 
 COBERTURA = sorted(
     p for p in CORPUS.glob("coverage/*/*") if p.suffix == ".xml" and "jacoco" not in p.parent.name
@@ -26,8 +23,6 @@ NOT_JUNIT = {
     "nunit3-test-run-TestResults.xml": "NUnit 3 result file",
     "pester-nunit2-TestResults.xml": "NUnit 2 result file",
 }
-
-pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared corpus not present")
 
 
 def independent_cobertura_counts(path: Path) -> tuple[int, int]:

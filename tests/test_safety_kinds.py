@@ -1,7 +1,7 @@
 """Deployment safety checks, one kind at a time: passes, fails, bad configuration.
 
 Reports are real: the sample project's pytest run (tests/safety_fixtures),
-JUnit written by junitparser, and a coverage.py report from the shared corpus.
+JUnit written by junitparser, and a coverage.py report from the corpus (tests/data/corpus).
 Files for the file kinds are written to tmp_path. `command` has its own module.
 """
 
@@ -171,9 +171,9 @@ def test_coverage_without_a_threshold_is_a_config_error() -> None:
     assert "safety.checks[0]: a coverage check needs `line` and/or `branch`" in message
 
 
-def test_coverage_branch_threshold_without_branch_data_fails(tmp_path: Path, shared: Path) -> None:
+def test_coverage_branch_threshold_without_branch_data_fails(tmp_path: Path, corpus: Path) -> None:
     # coverage.py 7.10 report measured without --cov-branch: 143/143 statements.
-    report = shared / "corpus/coverage/coveragepy/conflowgen-windows-source.xml"
+    report = corpus / "coverage/coveragepy/conflowgen-windows-source.xml"
     coverage = read_coverage([report], PathResolver(tmp_path))
     line_only = check("coverage", modules=["conflowgen"], line=95)
     assert run_one(tmp_path, line_only, coverage=coverage).passed

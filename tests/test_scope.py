@@ -1,7 +1,7 @@
 """coverage_scope: evidence, on a real pytest run with per-test contexts.
 
 The figures must equal `coverage report --contexts='^$,<evidence regexes>'
---include=<the modules>` on the same data (DESIGN.md "Evidence-scoped
+--include=<the modules>` on the same data (docs/numbers.md, "Evidence-scoped
 coverage"), and what running only the evidence tests would measure.
 """
 

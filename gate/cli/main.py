@@ -1,6 +1,6 @@
 """The command line: parse options, call the core, print, choose the exit code.
 
-Exit codes (DESIGN.md): 0 the gate passed, 1 it failed, 2 usage, config or
+Exit codes (docs/cli.md): 0 the gate passed, 1 it failed, 2 usage, config or
 input error. This is the only module that imports click or calls sys.exit.
 """
 

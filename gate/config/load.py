@@ -141,7 +141,9 @@ def _describe(exc: msgspec.ValidationError, prefix: str) -> str:
     if msg.startswith("Object contains unknown field"):
         key = msg.split("`")[1]
         path = f"{path}.{key}" if path else key
-        msg = "unknown key (check its spelling against the schema in DESIGN.md)"
+        msg = (
+            "unknown key (check its spelling against docs/config.md or `signal-gate schema config`)"
+        )
     elif msg.startswith("Object missing required field"):
         key = msg.split("`")[1]
         path = f"{path}.{key}" if path else key

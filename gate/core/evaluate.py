@@ -1,6 +1,6 @@
 """Config + model -> verdict. Pure: no files, no clock, no network.
 
-The numbers and statuses are DESIGN.md's "Numbers" section. Thresholds are
+The numbers and statuses are those of docs/numbers.md. Thresholds are
 compared on exact counts (`covered * 100 >= threshold * total`, in exact
 fractions), never on rounded figures: 94.96% does not pass a 95% gate.
 """

@@ -156,7 +156,7 @@ class InputFile(Record, frozen=True):
 
 class FileContexts(Record, frozen=True):
     """What each coverage.py context executed in one source file, kept compact so
-    it can be scoped to any set of contexts (DESIGN.md "Evidence-scoped coverage").
+    it can be scoped to any set of contexts (docs/numbers.md, "Evidence-scoped coverage").
 
     A *fact* is something a context can have done in the file: a positive int is
     an executed statement line; a negative int `-(i + 1)` means the branch arc

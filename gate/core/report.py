@@ -1,9 +1,9 @@
 """The verdict as data: what every renderer reads and what `--format json` writes.
 
-The field names are DESIGN.md's "Report JSON" contract (schema
-`signal-gate/report@1`); fields may be added, never renamed or removed. The
-report round-trips through JSON, so `publish` renders from the same values
-`check` produced.
+The field names are the contract of docs/report-json.md (schema
+`signal-gate/report@1`, shipped as gate/schemas/report-1.schema.json); fields may
+be added, never renamed or removed. The report round-trips through JSON, so
+`publish` renders from the same values `check` produced.
 """
 
 from __future__ import annotations

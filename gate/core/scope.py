@@ -1,6 +1,6 @@
 """Evidence-scoped coverage: count only what an interaction's own evidence tests ran.
 
-DESIGN.md "Evidence-scoped coverage": lines and arcs recorded under coverage.py's
+docs/numbers.md, "Evidence-scoped coverage": lines and arcs recorded under coverage.py's
 empty context (module imports during collection) count for every interaction;
 the rest count only when a context of one of the interaction's evidence tests
 recorded them. The figures equal `coverage report --contexts='^$,<evidence

@@ -1,13 +1,14 @@
 """Publish a gate's verdict on a pull request: a sticky comment, a commit status, a check run.
 
-This is the only module of the gate that imports PyGithub (STYLE.md §2). It never raises:
+This is the only module of the gate that imports PyGithub. It never raises:
 whatever GitHub refuses (a read-only token on a fork, a 404, a limit, an outage) becomes a
 warning in the returned `PublishOutcome`, because publishing never changes the verdict
-(STYLE.md §8).
+(docs/github.md).
 
 Retries. PyGithub's default `GithubRetry` resends POST requests after a 5xx, and a 5xx can
 come after GitHub did the work (a proxy timing out), so a blind retry can post a second
-comment or check run (LIMITS.md §5). The client is therefore built with `retry=None`, and
+comment or check run (tests/data/github-api/LIMITS.md §5). The client is therefore built
+with `retry=None`, and
 every call goes through `_Session.call`, which decides by what the call does:
 
 - a call that cannot duplicate anything (a read, an edit, a delete, a commit status, which
@@ -46,7 +47,7 @@ from gate.github.publication import Annotation, CommentMode, Publication
 from gate.github.run import GitHubRun
 from gate.records import Record
 
-# GitHub's limits (LIMITS.md §1; the REST docs of each endpoint).
+# GitHub's limits (tests/data/github-api/LIMITS.md §1; the REST docs of each endpoint).
 COMMENT_LIMIT = 65_536  # issue comment body: 422 "Body is too long (maximum is 65536 characters)"
 STATUS_DESCRIPTION_LIMIT = 140  # 422 "description is too long (maximum is 140 characters)"
 CHECK_OUTPUT_LIMIT = 65_535  # checks/create, checks/update: output.summary maxLength
@@ -194,7 +195,7 @@ class _Session:
             return fn()
         except _GaveUp as exc:
             self.warn(f"could not {what}: {exc}")
-        except Exception as exc:  # publishing must never break the gate (STYLE.md §8)
+        except Exception as exc:  # publishing must never break the gate
             self.warn(f"could not {what}: {_describe(exc)}")
         return None
 

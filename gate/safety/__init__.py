@@ -1,6 +1,6 @@
 """Deployment safety checks: run each declared check, count passed/total.
 
-DESIGN.md "Deployment safety checks". A `results` check expands into one check
+The kinds are those of docs/safety-checks.md. A `results` check expands into one check
 per entry of its file, so `total` counts checks as reported, not as declared,
 and `required: all` asks for every one of them.
 """

@@ -1,7 +1,7 @@
 """The `junit` and `coverage` kinds: checks over what the reports already measured.
 
 Both use the same matchers and number rules as the interactions
-(DESIGN.md "Numbers"): patterns through `gate.core.selection` (the rules of
+(docs/numbers.md): patterns through `gate.core.selection` (the rules of
 `gate.core.patterns`), counts through `gate.core.evaluate.measure`, thresholds compared
 on exact counts with `gate.core.evaluate.shortfall`.
 """

@@ -1,7 +1,7 @@
 """The `results` kind: checks imported from a JSON file the user's own script wrote.
 
 The file holds a list of `{"id", "name", "passed", "detail"}` objects
-(DESIGN.md "Deployment safety checks"); each entry becomes one check in the
+(docs/safety-checks.md, "results"); each entry becomes one check in the
 report. `id` and `passed` (a JSON boolean) are required, `name` defaults to the
 id, `detail` to "", other keys are ignored.
 

@@ -1,50 +1,38 @@
-"""Helpers shared by the tests: where the project's shared reference data lives.
+"""Helpers for the tests: where the test data lives, and what a workflow step sees.
 
-The GitHub API description, its examples and the event payloads live in the shared
-folder beside the repository (`<repo>/../shared`), or wherever `SIGNAL_GATE_SHARED`
-points. Tests that need them skip, saying why, when the folder is absent.
+All reference data is in the repository, under tests/data/: `corpus/` (real coverage
+and JUnit reports, see its MANIFEST.md) and `github-api/` (GitHub's OpenAPI subsets,
+webhook schemas, examples and event payloads, see its SOURCE.md). The report schema
+ships inside the package (gate/schemas/), and the tests read that packaged copy.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-SHARED_ENV = "SIGNAL_GATE_SHARED"
-REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
+CORPUS = DATA / "corpus"
+GITHUB_API = DATA / "github-api"
 # What a pull_request run has in GITHUB_SHA: the merge commit of refs/pull/N/merge, which
-# is NOT the PR head (HARNESS.md). Tests set it so that code using it is caught.
+# is NOT the PR head (github-api/HARNESS.md). Tests set it so that code using it is caught.
 MERGE_SHA = "0123456789abcdef0123456789abcdef01234567"
 TOKEN = "ghs_TestTokenThatMustNeverBePrinted0123"
 
 
-def shared_dir() -> Path:
-    """Return the shared folder; skip the calling test when it is not there."""
-    configured = os.environ.get(SHARED_ENV)
-    path = Path(configured) if configured else REPO_ROOT.parent / "shared"
-    if not path.is_dir():
-        source = f"${SHARED_ENV}" if configured else f"<repo>/../shared (set ${SHARED_ENV})"
-        pytest.skip(f"shared reference data not found at {path}, from {source}")
-    return path
-
-
-def github_api_dir() -> Path:
-    """Return shared/github-api (openapi-subset.json, examples/); skip when absent."""
-    path = shared_dir() / "github-api"
-    if not (path / "openapi-subset.json").is_file():
-        pytest.skip(f"{path}/openapi-subset.json not found: the GitHub tests need it")
-    return path
+def packaged_report_schema() -> Any:
+    """Return the report JSON schema as the installed package ships it (gate/schemas/)."""
+    resource = files("gate") / "schemas" / "report-1.schema.json"
+    return json.loads(resource.read_text(encoding="utf-8"))
 
 
 def event_payload(name: str) -> dict[str, Any]:
-    """Return a copy of examples/<name>.json, e.g. "event-pull_request"; skip when absent."""
-    return copy.deepcopy(_example(github_api_dir() / "examples" / f"{name}.json"))
+    """Return a copy of github-api/examples/<name>.json, e.g. "event-pull_request"."""
+    return copy.deepcopy(_example(GITHUB_API / "examples" / f"{name}.json"))
 
 
 @cache

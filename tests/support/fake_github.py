@@ -1,6 +1,6 @@
 """A fake GitHub REST API over real HTTP on 127.0.0.1, for testing the PyGithub adapter.
 
-It serves the 13 operations of `shared/github-api/openapi-subset.json` in the shapes of
+It serves the 13 operations of `tests/data/github-api/openapi-subset.json` in the shapes of
 GitHub's own examples (`examples/*.json`), with every `url`/`*_url` field and every `Link`
 header rebuilt on its own base URL (PyGithub refuses to follow URLs of another host,
 LIMITS.md §5). It keeps state (comments, statuses, check runs and their accumulated
@@ -46,7 +46,7 @@ import pytest
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
-from . import TOKEN, github_api_dir
+from . import GITHUB_API, TOKEN
 
 SPEC_HOST = "https://api.github.com"  # the server of openapi-subset.json
 JSON_TYPE = "application/json; charset=utf-8"
@@ -706,7 +706,7 @@ def _short(text: str) -> str:
 @pytest.fixture
 def fake_github() -> Iterator[FakeGitHub]:
     """A running fake GitHub; the test fails if any request to it was invalid."""
-    with FakeGitHub(github_api_dir()) as fake:
+    with FakeGitHub(GITHUB_API) as fake:
         yield fake
     if fake.problems:
         pytest.fail("invalid requests to the fake GitHub:\n" + "\n".join(fake.problems))
