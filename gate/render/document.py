@@ -102,7 +102,7 @@ def _executive_summary(report: Report) -> list[str]:
 
 def _review(review: ReviewInfo) -> str:
     """'last reviewed 2026-01-05, every 90 days; next review due 2026-04-05'."""
-    state = "OVERDUE" if review.overdue else "next review due"
+    state = "review OVERDUE since" if review.overdue else "next review due"
     enforced = " (an overdue review fails the gate)" if review.enforced else ""
     return (
         f"last reviewed {review.last_reviewed}, every {review.cycle_days} days; "
