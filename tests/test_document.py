@@ -12,6 +12,7 @@ import pytest
 from cmarkgfm.cmark import Options
 
 from gate.check import CheckOptions, run_check
+from gate.config.schema import ContractSpec, Direction, Interaction, Scope, Threshold
 from gate.core.report import (
     SCHEMA,
     EvidenceTest,
@@ -25,7 +26,6 @@ from gate.core.report import (
     TestCounts,
     WaiverInfo,
 )
-from gate.config.schema import ContractSpec, Direction, Interaction, Scope, Threshold
 from gate.core.reproduce import cov_targets, evidence_args, path_to_module, reproduce_command
 from gate.records import replace
 from gate.render.document import (
