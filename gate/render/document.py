@@ -14,8 +14,7 @@ carries trailing whitespace (editors and pre-commit hooks strip it).
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, ReviewInfo, SafetyCheckResult
@@ -247,16 +246,9 @@ def _provenance(report: Report, generated: str) -> list[str]:
     return lines
 
 
-def generated_timestamp(
-    env: Mapping[str, str] = os.environ, now: Callable[[], dt.datetime] | None = None
-) -> str:
-    """This run's timestamp, ISO 8601 in UTC to the second.
+def generated_timestamp(moment: dt.datetime) -> str:
+    """`moment` as the Generated: line shows it: ISO 8601 in UTC, to the second.
 
-    SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it.
+    The CLI chooses the moment (its clock, or SOURCE_DATE_EPOCH).
     """
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    else:
-        moment = now() if now is not None else dt.datetime.now(dt.UTC)
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
