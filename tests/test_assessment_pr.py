@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_fixture_project
 from support import TOKEN
 from support import fake_github as fakes
 from support.fake_github import FakeGitHub, Op
@@ -109,3 +110,83 @@ def test_workflow_file_is_valid_yaml_with_least_permissions() -> None:
     assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
     triggers = data[True] if True in data else data["on"]  # PyYAML reads `on:` as True
     assert set(triggers) >= {"push", "schedule"}
+
+
+# --- the command, as the assessment workflow runs it -----------------------------------
+
+
+def test_the_command_opens_keeps_and_updates_one_pull_request(
+    fake_github: FakeGitHub, tmp_path: Path, cli
+) -> None:
+    """Three runs of the workflow's steps: the tests, `check --document-out`, then
+    `assessment-pr`. The second run repeats the tests on the same code (new report
+    files, a new timestamp): nothing is written. The third has a failing test."""
+    repo = FakeRepository(fake_github).install()
+    project = run_fixture_project(tmp_path / "project").root
+    env = {
+        "GITHUB_REPOSITORY": f"{fake_github.owner}/{fake_github.repo}",
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_API_URL": fake_github.base_url,
+        "SIGNAL_GATE_GITHUB_THROTTLE": "0",
+    }
+
+    def workflow_run() -> str:
+        rerun_fixture_tests(project)
+        done = cli("check", "--document-out", PATH, cwd=project, env=env)
+        assert done.returncode in (0, 1), done.stderr
+        done = cli("assessment-pr", PATH, cwd=project, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "assessment pull request opened #1" in workflow_run()
+    first = repo.file(BRANCH, PATH)
+    assert first is not None and b"Verdict: FAILED" in first
+    assert repo.pulls[1].body.startswith("The assessment's facts changed. **Verdict: FAILED**")
+
+    fake_github.requests.clear()
+    assert "assessment pull request unchanged #1" in workflow_run()
+    assert writes(fake_github) == []
+
+    test = project / "tests" / "integration" / "test_payments.py"
+    test.write_text(test.read_text().replace("def test_refund(", "def test_refund_x(", 1))
+    fake_github.requests.clear()
+    assert "assessment pull request updated #1" in workflow_run()
+    assert writes(fake_github) == [Op.PUT_CONTENT, Op.UPDATE_PULL]
+    assert "test_refund_x" in (repo.file(BRANCH, PATH) or b"").decode()
+    assert "+| ✅ passed | `tests/integration/test_payments.py::test_refund_x` |  |" in (
+        repo.pulls[1].body
+    )
+    assert len(repo.pulls) == 1
+
+
+def test_the_command_needs_a_repository_and_a_token(tmp_path: Path, cli) -> None:
+    (tmp_path / "a.md").write_text("# A\n")
+    env = {"GITHUB_REPOSITORY": "", "GITHUB_TOKEN": ""}
+    done = cli("assessment-pr", "a.md", cwd=tmp_path, env=env)
+    assert done.returncode == 2
+    assert "needs GITHUB_REPOSITORY and a token" in done.stderr
+
+
+def rerun_fixture_tests(project: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import PYTEST_REPORT_ARGS
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "COVERAGE_"))}
+    subprocess.run(
+        [sys.executable, "-m", "pytest", *PYTEST_REPORT_ARGS],
+        cwd=project, capture_output=True, env=env, timeout=300,
+    )  # fmt: skip
+
+
+def test_a_long_diff_keeps_the_body_within_githubs_limit() -> None:
+    from gate.github.assessment_pr import pull_body
+
+    changes = [f"+| ```{'x' * 900}``` | {n} |" for n in range(200)]
+    body = pull_body("Verdict", PATH, "main", changes, changes)
+    assert len(body) < 65_536
+    assert body.count("the rest is cut") == 2
+    fence_lines = [line for line in body.splitlines() if line.startswith("````")]
+    assert fence_lines == ["````diff", "````", "````diff", "````"]  # longer than any run inside

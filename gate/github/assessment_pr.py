@@ -33,6 +33,8 @@ from gate.records import Record
 
 DEFAULT_BRANCH = "signal-gate/assessment"
 TIMEOUT = 30  # seconds per request
+# GitHub refuses a pull request body over 65,536 characters; two diffs must fit.
+DIFF_CHARS = 30_000
 
 
 class PublishError(GateError):
@@ -114,36 +116,45 @@ def _propose(
     against_base = diff(_text(on_base), document, target.path) if on_base else None
     if against_base == []:
         return AssessmentOutcome(Action.CURRENT)
-    body = pull_body(summary, target.path, base, against_base)
     owner = target.repository.split("/", 1)[0]
     open_prs = repo.get_pulls(state="open", head=f"{owner}:{target.branch}", base=base)
     pr = next(iter(open_prs), None)
     if pr is not None:
         on_branch = _file(repo, target.path, target.branch)
-        if on_branch is not None and diff(_text(on_branch), document, target.path) == []:
+        since = diff(_text(on_branch), document, target.path) if on_branch else None
+        if since == []:
             return AssessmentOutcome(Action.UNCHANGED, pr.number, pr.html_url)
         _write(repo, target, document, on_branch)
+        body = pull_body(summary, target.path, base, against_base, since)
         pr.edit(title=TITLE, body=body)
         return AssessmentOutcome(Action.UPDATED, pr.number, pr.html_url)
     _branch_from(repo, target.branch, base)
     _write(repo, target, document, on_base)
+    body = pull_body(summary, target.path, base, against_base)
     created = repo.create_pull(base=base, head=target.branch, title=TITLE, body=body)
     return AssessmentOutcome(Action.OPENED, created.number, created.html_url)
 
 
-def pull_body(summary: str, path: str, base: str, changes: list[str] | None) -> str:
-    """The pull request's description: the verdict, then what changed in the facts
-    against the base branch's copy (in a fence no line inside can close)."""
-    head = [summary, ""]
-    if changes is None:
-        head.append(f"`{path}` does not exist on `{base}` yet: this adds it.")
+def pull_body(
+    summary: str,
+    path: str,
+    base: str,
+    against_base: list[str] | None,
+    since_last: list[str] | None = None,
+) -> str:
+    """The pull request's description: the verdict, what changed in the facts
+    since this pull request's previous version (when it is updated), and against
+    the base branch's copy; each diff in a fence no line inside can close."""
+    lines = [summary, ""]
+    if since_last is not None:
+        lines.extend(["What changed in the facts since this pull request's last update:", ""])
+        lines.extend([*_fenced_diff(since_last), ""])
+    if against_base is None:
+        lines.append(f"`{path}` does not exist on `{base}` yet: this adds it.")
     else:
-        longest = max((len(run) for line in changes for run in re.findall("`+", line)), default=0)
-        fence = "`" * max(3, longest + 1)
-        head.extend(
-            [f"What changed in the facts against `{base}`:", "", fence + "diff", *changes, fence]
-        )
-    head.extend(
+        lines.extend([f"What changed in the facts against `{base}`:", ""])
+        lines.extend(_fenced_diff(against_base))
+    lines.extend(
         [
             "",
             "Opened by `signal-gate assessment-pr`, which regenerates the document on "
@@ -151,7 +162,23 @@ def pull_body(summary: str, path: str, base: str, changes: list[str] | None) -> 
             "to keep the committed assessment current.",
         ]
     )
-    return "\n".join(head) + "\n"
+    return "\n".join(lines) + "\n"
+
+
+def _fenced_diff(changes: list[str]) -> list[str]:
+    """The diff lines in a ```diff fence, within a share of GitHub's body limit."""
+    kept: list[str] = []
+    size = 0
+    for line in changes:
+        size += len(line) + 1
+        if size > DIFF_CHARS:
+            kept.append(f"... (the rest is cut: {len(changes) - len(kept)} more lines)")
+            break
+        kept.append(line)
+    changes = kept
+    longest = max((len(run) for line in changes for run in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + "diff", *changes, fence]
 
 
 def _file(repo: Repository, path: str, ref: str) -> ContentFile | None:
