@@ -26,8 +26,8 @@ class DetailBudget:
 
     __slots__ = ("left",)
 
-    def __init__(self, left: int = READ_BUDGET) -> None:
-        self.left = left
+    def __init__(self, left: int | None = None) -> None:
+        self.left = READ_BUDGET if left is None else left
 
     def take(self, text: str) -> str:
         """`text` when the budget allows it (and charge it), else ""."""
