@@ -10,6 +10,7 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
+from conftest import EVIDENCE_SCOPED_CONFIG
 
 from gate.check import CheckOptions, run_check
 from gate.config.schema import ContractSpec, Direction, Interaction, Scope, Threshold
@@ -319,27 +320,6 @@ def scoped_interaction(evidence: list[str], scope: Scope) -> Interaction:
         threshold=Threshold(), contract=ContractSpec(), details={}, weight=1.0,
         coverage_scope=scope,
     )  # fmt: skip
-
-
-EVIDENCE_SCOPED_CONFIG = """
-version: 1
-id: shop
-title: Shop
-defaults: {coverage_scope: evidence}
-reports: {coverage: [.coverage], junit: [junit.xml]}
-interactions:
-  - id: payments
-    name: Payment Gateway
-    direction: outbound
-    modules: [shop.payments]
-    evidence: ["tests/integration/test_*.py::TestCharge"]
-  - id: inventory
-    name: Inventory Service
-    direction: outbound
-    modules: ["shop/clients/inventory_client.py"]
-    evidence: ["tests/integration/test_inventory.py::test_*"]
-    threshold: {line: 80}
-"""
 
 
 def run_reproduce(command: str, cwd: Path) -> str:

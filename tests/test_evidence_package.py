@@ -12,32 +12,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import EVIDENCE_SCOPED_CONFIG
 
 from gate.outputs.manifest import Copy, Omitted, sums_line, with_manifest
 
-EVIDENCE_CONFIG = """
-version: 1
-id: shop
-title: Shop
-defaults: {coverage_scope: evidence}
-reports: {coverage: [.coverage], junit: [junit.xml]}
-interactions:
-  - id: payments
-    name: Payment Gateway
-    direction: outbound
-    modules: [shop.payments]
-    evidence: ["tests/integration/test_*.py::TestCharge"]
-    contract:
-      summary: 'JSON {"id": str}'
-      docs: [docs/payments-api.md, docs/missing.md, docs/escape.md]
-      tests: ["tests/integration/test_payments.py::test_refund"]
-  - id: inventory
-    name: Inventory Service
-    direction: outbound
-    modules: ["shop/clients/inventory_client.py"]
-    evidence: ["tests/integration/test_inventory.py::test_*"]
-    threshold: {line: 80}
-"""
+# The evidence-scoped fixture config, its payments interaction with a contract.
+EVIDENCE_CONFIG = EVIDENCE_SCOPED_CONFIG.replace(
+    '    evidence: ["tests/integration/test_*.py::TestCharge"]\n',
+    '    evidence: ["tests/integration/test_*.py::TestCharge"]\n'
+    "    contract:\n"
+    "      summary: 'JSON {\"id\": str}'\n"
+    "      docs: [docs/payments-api.md, docs/missing.md, docs/escape.md]\n"
+    '      tests: ["tests/integration/test_payments.py::test_refund"]\n',
+)
 
 
 @pytest.fixture

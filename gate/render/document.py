@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, ReviewInfo, SafetyCheckResult
-from gate.render.document_interaction import interaction_section, prose, text
+from gate.render.document_interaction import interaction_section, listed, prose, text
 from gate.render.escape import code
 from gate.render.markdown import ICONS
 from gate.render.phrases import (
@@ -88,15 +88,9 @@ def _executive_summary(report: Report) -> list[str]:
     if report.review is not None:
         lines.append(f"- **Review:** {_review(report.review)}")
     lines.extend(["", "### Critical gaps", "", *_critical_gaps(results), ""])
-    if report.reasons:
-        lines.extend(["### Why the gate fails", ""])
-        lines.extend(f"- {text(reason)}" for reason in report.reasons)
-        lines.append("")
-    if report.warnings:
-        lines.extend(["### Warnings", ""])
-        lines.extend(f"- ⚠️ {prose(warning, 600)}" for warning in report.warnings)
-        lines.append("")
-    return lines
+    lines.extend(listed("### Why the gate fails", [f"- {text(r)}" for r in report.reasons]))
+    warnings = [f"- ⚠️ {prose(w, 600)}" for w in report.warnings]
+    return [*lines, *listed("### Warnings", warnings)]
 
 
 def _review(review: ReviewInfo) -> str:
@@ -207,11 +201,8 @@ def _unmapped_and_overlaps(report: Report) -> list[str]:
 
 
 def _next_steps(report: Report) -> list[str]:
-    if not report.next_steps:
-        return []
-    lines = ["## Next steps", ""]
-    lines.extend(f"{n}. {prose(step, 600)}" for n, step in enumerate(report.next_steps, 1))
-    return [*lines, ""]
+    steps = [f"{n}. {prose(step, 600)}" for n, step in enumerate(report.next_steps, 1)]
+    return listed("## Next steps", steps)
 
 
 # --- the provenance footer: never compared ---------------------------------------------------
@@ -239,11 +230,8 @@ def _provenance(report: Report, generated: str) -> list[str]:
             f"| {code(f.path)} | {text(f.format, 40)} | {code(f.sha256[:12])} |" for f in p.files
         )
         lines.append("")
-    if report.notes:
-        lines.extend(["Notes from reading the inputs:", ""])
-        lines.extend(f"- {text(n)}" for n in report.notes)
-        lines.append("")
-    return lines
+    notes = [f"- {text(n)}" for n in report.notes]
+    return [*lines, *listed("Notes from reading the inputs:", notes)]
 
 
 def generated_timestamp(moment: dt.datetime) -> str:

@@ -37,14 +37,9 @@ def interaction_section(r: InteractionResult) -> list[str]:
     lines = [f"### {ICONS[r.status]} {text(r.name, 120)} (`{r.id}`)", ""]
     lines.extend(_facts(r))
     lines.append("")
-    if r.details:
-        lines.extend(["**Details**", ""])
-        lines.extend(f"- **{text(k, 80)}:** {text(v)}" for k, v in r.details.items())
-        lines.append("")
-    if r.risks:
-        lines.extend(["**Risks**", ""])
-        lines.extend(f"- {prose(risk, PROSE_LIMIT)}" for risk in r.risks)
-        lines.append("")
+    details = [f"- **{text(k, 80)}:** {text(v)}" for k, v in r.details.items()]
+    lines.extend(listed("**Details**", details))
+    lines.extend(listed("**Risks**", [f"- {prose(risk, PROSE_LIMIT)}" for risk in r.risks]))
     lines.extend(_actions(r.actions))
     lines.extend(_tests_table("**Contract tests**", r.contract_results, _contract_empty(r)))
     lines.extend(_evidence_tests(r))
@@ -54,45 +49,32 @@ def interaction_section(r: InteractionResult) -> list[str]:
 
 
 def _facts(r: InteractionResult) -> list[str]:
+    """The interaction's facts, one list item each; the optional ones only when set."""
     peer = f", peer {code(r.peer, 80)}" if r.peer else ""
-    lines = [
-        f"- **Status:** {r.status.value}",
-        f"- **Direction:** {r.direction}{peer}",
+    facts: list[str | None] = [
+        f"**Status:** {r.status.value}",
+        f"**Direction:** {r.direction}{peer}",
+        f"**Owner:** {text(r.owner, 120)}" if r.owner else None,
+        f"**Clients:** {', '.join(text(c, 120) for c in r.clients)}" if r.clients else None,
+        f"**Critical:** {yes_no(r.critical)}; **required:** {yes_no(r.required)}",
+        f"**Client modules:** {_codes(r.modules)}",
+        f"**Files measured:** {_codes(r.files)}",
+        f"**Data contract:** {code(r.contract, 300) if r.contract else 'not documented'}",
+        f"**Contract documents:** {_codes(r.contract_docs)}" if r.contract_docs else None,
+        f"**Contract tests:** {_codes(r.contract_tests)}" if r.contract_tests else None,
+        f"**Evidence:** {_codes(r.evidence)}",
+        f"**Thresholds:** line {threshold_text(r.threshold.get('line'))}, "
+        f"branch {threshold_text(r.threshold.get('branch'))}",
+        f"**Line coverage:** {_side(r, 'line')}",
+        f"**Branch coverage:** {_side(r, 'branch')}",
+        f"**Evidence tests:** {evidence_counts(r.tests)}",
+        f"**Confidence:** {confidence_explained(r)}",
+        f"**Coverage scope:** {text(r.coverage_scope, 20)} (only what its evidence ran)"
+        if r.coverage_scope != "all"
+        else None,
+        f"**Waiver:** {waiver_long(r.waiver, text)}" if r.waiver is not None else None,
     ]
-    if r.owner:
-        lines.append(f"- **Owner:** {text(r.owner, 120)}")
-    if r.clients:
-        lines.append(f"- **Clients:** {', '.join(text(c, 120) for c in r.clients)}")
-    lines.extend(
-        [
-            f"- **Critical:** {yes_no(r.critical)}; **required:** {yes_no(r.required)}",
-            f"- **Client modules:** {_codes(r.modules)}",
-            f"- **Files measured:** {_codes(r.files)}",
-            f"- **Data contract:** {code(r.contract, 300) if r.contract else 'not documented'}",
-        ]
-    )
-    if r.contract_docs:
-        lines.append(f"- **Contract documents:** {_codes(r.contract_docs)}")
-    if r.contract_tests:
-        lines.append(f"- **Contract tests:** {_codes(r.contract_tests)}")
-    lines.extend(
-        [
-            f"- **Evidence:** {_codes(r.evidence)}",
-            f"- **Thresholds:** line {threshold_text(r.threshold.get('line'))}, "
-            f"branch {threshold_text(r.threshold.get('branch'))}",
-            f"- **Line coverage:** {_side(r, 'line')}",
-            f"- **Branch coverage:** {_side(r, 'branch')}",
-            f"- **Evidence tests:** {evidence_counts(r.tests)}",
-            f"- **Confidence:** {confidence_explained(r)}",
-        ]
-    )
-    if r.coverage_scope != "all":
-        lines.append(
-            f"- **Coverage scope:** {text(r.coverage_scope, 20)} (only what its evidence ran)"
-        )
-    if r.waiver is not None:
-        lines.append(f"- **Waiver:** {waiver_long(r.waiver, text)}")
-    return lines
+    return [f"- {fact}" for fact in facts if fact is not None]
 
 
 def _side(r: InteractionResult, side: str) -> str:
@@ -177,6 +159,11 @@ def _reproduce(r: InteractionResult) -> list[str]:
 
 
 # --- small helpers ---------------------------------------------------------------------
+
+
+def listed(heading: str, items: Sequence[str]) -> list[str]:
+    """A heading line, its items and a blank line; nothing when there are no items."""
+    return [heading, "", *items, ""] if items else []
 
 
 def text(value: str, limit: int = 300) -> str:
