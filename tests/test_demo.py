@@ -160,7 +160,7 @@ def test_the_document_changes_only_when_the_facts_change(
     Make one evidence test fail: --check fails and names it."""
     copy = shutil.copytree(demo_run[0], tmp_path / "copy", symlinks=True)
     env = {**os.environ, **GIT_IDENTITY}
-    subprocess.run(["git", "add", "assessment.md"], cwd=copy, env=env, check=True)
+    subprocess.run(["git", "add", "-f", "assessment.md"], cwd=copy, env=env, check=True)
     subprocess.run(["git", "commit", "-qm", "assessment"], cwd=copy, env=env, check=True)
     rerun = [sys.executable, "-m", "pytest", *PYTEST_ARGS]
     subprocess.run(rerun, cwd=copy, capture_output=True, timeout=300)
