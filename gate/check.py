@@ -75,7 +75,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         head_sha=opts.head_sha or git_head(opts.root),
         pull_request=opts.pull_request,
         files=[
-            ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format)
+            ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format, i.writer)
             for i in (*coverage.inputs, *tests.inputs)
         ],
     )
