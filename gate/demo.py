@@ -126,8 +126,8 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
     """
     from gate.check import CheckOptions, evidence_sources, run_check
     from gate.core.report import to_json
-    from gate.outputs.evidence_package import package_files, write_package
-    from gate.outputs.files import write_atomic
+    from gate.outputs.evidence_package import package_files, stage_package
+    from gate.outputs.files import Outputs
     from gate.render.document import render_document
     from gate.render.markdown import render_markdown
     from gate.render.text import render_text
@@ -138,11 +138,13 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
         raise UsageError(f"the example's tests (exit {code}) wrote no coverage or JUnit report")
     run = run_check(CheckOptions(root=workdir, today=today))
     report = run.report
-    write_atomic(workdir / "report.json", to_json(report))
-    write_atomic(workdir / "comment.md", render_markdown(report))
-    write_atomic(workdir / "assessment.md", render_document(report, generated))
-    sources = evidence_sources(run, workdir, generated)
-    write_package(workdir / EVIDENCE_DIR, package_files(sources))
+    package = package_files(evidence_sources(run, workdir, generated))
+    with Outputs() as outputs:  # all of them or none
+        outputs.write(workdir / "report.json", to_json(report))
+        outputs.write(workdir / "comment.md", render_markdown(report))
+        outputs.write(workdir / "assessment.md", render_document(report, generated))
+        stage_package(outputs, workdir / EVIDENCE_DIR, package)
+        outputs.commit()
     echo("")
     echo(render_text(report).rstrip())
     echo("")

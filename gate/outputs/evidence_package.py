@@ -17,15 +17,13 @@
     DIR/inputs/<path>                       a copy of every report the gate read
 
 `package_files` decides what goes in (it reads sources and input sizes, writes
-nothing); `write_package` writes it.
+nothing); `stage_package` stages it, to be swapped in whole with the run's other
+outputs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,7 +35,8 @@ from gate.core.report import EvidenceTest, FileSummary, InteractionResult, Repor
 from gate.core.scope import evidence_contexts
 from gate.errors import InputError
 from gate.outputs.coverage_html import coveragepy_pages, source_page
-from gate.outputs.files import write_atomic
+from gate.outputs.directory import stage_directory
+from gate.outputs.files import Outputs
 from gate.outputs.manifest import MANIFEST, SUMS, Copy, Entry, Omitted, sha256_of, with_manifest
 from gate.records import Record, field
 from gate.render.document import render_document
@@ -215,72 +214,29 @@ def _html(r: InteractionResult, src: PackageSources) -> dict[str, Entry]:
     return {prefix + "index.html": source_page(r, src.root, src.coverage)}
 
 
-# --- writing ---------------------------------------------------------------------------
+# --- staging ---------------------------------------------------------------------------
 
 
-def write_package(directory: Path, files: Mapping[str, Entry]) -> list[Path]:
-    """Write every file (atomically, one by one; MANIFEST.json and SHA256SUMS
-    last) and drop what an earlier package left that this one does not hold;
-    return the paths written."""
-    written = []
-    last = (MANIFEST, SUMS)
-    for name in [n for n in files if n not in last] + [n for n in last if n in files]:
-        path = directory / name
-        entry = files[name]
-        if isinstance(entry, Copy):
-            _copy_verified(entry, path)
-        else:
-            write_atomic(path, entry)
-        written.append(path)
-    _remove_stale(directory, set(files))
-    return written
+def stage_package(outputs: Outputs, directory: Path, files: Mapping[str, Entry]) -> None:
+    """Stage the package in `outputs`: built beside `directory` and swapped in whole at
+    commit (gate.outputs.directory). What an earlier package left that this one does not
+    hold is left behind; anything else already in the directory is kept."""
+    outputs.add(stage_directory(directory, files, lambda rel: not _ours(rel, files), _folder))
 
 
-def _copy_verified(entry: Copy, target: Path) -> None:
-    """Copy a file whole (streamed, into a temporary file renamed into place),
-    refusing a source that changed since the gate read it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with entry.source.open("rb") as source, os.fdopen(fd, "wb") as out:
-            while chunk := source.read(1 << 20):
-                digest.update(chunk)
-                out.write(chunk)
-        if digest.hexdigest() != entry.sha256:
-            raise InputError(
-                f"{entry.origin}: changed while the gate ran (its sha256 differs from when "
-                "it was read); the evidence package would not match the report"
-            )
-        Path(tmp).replace(target)
-    except OSError as exc:
-        raise InputError(f"{entry.origin}: cannot copy into the evidence package: {exc}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
-def _remove_stale(directory: Path, current: set[str]) -> None:
-    """Only the package's own files are ever removed: its per-interaction files
-    and pages, and files under inputs/ and contracts/ it no longer holds; then
-    the folders that leaves empty."""
-    for tree in (*OWN_TREES, INTERACTIONS):
-        base = directory / tree
-        if not base.is_dir() or base.is_symlink():
-            continue
-        for path in sorted(base.rglob("*"), reverse=True):  # children before parents
-            name = path.relative_to(directory).as_posix()
-            if name in current or path.is_symlink():
-                continue
-            if path.is_file() and _ours(name):
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-
-
-def _ours(name: str) -> bool:
-    """Is this a file name the package writes (not one someone else put there)?"""
-    parts = name.split("/")
+def _folder(rel: str) -> bool:
+    """The package's folders, also those of an earlier package (an interaction no
+    longer reported, an input that is no longer read)."""
+    parts = rel.split("/")
     if parts[0] in OWN_TREES:
+        return True
+    return parts[0] == INTERACTIONS and (len(parts) <= 2 or parts[2] == HTML)
+
+
+def _ours(rel: str, files: Mapping[str, Entry]) -> bool:
+    """Is `rel` a file this package writes, or a package file of an older run?"""
+    parts = rel.split("/")
+    if rel in files or rel in (MANIFEST, SUMS) or parts[0] in OWN_TREES:
         return True
     return (
         parts[0] == INTERACTIONS

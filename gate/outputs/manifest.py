@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from gate.errors import InputError
 from gate.records import Record
 
 MANIFEST = "MANIFEST.json"
@@ -29,12 +30,32 @@ MAX_PACKAGE_BYTES = 256 * 1024 * 1024
 
 class Copy(Record, frozen=True):
     """A file copied into the package byte for byte (an input report, a contract
-    document); the writer checks the copy against `sha256`."""
+    document), checked against `sha256` as it is copied."""
 
     source: Path
     sha256: str
     size: int
     origin: str  # what it is a copy of, as the report names it
+
+    def write_to(self, path: Path) -> None:
+        """Copy the source to the new file `path`, streamed; an InputError when the
+        source changed since it was hashed (the copy would not be what the report
+        describes) or cannot be read."""
+        digest = hashlib.sha256()
+        try:
+            with self.source.open("rb") as source, path.open("xb") as out:
+                while chunk := source.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except OSError as exc:
+            raise InputError(
+                f"{self.origin}: cannot copy into the evidence package: {exc.strerror or exc}"
+            ) from None
+        if digest.hexdigest() != self.sha256:
+            raise InputError(
+                f"{self.origin}: changed while the gate ran (its sha256 differs from when it "
+                "was read); the evidence package would not match the report"
+            )
 
 
 class Omitted(Record, frozen=True):
