@@ -13,7 +13,14 @@ from cmarkgfm.cmark import Options
 from conftest import EVIDENCE_SCOPED_CONFIG
 
 from gate.check import CheckOptions, run_check
-from gate.config.schema import ContractSpec, Direction, Interaction, Scope, Threshold
+from gate.config.schema import (
+    ContractSpec,
+    Direction,
+    Interaction,
+    Scope,
+    SkipPolicy,
+    Threshold,
+)
 from gate.core.report import (
     SCHEMA,
     EvidenceTest,
@@ -303,7 +310,7 @@ def test_reproduce_commands_follow_the_scope() -> None:
     assert reproduce_command(scoped, [], []) == (
         "pytest 'tests/test_p.py::test_u[500]' --cov=shop.payments --cov-branch "
         "--cov-context=test --junitxml=reproduce-junit.xml\n"
-        "signal-gate explain payments --no-exec --coverage .coverage --junit reproduce-junit.xml"
+        "signal-gate explain payments --coverage .coverage --junit reproduce-junit.xml"
     )
     whole = reproduce_command(scoped_interaction(evidence, Scope.ALL), [], []) or ""
     assert whole.splitlines()[0] == (
@@ -318,7 +325,7 @@ def scoped_interaction(evidence: list[str], scope: Scope) -> Interaction:
         id="payments", name="Payments", direction=Direction.OUTBOUND, peer=None,
         critical=False, required=True, modules=("shop.payments",), evidence=tuple(evidence),
         threshold=Threshold(), contract=ContractSpec(), details={}, weight=1.0,
-        coverage_scope=scope,
+        coverage_scope=scope, skipped=SkipPolicy.ALLOW,
     )  # fmt: skip
 
 

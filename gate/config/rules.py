@@ -125,6 +125,7 @@ def _interaction(
         clients=tuple(it.clients),
         risks=tuple(it.risks),
         actions=tuple(it.actions),
+        skipped=spec.defaults.skipped if isinstance(it.skipped, UnsetType) else it.skipped,
     )
 
 

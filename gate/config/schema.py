@@ -47,6 +47,13 @@ class Scope(Enum):
     EVIDENCE = "evidence"
 
 
+class SkipPolicy(Enum):
+    """What a skipped evidence test means (docs/config.md#skipped)."""
+
+    ALLOW = "allow"  # left out, listed as a note; at least one evidence test must run
+    BLOCK = "block"  # a gap, like a failure
+
+
 class UnmappedPolicy(Enum):
     FAIL = "fail"
     WARN = "warn"
@@ -87,6 +94,7 @@ class Defaults(_Strict, frozen=True):
         Percent, Meta(description="Below the threshold but at least this: NEAR, not ATTENTION.")
     ] = 90.0
     coverage_scope: Scope = Scope.ALL
+    skipped: SkipPolicy = SkipPolicy.ALLOW
 
 
 class Overall(_Strict, frozen=True):
@@ -165,6 +173,7 @@ class InteractionSpec(_Strict, frozen=True):
     clients: list[NonEmpty] = field(default_factory=list)
     risks: list[NonEmpty] = field(default_factory=list)
     actions: list[ActionSpec] = field(default_factory=list)
+    skipped: SkipPolicy | UnsetType = UNSET
 
 
 # --- deployment safety checks: one struct per kind, tagged by `kind` -------------
@@ -303,6 +312,7 @@ class Interaction(Record, frozen=True):
     details: Mapping[str, str]
     weight: float
     coverage_scope: Scope
+    skipped: SkipPolicy
     owner: str | None = None
     clients: tuple[str, ...] = ()
     risks: tuple[str, ...] = ()

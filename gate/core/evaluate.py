@@ -20,9 +20,9 @@ from gate.core.assessment import (
     review_info,
     review_reason,
 )
-from gate.core.model import ContextIndex, FileCoverage, Outcome, TestCase, TestResults
+from gate.core.evidence_tests import judge_tests, pass_fraction
+from gate.core.model import ContextIndex, FileCoverage, TestResults
 from gate.core.numbers import format_ranges, percent_below
-from gate.core.patterns import is_glob, matches_path
 from gate.core.report import (
     SCHEMA,
     EvidenceTest,
@@ -144,20 +144,17 @@ def evaluate_interaction(
     scoped = interaction_coverage(it, files, ev.coverage, ev.contexts, evidence)
     details = [file_summary(f) for f in scoped.files]
     n = totals(details, has_branches=any(f.branches is not None for f in scoped.files))
-    counts = count_tests(evidence)
+    judged = judge_tests(it, evidence, ev.repo_files)
+    counts = judged.counts
     confidence = float(exact_confidence(n, counts))
 
-    gaps, to_pass = interaction_gaps(it, files, details, n, evidence, ev)
+    gaps, to_pass = interaction_gaps(it, files, details, n, ev)
     contract = contract_check(it, index, ev.repo_files)
+    gaps.extend(judged.gaps)
     gaps.extend([*scoped.gaps, *contract.gaps])
-    if not files or not it.evidence:
-        status = Status.UNKNOWN
-    elif not gaps:
-        status = Status.READY
-    elif confidence >= ev.config.near:
-        status = Status.NEAR
-    else:
-        status = Status.ATTENTION
+    notes = [*scoped.notes, *judged.notes]
+    unknown = not files or not it.evidence or judged.none_ran
+    status = decide_status(unknown=unknown, gaps=gaps, confidence=confidence, near=ev.config.near)
 
     evidence_ids = [c.nodeid for c in evidence]
     return InteractionResult(
@@ -180,28 +177,33 @@ def evaluate_interaction(
         files=files,
         tests=counts,
         pass_rate=float(pass_fraction(counts)),
-        gaps=[] if status is Status.READY else [*gaps, *scoped.notes],
+        gaps=[] if status is Status.READY else [*gaps, *notes],
         modules=list(it.modules),
         evidence=list(it.evidence),
         contract=it.contract.summary,
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=it.coverage_scope.value,
+        skipped=it.skipped.value,
         to_pass=to_pass,
         file_details=details,
         evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in evidence],
         waiver=waiver_info(waiver, ev.today),
-        notes=list(scoped.notes),
+        notes=notes,
         shortfall=side_shortfalls(it, n, measured=bool(details)),
         reproduce=reproduce_command(it, evidence_ids, files),
         **interaction_assessment(it, contract, ev.today),
     )
 
 
-def pass_fraction(counts: TestCounts) -> Fraction:
-    """passed / (passed + failed + errors); 0 when no evidence test ran."""
-    ran = counts.passed + counts.failed + counts.errors
-    return Fraction(counts.passed, ran) if ran else Fraction(0)
+def decide_status(*, unknown: bool, gaps: Sequence[str], confidence: float, near: float) -> Status:
+    """The status, in docs/numbers.md's order: UNKNOWN when there is nothing to
+    judge by, READY without gaps, NEAR at or above `near`, else ATTENTION."""
+    if unknown:
+        return Status.UNKNOWN
+    if not gaps:
+        return Status.READY
+    return Status.NEAR if confidence >= near else Status.ATTENTION
 
 
 def exact_confidence(n: Counts, counts: TestCounts) -> Fraction:
@@ -228,17 +230,6 @@ def side_shortfalls(it: Interaction, n: Counts, *, measured: bool) -> dict[str, 
 
 def percent(part: int, whole: int) -> float | None:
     return part * 100 / whole if whole else None
-
-
-def count_tests(cases: Sequence[TestCase]) -> TestCounts:
-    by = {o: sum(1 for c in cases if c.outcome is o) for o in Outcome}
-    return TestCounts(
-        total=len(cases),
-        passed=by[Outcome.PASSED],
-        failed=by[Outcome.FAILED],
-        errors=by[Outcome.ERROR],
-        skipped=by[Outcome.SKIPPED],
-    )
 
 
 def shortfall(covered: int, total: int, threshold: float) -> int:
@@ -283,11 +274,10 @@ def interaction_gaps(
     files: list[str],
     measured: list[FileSummary],
     n: Counts,
-    evidence: list[TestCase],
     ev: Evaluation,
 ) -> tuple[list[str], list[str]]:
-    """Every concrete reason the interaction is not PRODUCTION READY, and what it
-    takes to pass its thresholds."""
+    """Every reason the interaction's files and coverage keep it from PRODUCTION
+    READY (its tests' are `judge_tests`'), and what it takes to pass its thresholds."""
     gaps: list[str] = []
     to_pass: list[str] = []
     if not it.evidence:
@@ -325,8 +315,6 @@ def interaction_gaps(
             to_pass.append(f"{need} more {plural('branch', need)}")
     if to_pass:
         gaps.extend(_missing_detail(measured))
-
-    gaps.extend(_evidence_gaps(it, evidence, ev))
     return gaps, to_pass
 
 
@@ -353,29 +341,6 @@ def _missing_branches(f: FileCoverage) -> list[str]:
         elif b.covered < b.total:
             out.append(f"{line} ({b.total - b.covered} of {b.total} not taken)")
     return out
-
-
-def _evidence_gaps(it: Interaction, evidence: list[TestCase], ev: Evaluation) -> list[str]:
-    gaps: list[str] = []
-    for pattern in it.evidence:
-        selects = tests_matcher((pattern,))
-        if any(selects(c.nodeid, c.file) for c in evidence):
-            continue
-        if "::" not in pattern and ev.repo_files is not None:
-            if not is_glob(pattern) and pattern.removeprefix("./") not in ev.repo_files:
-                gaps.append(f"evidence file {pattern!r} does not exist")
-                continue
-            if is_glob(pattern) and not any(matches_path(pattern, p) for p in ev.repo_files):
-                gaps.append(f"evidence glob {pattern!r} matches no file")
-                continue
-        gaps.append(f"evidence {pattern!r} matched no test in the JUnit results")
-    for case in evidence:
-        if case.outcome is Outcome.PASSED:
-            continue
-        verb = {Outcome.FAILED: "failed", Outcome.ERROR: "errored", Outcome.SKIPPED: "skipped"}
-        message = f": {case.message}" if case.message else ""
-        gaps.append(f"test {case.nodeid} {verb[case.outcome]}{message}")
-    return gaps
 
 
 def file_summary(f: FileCoverage) -> FileSummary:
@@ -480,5 +445,6 @@ def verdict_reasons(
         if c.waiver is not None and c.waiver.expired:
             reasons.append(f"safety check {c.id}: waiver expired {c.waiver.until}")
     if unmapped and config.unmapped.policy is UnmappedPolicy.FAIL:
-        reasons.append(f"{len(unmapped)} source file(s) claimed by no interaction")
+        n = len(unmapped)
+        reasons.append(f"{n} source {plural('file', n)} claimed by no interaction")
     return reasons

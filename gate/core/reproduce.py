@@ -31,8 +31,8 @@ def reproduce_command(
     evidence, under scope `all` the whole suite) with branch coverage and
     per-test contexts; the second has the gate judge what they recorded, line
     and branch separately, exactly as it judged the interaction
-    (`signal-gate explain` exits 0 only when it is PRODUCTION READY). Command
-    checks never run from it (`--no-exec`). `selected_ids` are the evidence
+    (`signal-gate explain` exits 0 only when it is PRODUCTION READY, and never
+    runs `command` safety checks). `selected_ids` are the evidence
     tests this run found (node ids): they stand in for glob patterns, which
     pytest cannot take.
     """
@@ -43,7 +43,7 @@ def reproduce_command(
     tests = evidence if it.coverage_scope is Scope.EVIDENCE else []
     run = ["pytest", *tests, *(f"--cov={t}" for t in targets)]
     run += ["--cov-branch", "--cov-context=test", f"--junitxml={REPRODUCE_JUNIT}"]
-    judge = ["signal-gate", "explain", it.id, "--no-exec"]
+    judge = ["signal-gate", "explain", it.id]
     judge += ["--coverage", ".coverage", "--junit", REPRODUCE_JUNIT]
     return "\n".join(" ".join(shlex.quote(plain(a)) for a in line) for line in (run, judge))
 

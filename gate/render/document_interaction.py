@@ -18,6 +18,7 @@ from gate.render.phrases import (
     evidence_counts,
     side_measured,
     side_verdict,
+    tests_cell,
     threshold_text,
     waiver_long,
 )
@@ -108,7 +109,7 @@ def _contract_empty(r: InteractionResult) -> str | None:
 
 def _evidence_tests(r: InteractionResult) -> list[str]:
     return _tests_table(
-        f"**Evidence tests** ({r.tests.passed}/{r.tests.total} passed)",
+        f"**Evidence tests** ({tests_cell(r.tests)})",
         r.evidence_tests,
         "No evidence test was found in the test results.",
     )

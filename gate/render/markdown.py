@@ -10,12 +10,14 @@ from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, SafetyResult, Status
 from gate.render.escape import code, md
 from gate.render.phrases import (
+    UNMAPPED_SHOWN,
     confidence_cell,
     safety_title,
     status_cell,
     tests_cell,
     waiver_long,
 )
+from gate.text import counted
 
 ICONS = {
     Status.READY: "🟢",
@@ -106,7 +108,7 @@ def _gaps(report: Report) -> list[str]:
     with_gaps = [r for r in report.interactions if r.gaps]
     if not with_gaps:
         return []
-    out = [f"<details><summary>Gaps in {len(with_gaps)} interaction(s)</summary>", ""]
+    out = [f"<details><summary>Gaps in {counted(len(with_gaps), 'interaction')}</summary>", ""]
     for r in with_gaps:
         head = f"**{md(r.name, 80)}** {code(r.id)}: {md(status_cell(r))}"
         if r.to_pass:
@@ -124,10 +126,10 @@ def _unmapped(report: Report) -> list[str]:
         return []
     out = [
         f"**Source files claimed by no interaction** ({report.unmapped_policy}): "
-        + ", ".join(code(p) for p in report.unmapped[:20])
+        + ", ".join(code(p) for p in report.unmapped[:UNMAPPED_SHOWN])
     ]
-    if len(report.unmapped) > 20:
-        out[-1] += f" and {len(report.unmapped) - 20} more"
+    if len(report.unmapped) > UNMAPPED_SHOWN:
+        out[-1] += f" and {len(report.unmapped) - UNMAPPED_SHOWN} more"
     return [*out, ""]
 
 

@@ -7,6 +7,7 @@ from tabulate import tabulate
 from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, Status
 from gate.render.phrases import (
+    UNMAPPED_SHOWN,
     confidence_cell,
     safety_title,
     tests_cell,
@@ -83,7 +84,10 @@ def summary_lines(report: Report) -> list[str]:
     ]
     if report.unmapped:
         lines.append(f"Unmapped source files ({report.unmapped_policy}):")
-        lines.extend(f"  {plain(p)}" for p in report.unmapped)
+        lines.extend(f"  {plain(p)}" for p in report.unmapped[:UNMAPPED_SHOWN])
+        if len(report.unmapped) > UNMAPPED_SHOWN:
+            more = len(report.unmapped) - UNMAPPED_SHOWN
+            lines.append(f"  ... and {more} more (the JSON report lists all)")
     failing = [c for c in s.checks if not c.passed]
     for c in failing:
         waived = f" [{waiver_short(c.waiver)}]" if c.waiver else ""
@@ -92,9 +96,11 @@ def summary_lines(report: Report) -> list[str]:
 
 
 def _gap_lines(report: Report) -> list[str]:
+    """Each interaction's gaps, or its notes when it has none (a ready
+    interaction's allowed skips, lines only other tests ran)."""
     lines: list[str] = []
     for r in report.interactions:
-        if not r.gaps:
+        if not r.gaps and not r.notes:
             continue
         lines.append("")
         head = f"{plain(r.id, 40)} ({r.status.value})"
@@ -104,4 +110,6 @@ def _gap_lines(report: Report) -> list[str]:
             head += f" [{waiver_long(r.waiver)}]"
         lines.append(head)
         lines.extend(f"  - {plain(g, 240)}" for g in r.gaps)
+        if not r.gaps:
+            lines.extend(f"  note: {plain(n, 240)}" for n in r.notes)
     return lines
