@@ -19,7 +19,7 @@ SHORT_HELP = {
     "demo": "Run the bundled example service's tests for real, then...",
     "explain": "Show one interaction in full: files, missing lines and...",
     "init": "Propose a signal-gate.yml from the code and its tests.",
-    "publish": "Post a report on its pull request: sticky comment, commit...",
+    "publish": "Post a report on its pull request: sticky comment,...",
     "report": "Write the integration assessment document (Markdown).",
     "schema": "Print the JSON Schema of the config file or of the...",
     "validate": "Check a config file alone; exit 0 when it is valid, 2...",
