@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gate.config.load import load_config
-from gate.config.schema import Config
+from gate.config.schema import Config, CoverageCheck, JunitCheck
 from gate.core.evaluate import Evaluation, evaluate
 from gate.core.model import CoverageData, TestResults
 from gate.core.paths import SKIP_DIRS, PathResolver
+from gate.core.patterns import PathSelector, TestSelector, paths_matcher, tests_matcher
 from gate.core.report import Provenance, ProvenanceFile, Report
 from gate.core.scope import require_contexts
-from gate.core.selection import wanted_paths, wanted_tests
 from gate.readers import expand, read_coverage, read_tests
 from gate.records import Record, field
 from gate.safety import SafetyContext, run_safety
@@ -74,6 +74,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         config_sha256=config.sha256,
         head_sha=opts.head_sha or git_head(opts.root),
         pull_request=opts.pull_request,
+        root=repository_prefix(opts.root),
         files=[
             ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format, i.writer)
             for i in (*coverage.inputs, *tests.inputs)
@@ -142,3 +143,35 @@ def git_head(root: Path) -> str | None:
         return None
     sha = done.stdout.strip()
     return sha if done.returncode == 0 and len(sha) == 40 else None
+
+
+def wanted_paths(config: Config) -> PathSelector:
+    """True for a repository path an interaction, a `coverage` check or
+    `unmapped.paths` claims: what the coverage readers keep."""
+    modules = [m for it in config.interactions for m in it.modules]
+    modules += [m for c in config.safety.checks if isinstance(c, CoverageCheck) for m in c.modules]
+    return paths_matcher(tuple(modules), tuple(config.unmapped.paths))
+
+
+def wanted_tests(config: Config) -> TestSelector:
+    """True for a test an evidence pattern, a contract test pattern or a `junit` check
+    selects: what the JUnit reader keeps."""
+    patterns = [p for it in config.interactions for p in (*it.evidence, *it.contract.tests)]
+    patterns += [p for c in config.safety.checks if isinstance(c, JunitCheck) for p in c.tests]
+    return tests_matcher(tuple(patterns))
+
+
+def repository_prefix(root: Path) -> str:
+    """Where root is inside its git repository ("services/x", or "" at the top), so
+    paths relative to root can be made repository-relative for GitHub annotations."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-prefix"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip().strip("/") if done.returncode == 0 else ""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSING_CONFIG
+from support import assert_error_report_only
 
 
 def test_exit_1_when_the_gate_fails(fixture_run, cli, tmp_path: Path) -> None:
@@ -79,7 +80,7 @@ def test_empty_or_unreadable_coverage_never_passes(
     done = cli("check", "--coverage", str(bad), "--json-out", str(out), cwd=fixture_run.root)
     assert done.returncode == 2
     assert str(bad) in done.stderr and message in done.stderr
-    assert not out.exists()  # nothing half-written
+    assert_error_report_only(out)  # nothing half-written: only why there is no verdict
 
 
 def test_bad_config_is_exit_2(tmp_path: Path, cli) -> None:

@@ -13,8 +13,8 @@ from typing import TypedDict
 
 from gate.config.schema import ActionSpec, Config, Interaction, OverduePolicy, ReviewSpec
 from gate.core.model import Outcome
+from gate.core.patterns import CaseIndex, tests_matcher
 from gate.core.report import ActionInfo, EvidenceTest, InteractionResult, ReviewInfo
-from gate.core.selection import CaseIndex, tests_matcher
 from gate.records import Record, field
 from gate.text import plural
 

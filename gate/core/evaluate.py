@@ -23,6 +23,7 @@ from gate.core.assessment import (
 from gate.core.evidence_tests import judge_tests, pass_fraction
 from gate.core.model import ContextIndex, FileCoverage, TestResults
 from gate.core.numbers import format_ranges, percent_below
+from gate.core.patterns import CaseIndex, paths_matcher, tests_matcher
 from gate.core.report import (
     SCHEMA,
     EvidenceTest,
@@ -38,7 +39,6 @@ from gate.core.report import (
 )
 from gate.core.reproduce import reproduce_command
 from gate.core.scope import interaction_coverage
-from gate.core.selection import CaseIndex, paths_matcher, tests_matcher
 from gate.records import Record, field
 from gate.text import plural
 
