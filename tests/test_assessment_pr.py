@@ -5,7 +5,9 @@ request validated against GitHub's description."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_fixture_project
@@ -190,3 +192,65 @@ def test_a_long_diff_keeps_the_body_within_githubs_limit() -> None:
     assert body.count("the rest is cut") == 2
     fence_lines = [line for line in body.splitlines() if line.startswith("````")]
     assert fence_lines == ["````diff", "````", "````diff", "````"]  # longer than any run inside
+
+
+# --- the action, as the assessment workflow uses it ---------------------------------------
+
+
+def test_the_action_in_mode_assessment_pr(fake_github: FakeGitHub, tmp_path: Path) -> None:
+    """`mode: assessment-pr` with `document` and `evidence-dir` on a push: the action
+    writes both, uploads the package, opens the pull request; run again, it writes
+    nothing to GitHub."""
+    import shutil
+
+    from test_action import REPO, step_env
+    from test_action_harness import Runner
+
+    repo = FakeRepository(fake_github).install()
+    workspace = run_fixture_project(tmp_path / "workspace").root
+    env = step_env(tmp_path, fake_github.base_url, event="event-push", event_name="push")
+    env["SIGNAL_GATE_GITHUB_THROTTLE"] = "0"
+    uploaded: list[Mapping[str, str]] = []
+    inputs = {
+        "mode": "assessment-pr", "document": PATH, "evidence-dir": "evidence",
+        "fail-on-gate": "false", "coverage": "coverage.xml", "junit": "junit.xml",
+    }  # fmt: skip
+
+    def run_action() -> Any:
+        runner = Runner(workspace, Path(env["RUNNER_TEMP"]), env)
+        return runner.run_action(
+            inputs,
+            github={"token": TOKEN, "action_path": str(REPO)},
+            uses={"actions/cache": lambda _: None, "actions/upload-artifact": uploaded.append},
+        )
+
+    run = run_action()
+    assert run.exit_code == 0, run.log
+    assert "assessment pull request opened #1" in run.step("Publish on the pull request").stdout
+    assert repo.file(BRANCH, PATH) == (workspace / PATH).read_bytes()
+    assert uploaded == [
+        {"name": "signal-gate-evidence", "path": "evidence", "include-hidden-files": "True",
+         "if-no-files-found": "warn"}
+    ]  # fmt: skip
+    assert (workspace / "evidence" / "SHA256SUMS").is_file()
+
+    fake_github.requests.clear()
+    shutil.rmtree(workspace / "evidence")
+    run = run_action()
+    assert run.exit_code == 0, run.log
+    assert "unchanged #1" in run.step("Publish on the pull request").stdout
+    assert writes(fake_github) == []
+
+
+def test_the_action_refuses_assessment_pr_without_a_document(tmp_path: Path) -> None:
+    from test_action import REPO, step_env
+    from test_action_harness import Runner
+
+    env = step_env(tmp_path, "http://127.0.0.1:9", event="event-push", event_name="push")
+    (tmp_path / "workspace").mkdir()
+    runner = Runner(tmp_path / "workspace", Path(env["RUNNER_TEMP"]), env)
+    run = runner.run_action(
+        {"mode": "assessment-pr"}, github={"token": TOKEN, "action_path": str(REPO)}
+    )
+    assert run.exit_code == 1
+    assert "mode assessment-pr needs the input document" in run.log
