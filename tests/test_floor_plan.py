@@ -19,10 +19,14 @@ def oversized(source: str, name: str) -> list[str]:
     found = []
     if (lines := source.count("\n")) > MODULE_LINES:
         found.append(f"{name}: {lines} lines")
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno:
-            if (length := node.end_lineno - node.lineno + 1) > FUNCTION_LINES:
-                found.append(f"{name}: {node.name}() is {length} lines")
+    functions = [
+        n
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    for node in functions:
+        if (length := (node.end_lineno or node.lineno) - node.lineno + 1) > FUNCTION_LINES:
+            found.append(f"{name}: {node.name}() is {length} lines")
     return found
 
 
