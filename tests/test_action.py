@@ -32,6 +32,7 @@ from packaging.requirements import Requirement
 from support import MERGE_SHA, TOKEN, actions_env, event_payload
 from support import fake_github as fakes
 from support.fake_github import FakeGitHub, Op
+from support.reports import report_json
 from test_action_harness import ACTION_FILE, REPO, Run, Runner, load_yaml
 
 fake_github = fakes.fake_github  # the fixture: a running fake that fails invalid requests
@@ -109,7 +110,7 @@ def test_publish_mode_checks_publishes_on_the_head_sha_and_fails_with_the_gate(
     assert run.step("Restore the cached wheels").stderr == "skipped: `if:` is false"
     report = Path(run.outputs["report"])
     assert report == Path(env["RUNNER_TEMP"]) / "signal-gate" / "report.json"
-    data = json.loads(report.read_text(encoding="utf-8"))
+    data = report_json(report)
     assert run.outputs["passed"] == "false" and run.outputs["verdict"] == "failed"
     assert run.outputs["confidence"] == f"{data['overall_confidence']:.2f}"
     assert run.outputs["safety"] == "0/0"
@@ -217,7 +218,7 @@ def test_check_mode_writes_the_artifact_files_and_publishes_nothing(
     assert fake_github.requests == []
     assert Path(run.outputs["report"]) == workspace / "out" / "report.json"
     assert (workspace / "out" / "comment.md").read_text(encoding="utf-8").startswith("## ")
-    report = json.loads((workspace / "out" / "report.json").read_text(encoding="utf-8"))
+    report = report_json(workspace / "out" / "report.json")
     assert report["provenance"]["head_sha"] == HEAD_SHA  # what fork-publish.yml verifies
     assert "untrusted pull_request event: it carries a pull request" in run.log  # a fork
 
@@ -250,7 +251,7 @@ def test_report_lists_split_on_spaces_and_newlines_and_globs_reach_the_gate(
     )
 
     assert run.exit_code == 1, run.log
-    report = json.loads(Path(run.outputs["report"]).read_text(encoding="utf-8"))
+    report = report_json(Path(run.outputs["report"]))
     assert report["inputs"] == {"coverage": ["coverage.xml"], "junit": ["junit.xml", "junit-2.xml"]}
 
 

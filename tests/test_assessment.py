@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.config.load import config_from_data
 from gate.core.report import Report
 from gate.errors import ConfigError

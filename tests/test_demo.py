@@ -5,7 +5,6 @@ to prove the example ships inside the package."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import InstalledWheel
+from support.reports import report_json
 
 from gate.core.numbers import display_percent
 from gate.demo import GIT_IDENTITY, PYTEST_ARGS
@@ -55,9 +55,8 @@ STATUSES = {
 }
 
 
-def assert_demo_matrix(workdir: Path, stdout: str, report_schema) -> None:
-    data = json.loads((workdir / "report.json").read_text())
-    report_schema(data)
+def assert_demo_matrix(workdir: Path, stdout: str) -> None:
+    data = report_json(workdir / "report.json")
     statuses = {i["id"]: i["status"] for i in data["interactions"]}
     assert statuses == STATUSES
     assert data["unmapped"] == ["app/clients/news_client.py"]
@@ -105,15 +104,15 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return workdir, done.stdout
 
 
-def test_demo_from_the_checkout(demo_run: tuple[Path, str], report_schema) -> None:
+def test_demo_from_the_checkout(demo_run: tuple[Path, str]) -> None:
     workdir, stdout = demo_run
-    assert_demo_matrix(workdir, stdout, report_schema)
+    assert_demo_matrix(workdir, stdout)
 
 
 def test_the_demo_follows_the_source_document(demo_run: tuple[Path, str]) -> None:
     """Its 12 interactions, point by point: names, directions, criticality; and the
     assessment filled in (owners, risks, the contract) for each documented one."""
-    data = json.loads((demo_run[0] / "report.json").read_text())
+    data = report_json(demo_run[0] / "report.json")
     found = {i["id"]: (i["name"], i["direction"], i["critical"]) for i in data["interactions"]}
     assert found == SOURCE_DOCUMENT
     for i in data["interactions"]:
@@ -130,7 +129,7 @@ def test_every_reproduce_command_gives_the_documents_figure(
     """Each interaction's commands, pasted into a shell in the demo folder, make
     the gate say what the document says: line and branch figures and status."""
     copy = shutil.copytree(demo_run[0], tmp_path / "copy", symlinks=True)
-    report = json.loads((copy / "report.json").read_text())
+    report = report_json(copy / "report.json")
     document = (copy / "assessment.md").read_text()
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     ran = []
@@ -207,7 +206,7 @@ def test_demo_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> N
 
 @pytest.mark.slow
 def test_demo_from_an_installed_wheel_in_any_folder(
-    tmp_path: Path, installed_wheel: InstalledWheel, report_schema
+    tmp_path: Path, installed_wheel: InstalledWheel
 ) -> None:
     with zipfile.ZipFile(installed_wheel.wheel) as archive:
         shipped = [n for n in archive.namelist() if n.startswith("gate/_examples/")]
@@ -226,4 +225,4 @@ def test_demo_from_an_installed_wheel_in_any_folder(
         cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert_demo_matrix(elsewhere / "signal-gate-demo", done.stdout, report_schema)
+    assert_demo_matrix(elsewhere / "signal-gate-demo", done.stdout)

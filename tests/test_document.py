@@ -11,8 +11,9 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 from conftest import EVIDENCE_SCOPED_CONFIG
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.config.schema import (
     ContractSpec,
     Direction,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EVIDENCE_SCOPED_CONFIG
+from support.reports import report_json
 
 from gate.outputs.manifest import Copy, Omitted, sums_line, with_manifest
 
@@ -68,7 +69,7 @@ def test_sha256sum_verifies_the_package(project: Path, cli) -> None:
 
 def test_inputs_are_copied_as_the_gate_read_them(project: Path, cli) -> None:
     ev = package(cli, project)
-    report = json.loads((ev / "report.json").read_text())
+    report = report_json(ev / "report.json")
     for f in report["provenance"]["files"]:
         copy = ev / "inputs" / f["path"]
         assert copy.read_bytes() == (project / f["path"]).read_bytes()
@@ -148,7 +149,7 @@ def test_contract_documents_are_copied_only_from_inside_the_root(project: Path, 
         "contracts/docs/missing.md": "no such regular file",
         "contracts/docs/escape.md": "a symlink out of the repository",
     }
-    report = json.loads((ev / "report.json").read_text())
+    report = report_json(ev / "report.json")
     payments = next(i for i in report["interactions"] if i["id"] == "payments")
     assert "contract document 'docs/missing.md' does not exist" in payments["gaps"]
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import http.server
-import json
 import random
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from support import assert_error_report_only
+from support.reports import report_json
 
 from gate.core.paths import PathResolver
 from gate.errors import InputError
@@ -336,7 +336,7 @@ def test_utf16_and_bom_reports_are_read_correctly(
         junit.write_bytes(b"\xef\xbb\xbf" + JUNIT.encode())
     done = project.run("--format", "json", coverage=coverage, junit=junit)
     assert done.returncode == 0, done.stderr
-    (app,) = json.loads(done.stdout)["interactions"]
+    (app,) = report_json(done.stdout)["interactions"]
     assert (app["statements"], app["covered_statements"]) == (3, 2)
     assert app["tests"]["passed"] == 2
 
