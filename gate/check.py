@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate.config.load import load_config
 from gate.config.schema import Config, CoverageCheck, JunitCheck, Scope
@@ -23,6 +24,9 @@ from gate.core.scope import require_contexts
 from gate.readers import expand, read_coverage, read_tests
 from gate.records import Record, field
 from gate.safety import SafetyContext, run_safety
+
+if TYPE_CHECKING:
+    from gate.outputs.evidence_package import PackageSources
 
 
 class CheckOptions(Record, frozen=True):
@@ -102,6 +106,20 @@ def run_check(opts: CheckOptions) -> CheckRun:
     return CheckRun(config, coverage, tests, report)
 
 
+def evidence_sources(run: CheckRun, root: Path, generated: str) -> PackageSources:
+    """What the evidence package of a finished check is made from."""
+    from gate.outputs.evidence_package import PackageSources
+
+    return PackageSources(
+        report=run.report,
+        generated=generated,
+        root=root,
+        tests=run.tests.cases,
+        coverage=run.coverage.files,
+        contexts=run.coverage.contexts,
+    )
+
+
 def shown(path: Path, root: Path) -> str:
     """A path as reports show it: relative to root when inside it."""
     try:
@@ -152,9 +170,9 @@ def evidence_paths(config: Config) -> PathSelector:
 
 
 def wanted_tests(config: Config) -> TestSelector:
-    """True for a test an evidence pattern or a `junit` check selects: what the JUnit
-    reader keeps."""
-    patterns = [p for it in config.interactions for p in it.evidence]
+    """True for a test an evidence pattern, a contract test pattern or a `junit` check
+    selects: what the JUnit reader keeps."""
+    patterns = [p for it in config.interactions for p in (*it.evidence, *it.contract.tests)]
     patterns += [p for c in config.safety.checks if isinstance(c, JunitCheck) for p in c.tests]
     return tests_matcher(tuple(patterns))
 

@@ -1,15 +1,19 @@
 """`signal-gate demo`: run the bundled example service's tests for real, then the gate.
 
 The example ships inside the package (gate/_examples in a wheel, examples/ in a
-checkout), so the demo works from any folder. It is copied to a work folder,
-its tests run under pytest with coverage (branches, per-test contexts) and
-JUnit output, and the gate evaluates what they produced.
+checkout), so the demo works from any folder. It is copied to a work folder
+that becomes a git repository of its own (one commit, so the document's
+`Commit:` names the example's state, not whatever repository holds the
+folder), its tests run under pytest with coverage (branches, per-test
+contexts) and JUnit output, and the gate evaluates what they produced and
+writes the assessment and its evidence package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -26,11 +30,22 @@ PYTEST_ARGS = (
     "--cov",
     "--cov-branch",
     "--cov-context=test",
-    "--cov-report=xml:coverage.xml",
     "--junitxml=junit.xml",
     "-o",
     "junit_family=xunit1",
+    "-o",
+    "junit_logging=all",  # captured output goes into the JUnit file: the evidence package
 )
+EVIDENCE_DIR = "evidence"
+# One fixed author and date: the same example is the same commit, run after run.
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "signal-gate demo",
+    "GIT_AUTHOR_EMAIL": "demo@signal-gate.invalid",
+    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+    "GIT_COMMITTER_NAME": "signal-gate demo",
+    "GIT_COMMITTER_EMAIL": "demo@signal-gate.invalid",
+    "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+}
 
 
 def example_dir() -> Path:
@@ -58,7 +73,29 @@ def prepare(workdir: Path) -> Path:
         ignore=shutil.ignore_patterns("__pycache__", ".coverage*", "coverage.xml", "junit.xml"),
     )
     (workdir / MARKER).write_text("created by `signal-gate demo`; safe to delete\n")
+    commit_example(workdir)
     return workdir
+
+
+def commit_example(workdir: Path) -> str | None:
+    """Make the copy a git repository with the example as its one commit; return
+    the commit, or None where git is not installed (the document then names none)."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    env = {**os.environ, **GIT_IDENTITY}
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "commit.gpgsign=false", "commit", "-q", "-m", "signal-gate demo: the example"],
+    ):
+        done = subprocess.run([git, *args], cwd=workdir, env=env, capture_output=True, timeout=60)
+        if done.returncode != 0:
+            return None
+    head = subprocess.run(
+        [git, "rev-parse", "HEAD"], cwd=workdir, capture_output=True, text=True, timeout=60
+    )
+    return head.stdout.strip() or None
 
 
 def run_tests(workdir: Path, echo: Callable[[str], None]) -> int:
@@ -87,26 +124,34 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
 
     `today` judges the waivers; `generated` is the assessment's timestamp.
     """
-    from gate.check import CheckOptions, run_check
+    from gate.check import CheckOptions, evidence_sources, run_check
     from gate.core.report import to_json
-    from gate.outputs.files import write_file
+    from gate.outputs.evidence_package import package_files, stage_package
+    from gate.outputs.files import Outputs
     from gate.render.document import render_document
     from gate.render.markdown import render_markdown
     from gate.render.text import render_text
 
     workdir = prepare(workdir.resolve())
     code = run_tests(workdir, echo)
-    if not (workdir / "coverage.xml").exists() or not (workdir / "junit.xml").exists():
+    if not (workdir / ".coverage").exists() or not (workdir / "junit.xml").exists():
         raise UsageError(f"the example's tests (exit {code}) wrote no coverage or JUnit report")
     run = run_check(CheckOptions(root=workdir, today=today))
     report = run.report
-    write_file(workdir / "report.json", to_json(report))
-    write_file(workdir / "comment.md", render_markdown(report))
-    write_file(workdir / "assessment.md", render_document(report, generated))
+    package = package_files(evidence_sources(run, workdir, generated))
+    with Outputs() as outputs:  # all of them or none
+        outputs.write(workdir / "report.json", to_json(report))
+        outputs.write(workdir / "comment.md", render_markdown(report))
+        outputs.write(workdir / "assessment.md", render_document(report, generated))
+        stage_package(outputs, workdir / EVIDENCE_DIR, package)
+        outputs.commit()
     echo("")
     echo(render_text(report).rstrip())
     echo("")
-    echo(f"Wrote report.json, comment.md and assessment.md in {workdir}")
+    echo(
+        f"Wrote report.json, comment.md, assessment.md and the evidence package "
+        f"{EVIDENCE_DIR}/ in {workdir}"
+    )
     verdict = "PASSED" if report.passed else "FAILED"
     echo(f"The demo ran. The gate's verdict on the example: {verdict}.")
     return 0

@@ -217,6 +217,22 @@ def test_the_json_is_the_same_with_or_without_the_evidence_package(
     assert sum(i["evidence_tests_truncated"] for i in written[0]) > 0
 
 
+def test_the_document_lists_the_tests_whatever_json_tests_says(
+    fixture_run, cli, tmp_path: Path
+) -> None:
+    """`check --document-out` renders the document from the report in memory, which
+    then keeps every test: the same document as `report --out`."""
+    env = {"SOURCE_DATE_EPOCH": "1764000000"}
+    checked, reported = tmp_path / "check.md", tmp_path / "report.md"
+    done = cli("check", "--document-out", str(checked), "--json-tests", "0",
+               "--json-out", str(tmp_path / "r.json"), cwd=fixture_run.root, env=env)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    done = cli("report", "--out", str(reported), cwd=fixture_run.root, env=env)
+    assert done.returncode == 1, done.stderr
+    assert checked.read_text() == reported.read_text()
+    assert "test_payments.py" in checked.read_text()
+
+
 def test_json_tests_all_lists_every_test(fixture_run, cli, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     done = cli("check", "--json-out", str(out), "--json-tests", "all", cwd=fixture_run.root)

@@ -61,6 +61,10 @@ if TYPE_CHECKING:
     "--junit-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
     help="Write the verdict as JUnit XML (GitLab, Jenkins, Azure DevOps test tabs).",
 )  # fmt: skip
+@click.option(
+    "--document-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Also write the assessment document (as `report --out FILE` would).",
+)  # fmt: skip
 @evidence_dir_option
 @handle_errors
 @with_settings
@@ -73,6 +77,7 @@ def check(
     markdown_out: Path | None,
     summary_out: Path | None,
     github_output: Path | None,
+    document_out: Path | None,
     junit_out: Path | None,
     evidence_dir: Path | None,
 ) -> None:
@@ -83,16 +88,17 @@ def check(
     that --json-out then gets the error report (verdict "error", the message and the
     file), so `publish` can say why there is no verdict. The report JSON lists at
     most --json-tests passing evidence tests per interaction (the evidence package
-    lists them all) and is written one interaction at a time.
+    and the document list them all) and is written one interaction at a time.
     """
     from gate.cli.check_run import run_check_for, stage_evidence
     from gate.outputs.files import Outputs
 
     with _error_report_on_failure(settings, inputs, json_out), Outputs() as outputs:
-        # The evidence package lists every test: then the whole lists are kept, and
-        # cut only where the JSON is written. Otherwise they are never built.
-        listed = json_tests if evidence_dir is None else None
-        report = run_check_for(settings, inputs, listed).report
+        # The evidence package and the document list every test: then the whole lists
+        # are kept, and cut only where the JSON is written. Otherwise they are never built.
+        whole = evidence_dir is not None or document_out is not None
+        run = run_check_for(settings, inputs, None if whole else json_tests)
+        report = run.report
         # Renderers are imported when asked for: start-up time is CI time.
         if json_out is not None:
             from gate.core.report import capped, json_pieces
@@ -107,11 +113,14 @@ def check(
 
             outputs.write(junit_out, render_junit(report))
         _stage_runner_files(outputs, report, summary_out, github_output, json_out)
-        if evidence_dir is not None:
-            from gate.render.document import generated_timestamp
+        if document_out is not None or evidence_dir is not None:
+            from gate.render.document import generated_timestamp, render_document
 
             generated = generated_timestamp(settings.generated)
-            stage_evidence(outputs, evidence_dir, report, generated)
+            if document_out is not None:
+                outputs.write(document_out, render_document(report, generated))
+            if evidence_dir is not None:
+                stage_evidence(outputs, evidence_dir, run, inputs.root, generated)
         outputs.commit()
     _print(report, fmt, json_tests)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)

@@ -13,6 +13,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from gate.config.schema import Config, Interaction, UnmappedPolicy, Waiver
+from gate.core.assessment import (
+    contract_check,
+    interaction_assessment,
+    report_assessment,
+    review_info,
+    review_reason,
+)
 from gate.core.evidence_tests import judge_tests, pass_fraction
 from gate.core.model import ContextIndex, FileCoverage, TestResults
 from gate.core.numbers import format_ranges, percent_below
@@ -40,34 +47,10 @@ GAP_FILE_LIMIT = 10  # per-file gaps listed before "... and N more files"
 # Files on disk that count as source when no coverage report mentions them (a
 # client module nobody imports must not vanish from its interaction).
 SOURCE_SUFFIXES = (
-    ".py",
-    ".pyx",
-    ".js",
-    ".jsx",
-    ".mjs",
-    ".cjs",
-    ".ts",
-    ".tsx",
-    ".go",
-    ".java",
-    ".kt",
-    ".scala",
-    ".rs",
-    ".c",
-    ".cc",
-    ".cpp",
-    ".cxx",
-    ".h",
-    ".hpp",
-    ".cs",
-    ".rb",
-    ".php",
-    ".swift",
-    ".lua",
-    ".dart",
-    ".sol",
-    ".m",
-)
+    ".py", ".pyx", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".scala",
+    ".rs", ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cs", ".rb", ".php", ".swift", ".lua",
+    ".dart", ".sol", ".m",
+)  # fmt: skip
 
 
 class Evaluation(Record, frozen=True):
@@ -103,7 +86,8 @@ def evaluate(ev: Evaluation) -> Report:
     substantial = [p for p in known if p not in ev.coverage or ev.coverage[p].statements]
     unmapped = unmapped_files(config.unmapped.paths, substantial, claims.values())
     safety = ev.safety
-    reasons = verdict_reasons(config, results, overall, safety, unmapped)
+    review = review_info(config.review, ev.today)
+    reasons = [*verdict_reasons(config, results, overall, safety, unmapped), *review_reason(review)]
     return Report(
         schema=SCHEMA,
         passed=not reasons,
@@ -121,6 +105,7 @@ def evaluate(ev: Evaluation) -> Report:
         unmapped_policy=config.unmapped.policy.value,
         overlaps=overlaps(claims),
         notes=list(ev.notes),
+        **report_assessment(config, results, review),
     )
 
 
@@ -142,8 +127,9 @@ def evaluate_interaction(
     confidence = float(exact_confidence(n, counts))
 
     gaps, to_pass = interaction_gaps(it, files, details, n, ev)
+    contract = contract_check(it, index, ev.repo_files)
     gaps.extend(judged.gaps)
-    gaps.extend(scoped.gaps)
+    gaps.extend([*scoped.gaps, *contract.gaps])
     notes = [*scoped.notes, *judged.notes]
     unknown = not files or not it.evidence or judged.none_ran
     status = decide_status(unknown=unknown, gaps=gaps, confidence=confidence, near=ev.config.near)
@@ -173,7 +159,7 @@ def evaluate_interaction(
         gaps=[] if status is Status.READY else [*gaps, *notes],
         modules=list(it.modules),
         evidence=list(it.evidence),
-        contract=it.contract,
+        contract=it.contract.summary,
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=it.coverage_scope.value,
@@ -185,9 +171,8 @@ def evaluate_interaction(
         waiver=waiver_info(waiver, ev.today),
         notes=notes,
         shortfall=side_shortfalls(it, n, measured=bool(details)),
-        reproduce=reproduce_command(
-            it.evidence, evidence_ids, it.modules, files, it.threshold.line
-        ),
+        reproduce=reproduce_command(it, evidence_ids, files),
+        **interaction_assessment(it, contract, ev.today),
     )
 
 
