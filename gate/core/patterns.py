@@ -17,6 +17,7 @@ sorted lists; a glob is tried only on the keys under its literal prefix, and
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from enum import Enum
@@ -332,8 +333,7 @@ class PathSelector:
         return hit or (bool(self.globs.globs) and self.globs.any(path))
 
     def pick(self, ordered: Sequence[str]) -> list[str]:
-        """The selected paths of a sorted sequence, in its order: each exact path and
-        each prefix a bisection away, each glob tried on the paths under its prefix."""
+        """The selected paths of a sorted sequence, in its order, each found by bisection."""
         found: set[int] = set(self.globs.select(ordered))
         for path in self.exact:
             at = bisect_left(ordered, path)
@@ -355,17 +355,17 @@ class CaseIndex:
 
     def __init__(self, cases: Iterable[TestCase]) -> None:
         self.cases = list(cases)
-        self.by_subject: dict[str, list[int]] = {}
+        self.by_subject: dict[str, array[int]] = {}  # case numbers: 4 bytes, not an int
         for n, case in enumerate(self.cases):
             subject = case.file if case.file is not None else case.nodeid.partition("::")[0]
-            self.by_subject.setdefault(subject, []).append(n)
+            self.by_subject.setdefault(subject, array("I")).append(n)
         self.subjects = sorted(self.by_subject)
 
     @cached_property
-    def by_head(self) -> dict[str, list[int]]:  # built for literal node-id patterns only
-        heads: dict[str, list[int]] = {}
+    def by_head(self) -> dict[str, array[int]]:  # built for literal node-id patterns only
+        heads: dict[str, array[int]] = {}
         for n, case in enumerate(self.cases):
-            heads.setdefault(case.nodeid.partition("::")[0], []).append(n)
+            heads.setdefault(case.nodeid.partition("::")[0], array("I")).append(n)
         return heads
 
     @cached_property
