@@ -43,6 +43,9 @@ class CheckOptions(Record, frozen=True):
     # Passing evidence tests the report lists per interaction; None: every one (the
     # evidence package, explain and the document need them all).
     passing_listed: int | None = None
+    # Keep each test's duration, failure text and output: only the evidence package
+    # shows them, and at 200,000 tests they cost half the JUnit reading's time.
+    test_details: bool = True
 
 
 class CheckRun(Record, frozen=True):
@@ -66,7 +69,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         coverage_paths, resolver, keep=wanted_paths(config), import_lines=evidence_paths(config)
     )
     require_contexts(config.interactions, coverage)  # before any safety command runs
-    tests = read_tests(junit_paths, resolver, keep=wanted_tests(config))
+    tests = read_tests(junit_paths, resolver, keep=wanted_tests(config), details=opts.test_details)
 
     waivers = {w.target: w for w in config.waivers}
     safety = run_safety(

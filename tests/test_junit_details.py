@@ -47,6 +47,20 @@ def test_duration_failure_text_and_output(tmp_path: Path) -> None:
     assert (skip.duration, skip.details) == (None, "not today")
 
 
+def test_without_details_a_case_is_its_outcome_and_message(tmp_path: Path) -> None:
+    """What `check` reads when it writes no evidence package: the same outcomes and
+    messages, none of the texts (which cost half the reading at 200,000 tests)."""
+    path = tmp_path / "junit.xml"
+    path.write_text(JUNIT, encoding="utf-8")
+    whole = list(read_junit(path, PathResolver(tmp_path)))
+    bare = list(read_junit(path, PathResolver(tmp_path), details=False))
+    assert [(c.nodeid, c.outcome, c.message) for c in bare] == [
+        (c.nodeid, c.outcome, c.message) for c in whole
+    ]
+    assert {(c.duration, c.details, c.output) for c in bare} == {(None, "", "")}
+    assert any(c.output for c in whole)
+
+
 @pytest.mark.parametrize(
     ("raw", "seconds"),
     [("0.5", 0.5), ("12", 12.0), ("-1", None), ("inf", None), ("x", None), (None, None),

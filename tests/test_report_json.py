@@ -199,6 +199,8 @@ def test_check_lists_the_passing_tests_up_to_json_tests(fixture_run, cli, tmp_pa
     assert len(payments["evidence_tests"]) == 7 and payments["evidence_tests_truncated"] == 0
     tests = json.loads((package / "interactions" / "payments" / "tests.json").read_text())
     assert len(tests["tests"]) == 7
+    # ... and the tests' details, which check reads only for a package.
+    assert all(isinstance(t["duration"], float) for t in tests["tests"])
 
 
 def test_the_json_is_the_same_with_or_without_the_evidence_package(

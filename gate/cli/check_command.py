@@ -97,7 +97,9 @@ def check(
         # The evidence package and the document list every test: then the whole lists
         # are kept, and cut only where the JSON is written. Otherwise they are never built.
         whole = evidence_dir is not None or document_out is not None
-        run = run_check_for(settings, inputs, None if whole else json_tests)
+        run = run_check_for(
+            settings, inputs, None if whole else json_tests, test_details=evidence_dir is not None
+        )
         report = run.report
         # Renderers are imported when asked for: start-up time is CI time.
         if json_out is not None:

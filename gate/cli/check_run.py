@@ -16,10 +16,15 @@ if TYPE_CHECKING:
 
 
 def run_check_for(
-    settings: RunSettings, inputs: CheckInputs, passing_listed: int | None = None
+    settings: RunSettings,
+    inputs: CheckInputs,
+    passing_listed: int | None = None,
+    test_details: bool = False,
 ) -> CheckRun:
     """The check the shared options ask for, under this invocation's settings; its
-    report lists `passing_listed` passing evidence tests per interaction (None: all).
+    report lists `passing_listed` passing evidence tests per interaction (None: all),
+    and its tests keep their durations, failure texts and output when `test_details`
+    (what the evidence package shows).
 
     `command` safety checks never run for an untrusted event (gate.github.trust:
     a fork's pull request, pull_request_target, a comment on a pull request, ...),
@@ -43,6 +48,7 @@ def run_check_for(
         head_sha=settings.head_sha,
         pull_request=event.pull_request,
         passing_listed=passing_listed,
+        test_details=test_details,
     )
     return run_check(opts)
 

@@ -51,7 +51,7 @@ def report_command(
 
     if check_only and (str(out) == "-" or evidence_dir is not None):
         raise UsageError("--check writes nothing: it needs --out FILE and no --evidence-dir")
-    run = run_check_for(settings, inputs)
+    run = run_check_for(settings, inputs, test_details=evidence_dir is not None)
     generated = generated_timestamp(settings.generated)
     document = render_document(run.report, generated)
     if check_only:

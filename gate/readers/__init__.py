@@ -163,12 +163,17 @@ def read_coverage(
 
 
 def read_tests(
-    paths: Sequence[Path], resolver: PathResolver, keep: KeepTest | None = None
+    paths: Sequence[Path],
+    resolver: PathResolver,
+    keep: KeepTest | None = None,
+    details: bool = True,
 ) -> TestResults:
     """Read and merge every JUnit file: one case per identity, the last outcome wins.
 
     `keep(nodeid, file)` limits what is kept to the tests something will look at
     (evidence patterns, safety checks); 200k test cases then cost no memory.
+    `details`: keep each case's duration, failure text and output too (for the
+    evidence package; up to 16 million characters a report).
     """
     if not paths:
         raise InputError("no JUnit report given; evidence tests cannot be confirmed")
@@ -188,7 +193,7 @@ def read_tests(
         # are distinct paths): only those are counted, not every identity.
         repeats: dict[str, int] = {}
         stats = JunitStats()
-        for case in read_junit(path, resolver, keep=keep, stats=stats):
+        for case in read_junit(path, resolver, keep=keep, stats=stats, details=details):
             key = case.nodeid
             earlier = cases.get(key)
             if earlier is not None and earlier.report == case.report:

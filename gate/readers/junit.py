@@ -65,12 +65,15 @@ def read_junit(
     *,
     keep: KeepTest | None = None,
     stats: JunitStats | None = None,
+    details: bool = True,
 ) -> Iterator[TestCase]:
     """Yield every test case of a JUnit report, in document order.
 
     `keep(nodeid, file)` selects the cases worth keeping (default: all); the
     others are read, judged and dropped without building a TestCase. `stats`,
-    when given, counts every case seen.
+    when given, counts every case seen. `details` keeps each kept case's duration,
+    failure text and output (gate.readers.junit_details), which only the evidence
+    package shows: without them a case is its identity, outcome and message.
     """
     stats = stats if stats is not None else JunitStats()
     root, elements = stream(path, ("testcase", "failure", "error", "skipped", "testsuite"))
@@ -88,7 +91,11 @@ def read_junit(
             nodeid, file = identities.of(el)
             if keep is None or keep(nodeid, file):
                 outcome, message = _outcome(pending, el)
-                yield TestCase(nodeid, file, outcome, message, report, **case_details(el, budget))
+                yield (
+                    TestCase(nodeid, file, outcome, message, report, **case_details(el, budget))
+                    if details
+                    else TestCase(nodeid, file, outcome, message, report)
+                )
             pending.clear()
             release(el)
         elif tag == "testsuite":
