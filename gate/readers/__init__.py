@@ -196,10 +196,11 @@ def read_tests(
         for case in read_junit(path, resolver, keep=keep, stats=stats, details=details):
             key = case.nodeid
             earlier = cases.get(key)
-            if earlier is not None and earlier.report == case.report:
-                repeats[key] = repeats.get(key, 1) + 1
-                key = f"{key} #{repeats[key]}"
-            cases.pop(key, None)  # re-insert so "last" is also last in order
+            if earlier is not None:
+                if earlier.report == case.report:
+                    repeats[key] = repeats.get(key, 1) + 1
+                    key = f"{key} #{repeats[key]}"
+                cases.pop(key, None)  # re-insert so "last" is also last in order
             cases[key] = case
         if stats.cases == 0:
             notes.append(f"{show_path(path)}: JUnit report with no test cases")
