@@ -15,12 +15,16 @@ from pathlib import Path
 from gate.config.load import load_config
 from gate.config.schema import Config
 from gate.core.evaluate import Evaluation, evaluate
-from gate.core.model import CoverageData, TestResults
+from gate.core.model import CoverageData, Diff, TestResults
 from gate.core.paths import SKIP_DIRS, PathResolver
 from gate.core.report import Provenance, ProvenanceFile, Report
 from gate.core.scope import require_contexts
 from gate.core.selection import wanted_paths, wanted_tests
+from gate.errors import UsageError
 from gate.readers import expand, read_coverage, read_tests
+from gate.readers.diff import KeepPath, read_diff
+from gate.readers.git_diff import git_changes
+from gate.readers.report_file import read_report
 from gate.records import Record, field
 from gate.safety import SafetyContext, run_safety
 
@@ -36,6 +40,11 @@ class CheckOptions(Record, frozen=True):
     today: dt.date = field(default_factory=dt.date.today)
     head_sha: str | None = None
     pull_request: int | None = None
+    generated: str | None = None  # this run's timestamp, recorded in the provenance
+    # The change against the base (docs/patch-coverage.md).
+    diff_base: str | None = None  # git revision: diff HEAD against its merge base with it
+    diff: str | None = None  # a unified diff file instead (runners without history)
+    baseline: str | None = None  # the base commit's report JSON
 
 
 class CheckRun(Record, frozen=True):
@@ -58,6 +67,8 @@ def run_check(opts: CheckOptions) -> CheckRun:
     coverage = read_coverage(coverage_paths, resolver, keep=wanted_paths(config))
     require_contexts(config.interactions, coverage)  # before any safety command runs
     tests = read_tests(junit_paths, resolver, keep=wanted_tests(config))
+    diff = read_change(opts, keep=wanted_paths(config))
+    baseline = read_report(opts.root / opts.baseline) if opts.baseline else None
 
     waivers = {w.target: w for w in config.waivers}
     safety = run_safety(
@@ -70,6 +81,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         config_sha256=config.sha256,
         head_sha=opts.head_sha or git_head(opts.root),
         pull_request=opts.pull_request,
+        generated=opts.generated,
         files=[
             ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format)
             for i in (*coverage.inputs, *tests.inputs)
@@ -90,9 +102,24 @@ def run_check(opts: CheckOptions) -> CheckRun:
             provenance=provenance,
             notes=[*coverage.notes, *tests.notes],
             contexts=coverage.contexts,
+            diff=diff,
+            baseline=baseline,
+            baseline_source=opts.baseline or "",
         )
     )
     return CheckRun(config, coverage, tests, report)
+
+
+def read_change(opts: CheckOptions, keep: KeepPath) -> Diff | None:
+    """The changed lines: from git (--diff-base), from a diff file (--diff), or
+    None when neither is given."""
+    if opts.diff_base is not None and opts.diff is not None:
+        raise UsageError("--diff-base and --diff both name the change; give one")
+    if opts.diff_base is not None:
+        return git_changes(opts.root, opts.diff_base, keep=keep)
+    if opts.diff is not None:
+        return read_diff(opts.root / opts.diff, keep=keep)
+    return None
 
 
 def shown(path: Path, root: Path) -> str:

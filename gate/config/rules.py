@@ -65,6 +65,7 @@ def resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
 def _interactions(spec: ConfigSpec, fail: Fail) -> tuple[Interaction, ...]:
     """Each interaction with the defaults applied; ids must be unique."""
     default_threshold = Threshold().overridden(spec.defaults.threshold)
+    default_patch = Threshold().overridden(spec.defaults.patch_threshold)
     seen: dict[str, int] = {}
     out: list[Interaction] = []
     for index, it in enumerate(spec.interactions):
@@ -73,11 +74,13 @@ def _interactions(spec: ConfigSpec, fail: Fail) -> tuple[Interaction, ...]:
                 f"interactions[{index}].id", f"duplicate id {it.id!r} (first at [{seen[it.id]}])"
             )
         seen[it.id] = index
-        out.append(_interaction(it, spec, default_threshold))
+        out.append(_interaction(it, spec, default_threshold, default_patch))
     return tuple(out)
 
 
-def _interaction(it: InteractionSpec, spec: ConfigSpec, threshold: Threshold) -> Interaction:
+def _interaction(
+    it: InteractionSpec, spec: ConfigSpec, threshold: Threshold, patch: Threshold
+) -> Interaction:
     scope = it.coverage_scope
     return Interaction(
         id=it.id,
@@ -93,6 +96,8 @@ def _interaction(it: InteractionSpec, spec: ConfigSpec, threshold: Threshold) ->
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=spec.defaults.coverage_scope if isinstance(scope, UnsetType) else scope,
+        patch_threshold=patch.overridden(it.patch_threshold),
+        ratchet=spec.defaults.ratchet if isinstance(it.ratchet, UnsetType) else it.ratchet,
     )
 
 

@@ -71,6 +71,10 @@ class Defaults(_Strict, frozen=True):
     threshold: ThresholdSpec | UnsetType = UNSET
     near: Percent = 90.0
     coverage_scope: Scope = Scope.ALL
+    # The bar for the lines a change adds or modifies (docs/patch-coverage.md).
+    patch_threshold: ThresholdSpec | UnsetType = UNSET
+    # Below its threshold, an interaction passes while it does not get worse.
+    ratchet: bool = False
 
 
 class Overall(_Strict, frozen=True):
@@ -101,6 +105,8 @@ class InteractionSpec(_Strict, frozen=True):
     details: dict[str, str] = field(default_factory=dict)
     weight: Annotated[float, Meta(ge=0)] = 1.0
     coverage_scope: Scope | UnsetType = UNSET
+    patch_threshold: ThresholdSpec | UnsetType = UNSET
+    ratchet: bool | UnsetType = UNSET
 
 
 # --- deployment safety checks: one struct per kind, tagged by `kind` -------------
@@ -204,6 +210,9 @@ class Interaction(Record, frozen=True):
     details: Mapping[str, str]
     weight: float
     coverage_scope: Scope
+    # Additions: the change against the base (docs/patch-coverage.md).
+    patch_threshold: Threshold = Threshold()
+    ratchet: bool = False
 
 
 class Config(Record, frozen=True):
