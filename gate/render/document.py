@@ -72,7 +72,7 @@ def _header(report: Report, generated: str) -> list[str]:
         lines.extend([f"Maintainer: {text(report.maintainer, 120)}", ""])
     lines.extend([f"{GENERATED}{generated}", ""])
     if report.provenance.head_sha:
-        lines.extend([f"Commit: {code(report.provenance.head_sha, 64)}", ""])
+        lines.extend([f"Commit: {code(report.provenance.head_sha, 64, table=False)}", ""])
     return lines
 
 
@@ -171,14 +171,15 @@ def interaction_section(r: InteractionResult) -> list[str]:
 
 
 def _facts(r: InteractionResult) -> list[str]:
-    peer = f", peer {code(r.peer, 80)}" if r.peer else ""
+    peer = f", peer {code(r.peer, 80, table=False)}" if r.peer else ""
+    contract = code(r.contract, 300, table=False) if r.contract else "not documented"
     lines = [
         f"- **Status:** {r.status.value}",
         f"- **Direction:** {r.direction}{peer}",
         f"- **Critical:** {yes_no(r.critical)}; **required:** {yes_no(r.required)}",
         f"- **Client modules:** {_codes(r.modules)}",
         f"- **Files measured:** {_codes(r.files)}",
-        f"- **Data contract:** {code(r.contract, 300) if r.contract else 'not documented'}",
+        f"- **Data contract:** {contract}",
         f"- **Evidence:** {_codes(r.evidence)}",
         f"- **Thresholds:** line {threshold_text(r.threshold.get('line'))}, "
         f"branch {threshold_text(r.threshold.get('branch'))}",
@@ -272,9 +273,10 @@ def _safety_row(c: SafetyCheckResult) -> str:
 
 def _provenance(report: Report) -> list[str]:
     p = report.provenance
-    lines = ["## Inputs and provenance", "", f"- **Config:** sha256 {code(p.config_sha256[:12])}"]
+    sha = code(p.config_sha256[:12], table=False)
+    lines = ["## Inputs and provenance", "", f"- **Config:** sha256 {sha}"]
     if p.head_sha:
-        lines.append(f"- **Commit:** {code(p.head_sha, 64)}")
+        lines.append(f"- **Commit:** {code(p.head_sha, 64, table=False)}")
     lines.append("")
     if p.files:
         lines.extend(["| Input | Format | sha256 |", "|---|---|---|"])
@@ -299,14 +301,14 @@ def _unmapped_and_overlaps(report: Report) -> list[str]:
                 "",
             ]
         )
-        lines.extend(f"- {code(p)}" for p in report.unmapped)
+        lines.extend(f"- {code(p, table=False)}" for p in report.unmapped)
     else:
         lines.append("Every source file under `unmapped.paths` belongs to an interaction.")
     lines.append("")
     if report.overlaps:
         lines.extend(["Files shared by several interactions:", ""])
         lines.extend(
-            f"- {code(o.path)}: {', '.join(f'`{i}`' for i in o.interactions)}"
+            f"- {code(o.path, table=False)}: {', '.join(f'`{i}`' for i in o.interactions)}"
             for o in report.overlaps
         )
     else:
@@ -325,7 +327,7 @@ def text(value: str, limit: int = 300) -> str:
 
 
 def _codes(items: Sequence[str]) -> str:
-    return ", ".join(code(i) for i in items) if items else "none"
+    return ", ".join(code(i, table=False) for i in items) if items else "none"
 
 
 def _fenced(body: str, info: str = "") -> list[str]:

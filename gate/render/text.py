@@ -7,13 +7,18 @@ from tabulate import tabulate
 from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, Status
 from gate.render.phrases import (
+    NO_BASELINE_LINE,
+    changed_file,
     confidence_cell,
+    delta_cell,
+    patch_side,
+    ratchet_text,
     safety_title,
     tests_cell,
     waiver_long,
     waiver_short,
 )
-from gate.text import plain
+from gate.text import plain, plural
 
 SHORT_STATUS = {
     Status.READY: "READY",
@@ -33,6 +38,7 @@ def render_text(report: Report) -> str:
         "",
         *summary_lines(report),
     ]
+    parts.extend(change_lines(report))
     parts.extend(_gap_lines(report))
     if report.overlaps:
         parts.append("")
@@ -88,6 +94,44 @@ def summary_lines(report: Report) -> list[str]:
     for c in failing:
         waived = f" [{waiver_short(c.waiver)}]" if c.waiver else ""
         lines.append(f"  safety {plain(c.id, 60)} failed{waived}: {plain(c.detail, 200)}")
+    return lines
+
+
+def change_lines(report: Report) -> list[str]:
+    """What the change did to each interaction it touched; [] without a diff."""
+    patch = report.patch
+    if patch is None:
+        return []
+    files = f"{patch.changed_files} {plural('file', patch.changed_files)}"
+    covered = patch_side(patch.covered_statements, patch.statements)
+    lines = ["", f"This change ({plain(patch.source, 80)}, {files}): changed statements {covered}"]
+    rows = []
+    for r in report.interactions:
+        if r.patch is None or not r.patch.touched:
+            continue
+        p = r.patch
+        meets = "below the patch threshold" if any(p.shortfall.values()) else "ok"
+        delta = delta_cell(r.delta)
+        rows.append(
+            [
+                plain(r.id, 40),
+                f"statements {patch_side(p.covered_statements, p.statements)}",
+                f"branches {patch_side(p.covered_branches, p.branches)}",
+                f"line {display_percent(r.line_percent)}" + (f" ({delta})" if delta else ""),
+                meets,
+            ]
+        )
+    if rows:
+        lines.extend("  " + row for row in tabulate(rows, tablefmt="plain").splitlines())
+    else:
+        lines.append("  touches no interaction's files")
+    lines.extend(
+        f"  claimed by no interaction: {plain(f.path)} ({changed_file(f)})" for f in patch.unclaimed
+    )
+    if report.baseline is None:
+        lines.append(f"  {NO_BASELINE_LINE}")
+    held = [(r.id, ratchet_text(r)) for r in report.interactions if ratchet_text(r)]
+    lines.extend(f"  {plain(rid, 40)}: {text}" for rid, text in held)
     return lines
 
 
