@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from gate.config.schema import Interaction
-from gate.core.numbers import display_percent, percent_below
-from gate.core.patch import meets_patch_threshold, patch_failures
+from gate.core.numbers import distinct_percents
+from gate.core.patch import meets_patch_threshold
 from gate.core.report import (
     Baseline,
     Delta,
@@ -81,10 +81,10 @@ def judge_ratchet(
     if head.patch is None and patch_needed:
         return Ratchet(RatchetState.NOT_APPLIED, NO_DIFF)
     drops = dropped_sides(it, head, base)
-    if head.patch is not None and not meets_patch_threshold(head.patch):
-        drops.extend(patch_failures(head.patch))
     if drops:
         return Ratchet(RatchetState.BROKEN, "; ".join(drops))
+    if head.patch is not None and not meets_patch_threshold(head.patch):
+        return Ratchet(RatchetState.BROKEN, "its changed lines miss the patch threshold")
     return Ratchet(RatchetState.HELD)
 
 
@@ -105,11 +105,10 @@ def dropped_sides(it: Interaction, head: InteractionResult, base: InteractionRes
         if base_total == 0:
             out.append(f"{side} coverage: the baseline measured no {plural(noun, 2)}")
         elif Fraction(covered, total) < Fraction(base_covered, base_total):
-            before = covered * 100 / total
-            was = base_covered * 100 / base_total
+            was, now = distinct_percents(base_covered * 100 / base_total, covered * 100 / total)
             out.append(
-                f"{side} coverage dropped from {base_covered}/{base_total} "
-                f"({display_percent(was)}) to {covered}/{total} ({percent_below(before, was)})"
+                f"{side} coverage dropped from {base_covered}/{base_total} ({was}) "
+                f"to {covered}/{total} ({now})"
             )
     return out
 

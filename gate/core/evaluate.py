@@ -15,7 +15,7 @@ from gate.config.schema import Config, Interaction, Waiver
 from gate.core.baseline import NO_BASELINE, baseline_info, delta, judge_ratchet
 from gate.core.model import ContextIndex, Diff, FileCoverage, Outcome, TestCase, TestResults
 from gate.core.numbers import percent_below
-from gate.core.patch import interaction_patch, patch_gaps, summarize
+from gate.core.patch import interaction_patch, patch_gaps, patch_to_pass, summarize
 from gate.core.patterns import is_glob, matches_path
 from gate.core.report import (
     SCHEMA,
@@ -193,7 +193,12 @@ def against_base(
     ratchet) and, from all of that, why it fails the gate."""
     if ev.diff is not None:
         patch = interaction_patch(result.files, scoped.files, ev.diff, it.patch_threshold)
-        result = replace(result, patch=patch, gaps=[*patch_gaps(patch), *result.gaps])
+        result = replace(
+            result,
+            patch=patch,
+            gaps=[*patch_gaps(patch), *result.gaps],
+            to_pass=[*result.to_pass, *patch_to_pass(patch)],
+        )
     if ev.baseline is not None:
         result = replace(result, delta=delta(result, ev.baseline.interaction(it.id)))
     ratchet = judge_ratchet(it, result, ev.baseline, thresholds_only=shortfall_only)

@@ -134,6 +134,15 @@ def patch_gaps(patch: PatchCoverage) -> list[str]:
     return failures + detail
 
 
+def patch_to_pass(patch: PatchCoverage) -> list[str]:
+    """What meets the patch threshold: '4 more changed statements', ..."""
+    out = []
+    for side, noun in (("line", "statement"), ("branch", "branch")):
+        if need := patch.shortfall.get(side):
+            out.append(f"{need} more changed {plural(noun, need)}")
+    return out
+
+
 def meets_patch_threshold(patch: PatchCoverage) -> bool:
     """True when no side of the patch threshold has a shortfall."""
     return not any(patch.shortfall.values())

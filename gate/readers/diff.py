@@ -45,9 +45,10 @@ def read_diff(path: Path, keep: KeepPath | None = None) -> Diff:
         raise InputError(f"{path}: diff file not found") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device would block or never end
+        os.close(fd)
+        raise InputError(f"{path}: not a regular file; a diff must be one")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise InputError(f"{path}: not a regular file; a diff must be one")
         data = handle.read(MAX_DIFF_BYTES + 1)
     if len(data) > MAX_DIFF_BYTES:
         raise InputError(f"{path}: larger than {MAX_DIFF_BYTES // 2**20} MiB; refused as a diff")

@@ -28,6 +28,7 @@ from gate.render.phrases import (
     held_text,
     patch_mark,
     patch_side,
+    ratchet_text,
     safety_title,
     status_cell,
     tests_cell,
@@ -234,6 +235,8 @@ def _attention(r: InteractionResult) -> list[str]:
     if r.to_pass:
         head += f" · to pass, cover {md(', '.join(r.to_pass))}"
     lines = [head, ""]
+    if ratchet := ratchet_text(r):
+        lines.append(f"- {md(ratchet)}")
     gaps = r.gaps or r.reasons
     lines.extend(f"- {md(g)}" for g in gaps[:GAPS_SHOWN])
     if len(gaps) > GAPS_SHOWN:
@@ -272,10 +275,15 @@ def matrix(report: Report) -> str:
     ]
     for r in report.interactions:
         line = display_percent(r.line_percent)
-        if delta and (shown := delta_cell(r.delta)):
+        if delta and (shown := delta_cell(r.delta)) and shown != "±0":
             line += f" {shown}"
+        status = f"{ICONS[r.status]} {STATUS_WORDS[r.status]}"
+        if r.waived:
+            status += " 🏳️"
+        if r.ratchet is not None and r.ratchet.state is RatchetState.HELD:
+            status += " · held"
         cells = [
-            f"{ICONS[r.status]} {STATUS_WORDS[r.status]}" + (" 🏳️" if r.waived else ""),
+            status,
             _name(r) + (" (critical)" if r.critical else ""),
             line,
             display_percent(r.branch_percent),
