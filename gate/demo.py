@@ -82,12 +82,15 @@ def run_tests(workdir: Path, echo: Callable[[str], None]) -> int:
     return done.returncode
 
 
-def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date) -> int:
-    """The demo end to end. Returns 0 whenever the demo ran, whatever the verdict."""
+def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generated: str) -> int:
+    """The demo end to end. Returns 0 whenever the demo ran, whatever the verdict.
+
+    `today` judges the waivers; `generated` is the assessment's timestamp.
+    """
     from gate.check import CheckOptions, run_check
     from gate.core.report import to_json
     from gate.outputs.files import write_atomic
-    from gate.render.document import generated_timestamp, render_document
+    from gate.render.document import render_document
     from gate.render.markdown import render_markdown
     from gate.render.text import render_text
 
@@ -99,7 +102,7 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date) -> int:
     report = run.report
     write_atomic(workdir / "report.json", to_json(report))
     write_atomic(workdir / "comment.md", render_markdown(report))
-    write_atomic(workdir / "assessment.md", render_document(report, generated_timestamp()))
+    write_atomic(workdir / "assessment.md", render_document(report, generated))
     echo("")
     echo(render_text(report).rstrip())
     echo("")

@@ -154,8 +154,9 @@ def test_errors_name_file_key_path_and_expectation(
 
 def test_unknown_top_level_key_points_at_the_config_reference(tmp_path: Path) -> None:
     message = error_of(tmp_path, "version: 1\ninteraction: []\n")
-    hint = "check its spelling against docs/config.md or `signal-gate schema config`"
-    assert f"interaction: unknown key ({hint})" in message
+    assert "interaction: unknown key; did you mean `interactions`?" in message
+    hint = "hint: see docs/config.md#interactions; `signal-gate schema config` prints every key"
+    assert hint in message
 
 
 def test_duplicate_yaml_key_is_an_error_not_last_wins(tmp_path: Path) -> None:
@@ -254,6 +255,11 @@ def test_validate_command(tmp_path: Path, cli) -> None:
     ok = cli("validate", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "valid (2 interactions, 7 safety checks, 2 waivers)" in ok.stdout
+    write(tmp_path, FULL.replace("    weight: 2\n", "").split("  - id: inventory")[0]
+          + "safety:\n  checks: [{id: d, name: D, kind: file_exists, paths: [x]}]\n"
+          + "waivers: [{target: payments, reason: r, until: 2026-12-31}]\n")  # fmt: skip
+    one = cli("validate", cwd=tmp_path)
+    assert "valid (1 interaction, 1 safety check, 1 waiver)" in one.stdout, one.stderr
     write(tmp_path, "version: 1\ninteractions: [{id: a}]\n")
     bad = cli("validate", cwd=tmp_path)
     assert bad.returncode == 2

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gate import CONFIG_SCHEMA_URL
 from gate.config.schema import Direction
 from gate.scaffold.init_config import (
     client_globs,
@@ -48,6 +49,8 @@ def test_init_on_the_fixture_project(cli, tmp_path: Path) -> None:
     done = cli("init", cwd=root)
     assert done.returncode == 0, done.stderr
     assert "2 outbound and 0 inbound interactions, 1 without evidence tests" in done.stderr
+    modeline = f"# yaml-language-server: $schema={CONFIG_SCHEMA_URL}\n"
+    assert (root / "signal-gate.yml").read_text(encoding="utf-8").startswith(modeline)
     config = proposed(root)
     claimed = {m for it in config["interactions"] for m in it["modules"]}
     assert (
@@ -119,7 +122,10 @@ def test_print_writes_nothing(cli, tmp_path: Path) -> None:
     root = copy_without_config(FIXTURE, tmp_path / "shop")
     done = cli("init", "--print", "--root", str(root), cwd=tmp_path)
     assert done.returncode == 0
-    assert done.stdout.startswith("# signal-gate configuration, scaffolded by `signal-gate init`")
+    first, second = done.stdout.splitlines()[:2]
+    # Editors with the YAML language server complete and check keys from the schema.
+    assert first == f"# yaml-language-server: $schema={CONFIG_SCHEMA_URL}"
+    assert second.startswith("# signal-gate configuration, scaffolded by `signal-gate init`")
     assert yaml.safe_load(done.stdout)["version"] == 1
     assert not (root / "signal-gate.yml").exists()
 

@@ -9,10 +9,10 @@ Structural checks (types, ranges, unknown keys) are msgspec's, against
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from msgspec import UnsetType
 
+from gate.config.problems import Problem, config_error
 from gate.config.schema import (
     CommandCheck,
     Config,
@@ -25,26 +25,24 @@ from gate.config.schema import (
     Safety,
     Threshold,
 )
-from gate.errors import ConfigError
-
-Fail = Callable[[str, str], ConfigError]
 
 
 def resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
-    """The resolved config; raises ConfigError naming the file and the key path."""
-
-    def fail(path: str, message: str) -> ConfigError:
-        return ConfigError(f"{where}: {prefix}{path}: {message}")
-
-    interactions = _interactions(spec, fail)
-    checks = _check_safety(spec.safety, fail)
+    """The resolved config; raises one ConfigError listing every rule broken."""
+    found: list[Problem] = []
+    interactions = _interactions(spec, found)
+    checks = _check_safety(spec.safety, found)
     ids = {it.id for it in interactions}
     for index, waiver in enumerate(spec.waivers):
         if waiver.target not in ids and waiver.target not in checks:
-            raise fail(
-                f"waivers[{index}].target",
-                f"{waiver.target!r} is neither an interaction id nor a safety check id",
+            found.append(
+                Problem(
+                    f"waivers[{index}].target",
+                    f"{waiver.target!r} is neither an interaction id nor a safety check id",
+                )
             )
+    if found:
+        raise config_error(where, found, prefix)
     return Config(
         path=where,
         sha256=sha,
@@ -62,7 +60,7 @@ def resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
     )
 
 
-def _interactions(spec: ConfigSpec, fail: Fail) -> tuple[Interaction, ...]:
+def _interactions(spec: ConfigSpec, found: list[Problem]) -> tuple[Interaction, ...]:
     """Each interaction with the defaults applied; ids must be unique."""
     default_threshold = Threshold().overridden(spec.defaults.threshold)
     default_patch = Threshold().overridden(spec.defaults.patch_threshold)
@@ -70,9 +68,9 @@ def _interactions(spec: ConfigSpec, fail: Fail) -> tuple[Interaction, ...]:
     out: list[Interaction] = []
     for index, it in enumerate(spec.interactions):
         if it.id in seen:
-            raise fail(
-                f"interactions[{index}].id", f"duplicate id {it.id!r} (first at [{seen[it.id]}])"
-            )
+            message = f"duplicate id {it.id!r} (first at [{seen[it.id]}])"
+            found.append(Problem(f"interactions[{index}].id", message))
+            continue
         seen[it.id] = index
         out.append(_interaction(it, spec, default_threshold, default_patch))
     return tuple(out)
@@ -101,26 +99,29 @@ def _interaction(
     )
 
 
-def _check_safety(safety: Safety, fail: Fail) -> set[str]:
-    """Validate the checks' cross-key rules; return their ids."""
+def _check_safety(safety: Safety, found: list[Problem]) -> set[str]:
+    """Check the checks' cross-key rules; return their ids."""
     ids: set[str] = set()
     for index, check in enumerate(safety.checks):
         where = f"safety.checks[{index}]"
         if check.id in ids:
-            raise fail(f"{where}.id", f"duplicate id {check.id!r}")
+            found.append(Problem(f"{where}.id", f"duplicate id {check.id!r}"))
         ids.add(check.id)
         if isinstance(check, CommandCheck) and check.shell and not isinstance(check.run, str):
-            raise fail(f"{where}.run", "with `shell: true`, `run` must be one string")
+            found.append(Problem(f"{where}.run", "with `shell: true`, `run` must be one string"))
         if isinstance(check, CoverageCheck) and check.line is None and check.branch is None:
-            raise fail(where, "a coverage check needs `line` and/or `branch`")
+            found.append(Problem(where, "a coverage check needs `line` and/or `branch`"))
         if isinstance(check, RequirePatternCheck | ForbidPatternCheck):
             try:
                 re.compile(check.pattern)
             except re.error as exc:
-                raise fail(f"{where}.pattern", f"invalid regex: {exc}") from None
+                found.append(Problem(f"{where}.pattern", f"invalid regex: {exc}"))
     if isinstance(safety.required, int) and safety.required > len(safety.checks):
-        raise fail(
-            "safety.required",
-            f"asks for {safety.required} passing checks but only {len(safety.checks)} are declared",
+        found.append(
+            Problem(
+                "safety.required",
+                f"asks for {safety.required} passing checks "
+                f"but only {len(safety.checks)} are declared",
+            )
         )
     return ids

@@ -19,9 +19,20 @@ from gate.errors import ConfigError
 from gate.records import Record
 
 Percent = Annotated[float, Meta(ge=0, le=100)]
+# Every number is bounded, so none can be infinite or NaN (`.inf`, `.nan` are refused).
+Weight = Annotated[float, Meta(ge=0, le=1000)]
+Seconds = Annotated[float, Meta(gt=0, le=3600)]
 Ident = Annotated[str, Meta(pattern=r"^[a-z0-9-]+$")]
 NonEmpty = Annotated[str, Meta(min_length=1)]
 NonEmptyList = Annotated[list[NonEmpty], Meta(min_length=1)]
+Globs = Annotated[
+    list[NonEmpty],
+    Meta(description="Module or file patterns: dotted (`shop.payments`) or globs (`shop/*.py`)."),
+]
+TestPatterns = Annotated[
+    list[NonEmpty],
+    Meta(description="Test files, node ids (`tests/x.py::TestY`) or globs of them."),
+]
 
 
 class Direction(Enum):
@@ -46,7 +57,7 @@ class _Strict(Struct, forbid_unknown_fields=True, frozen=True):
 
 
 class ThresholdSpec(_Strict, frozen=True):
-    """A threshold as written: a side left out inherits from `defaults`."""
+    """A threshold in percent; null turns that side off, a side left out inherits."""
 
     line: Percent | UnsetType | None = UNSET
     branch: Percent | UnsetType | None = UNSET
@@ -68,8 +79,12 @@ class Threshold(Record, frozen=True):
 
 
 class Defaults(_Strict, frozen=True):
+    """What every interaction inherits unless it says otherwise."""
+
     threshold: ThresholdSpec | UnsetType = UNSET
-    near: Percent = 90.0
+    near: Annotated[
+        Percent, Meta(description="Below the threshold but at least this: NEAR, not ATTENTION.")
+    ] = 90.0
     coverage_scope: Scope = Scope.ALL
     # The bar for the lines a change adds or modifies (docs/patch-coverage.md).
     patch_threshold: ThresholdSpec | UnsetType = UNSET
@@ -78,32 +93,44 @@ class Defaults(_Strict, frozen=True):
 
 
 class Overall(_Strict, frozen=True):
-    min_confidence: Percent = 95.0
+    """The whole gate's bar."""
+
+    min_confidence: Annotated[
+        Percent, Meta(description="The weighted share of ready interactions the gate needs.")
+    ] = 95.0
 
 
 class Reports(_Strict, frozen=True):
+    """The report files CI writes (paths or globs); --coverage/--junit replace them."""
+
     coverage: list[NonEmpty] = field(default_factory=lambda: ["coverage.xml"])
     junit: list[NonEmpty] = field(default_factory=lambda: ["junit.xml"])
 
 
 class Unmapped(_Strict, frozen=True):
+    """Source files that must each belong to an interaction."""
+
     paths: list[NonEmpty] = field(default_factory=list)
     policy: UnmappedPolicy = UnmappedPolicy.WARN
 
 
 class InteractionSpec(_Strict, frozen=True):
+    """One service this one talks to (outbound) or serves (inbound)."""
+
     id: Ident
     name: NonEmpty
     direction: Direction
-    modules: list[NonEmpty]
+    modules: Globs
     peer: str | None = None
-    critical: bool = False
+    critical: Annotated[bool, Meta(description="Critical interactions are always required.")] = (
+        False
+    )
     required: bool = True
-    evidence: list[NonEmpty] = field(default_factory=list)
+    evidence: TestPatterns = field(default_factory=list)
     threshold: ThresholdSpec | UnsetType = UNSET
     contract: str | None = None
     details: dict[str, str] = field(default_factory=dict)
-    weight: Annotated[float, Meta(ge=0)] = 1.0
+    weight: Annotated[Weight, Meta(description="Its share in the overall confidence.")] = 1.0
     coverage_scope: Scope | UnsetType = UNSET
     patch_threshold: ThresholdSpec | UnsetType = UNSET
     ratchet: bool | UnsetType = UNSET
@@ -118,39 +145,55 @@ class _Check(Struct, forbid_unknown_fields=True, frozen=True, tag_field="kind"):
 
 
 class CommandCheck(_Check, tag="command", frozen=True):
+    """Passes when the command exits 0 within `timeout` seconds."""
+
     run: NonEmpty | NonEmptyList
-    timeout: Annotated[float, Meta(gt=0)] = 60.0
+    timeout: Seconds = 60.0
     cwd: str | None = None
     shell: bool = False  # a string `run` is split like a shell would, but never run by one
-    env: list[NonEmpty] = field(default_factory=list)  # variables passed through
+    env: Annotated[
+        list[NonEmpty], Meta(description="Environment variables passed through to the command.")
+    ] = field(default_factory=list)
 
 
 class JunitCheck(_Check, tag="junit", frozen=True):
-    tests: NonEmptyList
+    """Passes when at least one matching test ran and every matching test passed."""
+
+    tests: Annotated[TestPatterns, Meta(min_length=1)]
 
 
 class CoverageCheck(_Check, tag="coverage", frozen=True):
-    modules: NonEmptyList
+    """Passes when the matched files reach `line` and/or `branch` percent."""
+
+    modules: Annotated[Globs, Meta(min_length=1)]
     line: Percent | None = None
     branch: Percent | None = None
 
 
 class FileExistsCheck(_Check, tag="file_exists", frozen=True):
+    """Passes when every glob matches a file."""
+
     paths: NonEmptyList
 
 
 class RequirePatternCheck(_Check, tag="require_pattern", frozen=True):
+    """Passes when the regex matches in any (or all) of the files."""
+
     files: NonEmptyList
     pattern: NonEmpty
     in_: Literal["any", "all"] = field(name="in", default="any")
 
 
 class ForbidPatternCheck(_Check, tag="forbid_pattern", frozen=True):
+    """Passes when the regex matches in none of the files."""
+
     files: NonEmptyList
     pattern: NonEmpty
 
 
 class ResultsCheck(_Check, tag="results", frozen=True):
+    """Imports a JSON list of results; each entry counts as one check."""
+
     path: NonEmpty
 
 
@@ -166,21 +209,32 @@ SafetyCheck = (
 
 
 class Safety(_Strict, frozen=True):
-    required: Literal["all"] | Annotated[int, Meta(ge=0)] = "all"
+    """Deployment safety checks, reported N/N."""
+
+    required: Annotated[
+        Literal["all"] | Annotated[int, Meta(ge=0)],
+        Meta(description="How many checks must pass: `all` or a number."),
+    ] = "all"
     checks: list[SafetyCheck] = field(default_factory=list)
 
 
 class Waiver(_Strict, frozen=True):
-    target: NonEmpty
+    """Accepts a failing interaction or safety check until a date."""
+
+    target: Annotated[NonEmpty, Meta(description="An interaction id or a safety check id.")]
     reason: NonEmpty
     until: dt.date
     owner: str | None = None
 
 
 class ConfigSpec(_Strict, frozen=True):
+    """A signal-gate config: the integrations of a service and what each must show."""
+
     version: Literal[1]
     interactions: list[InteractionSpec]
-    id: Ident = "default"
+    id: Annotated[
+        Ident, Meta(description="Names this gate's pull-request comment and commit status.")
+    ] = "default"
     title: str = "signal-gate"
     maintainer: str | None = None
     defaults: Defaults = field(default_factory=Defaults)
@@ -190,7 +244,10 @@ class ConfigSpec(_Strict, frozen=True):
     safety: Safety = field(default_factory=Safety)
     waivers: list[Waiver] = field(default_factory=list)
     # Like coverage.py's [paths]: canonical prefix -> prefixes seen in reports.
-    paths: dict[NonEmpty, list[NonEmpty]] = field(default_factory=dict)
+    paths: Annotated[
+        dict[NonEmpty, list[NonEmpty]],
+        Meta(description="Canonical path prefix -> the prefixes reports use for it."),
+    ] = field(default_factory=dict)
 
 
 # --- the resolved config the rest of the gate uses ------------------------------

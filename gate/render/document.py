@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from gate.core.numbers import display_percent
 from gate.core.report import EvidenceTest, InteractionResult, Report, SafetyCheckResult, Status
@@ -340,18 +339,11 @@ def _fenced(body: str, info: str = "") -> list[str]:
 # --- the timestamp and staleness ---------------------------------------------------------
 
 
-def generated_timestamp(
-    env: Mapping[str, str] = os.environ, now: Callable[[], dt.datetime] | None = None
-) -> str:
-    """This run's timestamp, ISO 8601 in UTC to the second.
+def generated_timestamp(moment: dt.datetime) -> str:
+    """`moment` as the Generated: line shows it: ISO 8601 in UTC, to the second.
 
-    SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it.
+    The CLI chooses the moment (its clock, or SOURCE_DATE_EPOCH).
     """
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    else:
-        moment = now() if now is not None else dt.datetime.now(dt.UTC)
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from gate import CONFIG_SCHEMA_URL
 from gate.check import scan_repo
 from gate.config.load import config_from_data, find_config
 from gate.config.schema import Direction
@@ -252,6 +253,7 @@ _OPTIONAL_KEYS = [
     "    #   Retry logic: 3 retries, 5 s timeout",
 ]
 _HEADER = [
+    f"# yaml-language-server: $schema={CONFIG_SCHEMA_URL}",
     "# signal-gate configuration, scaffolded by `signal-gate init` from the modules",
     "# and tests it found. Names, peers and evidence are guesses from file names:",
     "# review each interaction, then run `signal-gate validate` and `signal-gate check`.",

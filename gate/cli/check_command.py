@@ -1,0 +1,107 @@
+"""`signal-gate check`: evaluate the gate, print the verdict, write what was asked."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from gate.cli.guard import EXIT_FAIL, EXIT_PASS, handle_errors, with_settings
+from gate.cli.options import CheckInputs, check_options, evidence_dir_option
+
+if TYPE_CHECKING:
+    from gate.cli.settings import RunSettings
+    from gate.core.report import Report
+
+
+@click.command()
+@check_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+    show_default=True, help="What to print on stdout.",
+)  # fmt: skip
+@click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option("--markdown-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option(
+    "--summary-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Append the Markdown report to FILE (e.g. $GITHUB_STEP_SUMMARY), within 1 MiB.",
+)
+@click.option(
+    "--github-output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Append passed/confidence/safety/report to FILE (e.g. $GITHUB_OUTPUT).",
+)  # fmt: skip
+@evidence_dir_option
+@handle_errors
+@with_settings
+def check(
+    settings: RunSettings,
+    inputs: CheckInputs,
+    fmt: str,
+    json_out: Path | None,
+    markdown_out: Path | None,
+    summary_out: Path | None,
+    github_output: Path | None,
+    evidence_dir: Path | None,
+) -> None:
+    """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input."""
+    from gate.cli.check_run import run_check_for
+
+    report = run_check_for(settings, inputs).report
+    # Renderers and writers are imported when asked for: start-up time is CI time.
+    if json_out is not None:
+        from gate.core.report import to_json
+        from gate.outputs.files import write_atomic
+
+        write_atomic(json_out, to_json(report))
+    if markdown_out is not None:
+        from gate.outputs.files import write_atomic
+        from gate.render.markdown import render_markdown
+
+        write_atomic(markdown_out, render_markdown(report))
+    if summary_out is not None or github_output is not None:
+        _runner_files(report, summary_out, github_output, json_out)
+    if evidence_dir is not None:
+        from gate.cli.check_run import write_evidence
+        from gate.render.document import generated_timestamp
+
+        write_evidence(evidence_dir, report, generated_timestamp(settings.generated))
+    click.echo(_rendered(report, fmt), nl=False)
+    sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
+
+
+def _rendered(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        from gate.core.report import to_json
+
+        return to_json(report).decode()
+    if fmt == "markdown":
+        from gate.render.markdown import render_markdown
+
+        return render_markdown(report)
+    from gate.render.text import render_text
+
+    return render_text(report)
+
+
+def _runner_files(
+    report: Report, summary: Path | None, output: Path | None, json_out: Path | None
+) -> None:
+    """The job summary and step outputs of a GitHub Actions step."""
+    from gate.github.actions import append, fit_summary, output_lines
+    from gate.render.markdown import render_markdown, render_summary
+
+    if summary is not None:
+        append(summary, fit_summary(render_markdown(report), render_summary(report)))
+    if output is not None:
+        s = report.safety
+        outputs = {
+            "passed": "true" if report.passed else "false",
+            "confidence": f"{report.overall_confidence:.2f}",
+            "safety": f"{s.passed}/{s.total}",
+            "report": str(json_out.resolve()) if json_out is not None else "",
+        }
+        append(output, output_lines(outputs))

@@ -1,0 +1,74 @@
+"""The one place errors become exit codes, and where a command gets its settings.
+
+Exit codes (docs/cli.md): 0 the gate passed, 1 it failed, 2 usage, config or input
+error. Kept light (click and gate.errors only): every command module imports it, and
+`signal-gate --help` imports every command module.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from gate.errors import GateError
+
+if TYPE_CHECKING:
+    from gate.cli.settings import RunSettings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+
+def handle_errors(func: F) -> F:
+    """Read the run settings, then run the command: a GateError becomes a
+    one-paragraph message on stderr and exit code 2, and so does any other
+    exception (with its traceback when SIGNAL_GATE_DEBUG is set)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = False
+        try:
+            debug = run_settings().debug
+            return func(*args, **kwargs)
+        except GateError as exc:
+            click.echo(f"signal-gate: error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(
+                f"signal-gate: internal error: {type(exc).__name__}: {exc}\n"
+                "hint: set SIGNAL_GATE_DEBUG=1 for the traceback and report it as a bug",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def with_settings(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Pass the invocation's RunSettings as the command's first argument (like
+    click's pass_obj, without importing the settings before the command runs)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return func(run_settings(), *args, **kwargs)
+
+    return wrapper
+
+
+def run_settings() -> RunSettings:
+    """This invocation's settings, read on first use and kept on the root context."""
+    from gate.cli.settings import RunSettings, read_settings
+
+    root = click.get_current_context().find_root()
+    if not isinstance(root.obj, RunSettings):
+        root.obj = read_settings()
+    return root.obj
