@@ -40,7 +40,7 @@ class CheckOptions(Record, frozen=True):
     today: dt.date = field(default_factory=dt.date.today)
     head_sha: str | None = None
     pull_request: int | None = None
-    generated: str | None = None  # this run's timestamp, recorded in the provenance
+    generated: dt.datetime | None = None  # this run's moment, recorded in the provenance
     # The change against the base (docs/patch-coverage.md).
     diff_base: str | None = None  # git revision: diff HEAD against its merge base with it
     diff: str | None = None  # a unified diff file instead (runners without history)

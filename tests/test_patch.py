@@ -176,3 +176,16 @@ def test_the_summary_counts_a_shared_file_once_and_lists_unclaimed_changes() -> 
     ]
     b, c = report.interactions[1:]
     assert b.patch == c.patch and b.patch.statements == 2
+
+
+def test_the_config_names_a_bad_patch_threshold_or_ratchet_by_its_key() -> None:
+    from gate.errors import ConfigError
+
+    data = {"version": 1, "defaults": {"patch_threshold": {"line": 120}, "ratchet": "maybe"},
+            "interactions": [interaction("a", "app/a.py", patch_threshold={"lines": 3})]}  # fmt: skip
+    with pytest.raises(ConfigError) as caught:
+        config_from_data(data, "gate.yml")
+    message = str(caught.value)
+    assert "defaults.patch_threshold.line: expected `float` <= 100.0" in message
+    assert "defaults.ratchet: expected `bool`, got `str`" in message
+    assert "interactions[0].patch_threshold.lines: unknown key" in message

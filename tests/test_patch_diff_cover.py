@@ -37,6 +37,7 @@ from gate.render.markdown import render_markdown
 TODAY = dt.date(2026, 11, 29)
 BASE_SHA = "ba5e" * 10
 HEAD_SHA = "4ead" * 10
+BASE_GENERATED = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
     "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
@@ -125,7 +126,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(root, "commit", "-qm", "base")
     git(root, "tag", "base")
     run_tests(root)
-    report = check(root, head_sha=BASE_SHA, generated="2026-11-28T10:00:00Z")
+    report = check(root, head_sha=BASE_SHA, generated=BASE_GENERATED)
     (root / "base-report.json").write_bytes(to_json(report))
     return root
 
@@ -193,7 +194,8 @@ def test_deltas_are_the_difference_of_the_two_reports(base: Path) -> None:
     head = loop(scenario(base, "fails"))
     before = read_report(base / "base-report.json")
     assert head.baseline is not None
-    assert (head.baseline.head_sha, head.baseline.generated) == (BASE_SHA, "2026-11-28T10:00:00Z")
+    assert (head.baseline.head_sha, head.baseline.generated) == (BASE_SHA, BASE_GENERATED)
+    assert b'"generated": "2026-11-28T10:00:00Z"' in (base / "base-report.json").read_bytes()
     for r in head.interactions:
         was = before.interaction(r.id)
         d = r.delta
@@ -256,3 +258,32 @@ def test_comment_without_a_diff(base: Path, golden) -> None:
 )
 def test_comment_golden(base: Path, golden, name: str, file: str) -> None:
     golden(file, render_markdown(loop(scenario(base, name)), "https://example.invalid/run/1"))
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_check_takes_the_change_on_the_command_line(base: Path, cli, report_schema) -> None:
+    root = scenario(base, "fails")
+    done = cli("check", "--diff-base", "base", "--baseline", "base-report.json", "--format", "json",
+               cwd=root, env={"SIGNAL_GATE_HEAD_SHA": HEAD_SHA})  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    report_schema(data)
+    payments = next(i for i in data["interactions"] if i["id"] == "payments")
+    assert (payments["patch"]["statements"], payments["patch"]["covered_statements"]) == (5, 1)
+    assert payments["delta"]["status"] == "PRODUCTION READY"
+    assert data["baseline"]["generated"] == "2026-11-28T10:00:00Z"
+    assert data["provenance"]["generated"]  # this run's moment, for the next baseline
+    text = cli("check", "--diff-base", "base", "--baseline", "base-report.json", cwd=root)
+    assert "This change (git diff " in text.stdout
+    assert "payments   statements 1/5 (20.0%)" in text.stdout
+
+
+def test_one_change_at_a_time_and_a_bad_baseline_is_an_input_error(base: Path, cli) -> None:
+    root = scenario(base, "fails")
+    both = cli("check", "--diff-base", "base", "--diff", "x.diff", cwd=root)
+    assert both.returncode == 2 and "give one" in both.stderr
+    (root / "not-a-report.json").write_text('{"schema": "something/else"}')
+    bad = cli("check", "--baseline", "not-a-report.json", cwd=root)
+    assert bad.returncode == 2 and "not-a-report.json: not a signal-gate report" in bad.stderr

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from gate.cli.guard import EXIT_FAIL, EXIT_PASS, handle_errors, with_settings
-from gate.cli.options import CheckInputs, check_options, evidence_dir_option
+from gate.cli.options import CheckInputs, change_options, check_options, evidence_dir_option
 
 if TYPE_CHECKING:
     from gate.cli.settings import RunSettings
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @check_options
+@change_options
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
     show_default=True, help="What to print on stdout.",

@@ -39,6 +39,10 @@ def run_check_for(settings: RunSettings, inputs: CheckInputs) -> CheckRun:
         today=settings.today,
         head_sha=settings.head_sha,
         pull_request=event.pull_request,
+        generated=settings.generated.replace(microsecond=0),
+        diff_base=inputs.diff_base,
+        diff=inputs.diff,
+        baseline=inputs.baseline,
     )
     return run_check(opts)
 

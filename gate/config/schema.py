@@ -35,6 +35,10 @@ TestPatterns = Annotated[
 ]
 
 
+PATCH_THRESHOLD = "The bar for the lines a change adds or modifies (check --diff-base / --diff)."
+RATCHET = "Below its threshold, pass while no figure drops against the baseline report."
+
+
 class Direction(Enum):
     OUTBOUND = "outbound"
     INBOUND = "inbound"
@@ -86,10 +90,8 @@ class Defaults(_Strict, frozen=True):
         Percent, Meta(description="Below the threshold but at least this: NEAR, not ATTENTION.")
     ] = 90.0
     coverage_scope: Scope = Scope.ALL
-    # The bar for the lines a change adds or modifies (docs/patch-coverage.md).
-    patch_threshold: ThresholdSpec | UnsetType = UNSET
-    # Below its threshold, an interaction passes while it does not get worse.
-    ratchet: bool = False
+    patch_threshold: Annotated[ThresholdSpec | UnsetType, Meta(description=PATCH_THRESHOLD)] = UNSET
+    ratchet: Annotated[bool, Meta(description=RATCHET)] = False
 
 
 class Overall(_Strict, frozen=True):
@@ -132,8 +134,8 @@ class InteractionSpec(_Strict, frozen=True):
     details: dict[str, str] = field(default_factory=dict)
     weight: Annotated[Weight, Meta(description="Its share in the overall confidence.")] = 1.0
     coverage_scope: Scope | UnsetType = UNSET
-    patch_threshold: ThresholdSpec | UnsetType = UNSET
-    ratchet: bool | UnsetType = UNSET
+    patch_threshold: Annotated[ThresholdSpec | UnsetType, Meta(description=PATCH_THRESHOLD)] = UNSET
+    ratchet: Annotated[bool | UnsetType, Meta(description=RATCHET)] = UNSET
 
 
 # --- deployment safety checks: one struct per kind, tagged by `kind` -------------

@@ -8,6 +8,7 @@ be added, never renamed or removed. The report round-trips through JSON, so
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import Any
 
@@ -142,7 +143,7 @@ class Baseline(Record, frozen=True):
 
     path: str
     head_sha: str | None
-    generated: str | None
+    generated: dt.datetime | None
     removed: list[str] = field(default_factory=list)  # interaction ids gone since the base
 
 
@@ -249,7 +250,7 @@ class Provenance(Record, frozen=True):
     head_sha: str | None = None
     files: list[ProvenanceFile] = field(default_factory=list)
     pull_request: int | None = None  # the PR the run checked, when it ran for one
-    generated: str | None = None  # when the report was made (ISO 8601, UTC)
+    generated: dt.datetime | None = None  # when the report was made (ISO 8601 in the JSON)
 
 
 class Report(Record, frozen=True):

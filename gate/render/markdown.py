@@ -12,6 +12,7 @@ messages) goes through `gate.render.escape`; only our own fixed strings are raw.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from gate.core.numbers import display_percent
@@ -173,7 +174,7 @@ def _against_base(report: Report) -> list[str]:
     base = report.baseline
     if base is None:
         return [NO_BASELINE_LINE, ""]
-    when = f" ({md(base.generated, 40)})" if base.generated else ""
+    when = f" ({base.generated.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)" if base.generated else ""
     commit = f" of {code(base.head_sha[:7], table=False)}" if base.head_sha else ""
     line = f"Δ: line coverage against the report{commit}{when} on the base branch."
     added = [r for r in report.interactions if r.delta is not None and r.delta.added]
