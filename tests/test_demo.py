@@ -36,7 +36,21 @@ def assert_demo_matrix(workdir: Path, stdout: str, report_schema) -> None:
     assert "app/clients/metrics_client.py:28" in failed["secrets-from-env-only"]
     assert "app/clients/news_client.py:28" in failed["outbound-timeouts"]
     assert "Deployment safety: 20/22" in stdout
-    assert (workdir / "comment.md").read_text().startswith("## ❌ Signal Service")
+    comment = (workdir / "comment.md").read_text()
+    assert comment.startswith("## ❌ Signal Service")
+    # The simulated pull request (change.diff): totals still ready, its own lines not.
+    instrument = next(i for i in data["interactions"] if i["id"] == "instrument-service")
+    assert instrument["status"] == "PRODUCTION READY"
+    patch = instrument["patch"]
+    assert (patch["statements"], patch["covered_statements"]) == (8, 6)
+    assert patch["missing"] == {"app/clients/instrument_client.py": [60, 63]}
+    assert instrument["delta"]["status"] == "PRODUCTION READY"
+    assert (
+        "instrument-service: 6 of 8 changed statements covered (75.0%), below 95%"
+        in (data["reasons"])
+    )
+    assert "### This change" in comment and "instrument-service" in comment
+    assert "This change (git diff " in stdout
     document = (workdir / "assessment.md").read_text()
     assert document.startswith("# Integration assessment: Signal Service integration gate")
     assert "pytest tests/integration/test_ticker_service.py --cov=" in document

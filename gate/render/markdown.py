@@ -117,7 +117,7 @@ def this_change(report: Report) -> list[str]:
     out = ["### This change", ""]
     covered = patch_side(patch.covered_statements, patch.statements)
     summary = (
-        f"{patch.changed_files} {plural('file', patch.changed_files)} changed · "
+        f"{patch.changed_files} changed source {plural('file', patch.changed_files)} · "
         f"changed statements covered: **{covered}**"
     )
     if patch.branches:

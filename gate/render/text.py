@@ -102,7 +102,7 @@ def change_lines(report: Report) -> list[str]:
     patch = report.patch
     if patch is None:
         return []
-    files = f"{patch.changed_files} {plural('file', patch.changed_files)}"
+    files = f"{patch.changed_files} changed source {plural('file', patch.changed_files)}"
     covered = patch_side(patch.covered_statements, patch.statements)
     lines = ["", f"This change ({plain(patch.source, 80)}, {files}): changed statements {covered}"]
     rows = []
