@@ -181,11 +181,43 @@ def test_the_summary_counts_a_shared_file_once_and_lists_unclaimed_changes() -> 
 def test_the_config_names_a_bad_patch_threshold_or_ratchet_by_its_key() -> None:
     from gate.errors import ConfigError
 
+    bad = interaction("a", "app/a.py", patch_threshold={"lines": 3})
     data = {"version": 1, "defaults": {"patch_threshold": {"line": 120}, "ratchet": "maybe"},
-            "interactions": [interaction("a", "app/a.py", patch_threshold={"lines": 3})]}  # fmt: skip
+            "interactions": [bad]}  # fmt: skip
     with pytest.raises(ConfigError) as caught:
         config_from_data(data, "gate.yml")
     message = str(caught.value)
     assert "defaults.patch_threshold.line: expected `float` <= 100.0" in message
     assert "defaults.ratchet: expected `bool`, got `str`" in message
     assert "interactions[0].patch_threshold.lines: unknown key" in message
+
+
+# --- annotations on the check run ----------------------------------------------------------
+
+
+def test_annotations_go_on_uncovered_changed_lines_only_when_the_change_is_known() -> None:
+    from gate.github.content import uncovered_annotations
+
+    files = [cov("app/a.py", range(1, 21), range(1, 11)), cov("app/new.py", range(1, 4), range(0))]
+    whole = run(files, None, unmapped={"paths": ["app/*.py"]})
+    assert [(a.path, a.start_line, a.end_line) for a in uncovered_annotations(whole)] == [
+        ("app/a.py", 11, 20)
+    ]
+    change = diff(app__a_py=[5, 12, 13, 19], app__new_py=[2])
+    report = run(files, change, unmapped={"paths": ["app/*.py"]})
+    found = [(a.path, a.start_line, a.end_line, a.message) for a in uncovered_annotations(report)]
+    assert found == [
+        (
+            "app/a.py",
+            12,
+            13,
+            "Changed lines 12-13 not covered by the tests (a: REQUIRES ATTENTION).",
+        ),
+        ("app/a.py", 19, 19, "Changed line 19 not covered by the tests (a: REQUIRES ATTENTION)."),
+        (
+            "app/new.py",
+            2,
+            2,
+            "Changed line 2 not covered by the tests (claimed by no interaction).",
+        ),
+    ]

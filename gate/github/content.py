@@ -22,7 +22,10 @@ def status_description(report: Report) -> str:
 
 
 def uncovered_annotations(report: Report) -> tuple[Annotation, ...]:
-    """One annotation per uncovered line range of every interaction's files."""
+    """One annotation per uncovered line range of every interaction's files; when
+    the change is known (a diff), of the lines it changed only."""
+    if report.patch is not None:
+        return changed_line_annotations(report)
     found: dict[tuple[str, int, int], Annotation] = {}
     for r in report.interactions:
         for f in r.file_details:
@@ -37,6 +40,33 @@ def uncovered_annotations(report: Report) -> tuple[Annotation, ...]:
                         message=f"{lines} not covered by the tests ({r.id}: {r.status.value}).",
                     ),
                 )
+    return tuple(found.values())
+
+
+def changed_line_annotations(report: Report) -> tuple[Annotation, ...]:
+    """One annotation per range of changed lines the tests do not cover: in each
+    interaction's files, then in changed files no interaction claims."""
+    found: dict[tuple[str, int, int], Annotation] = {}
+    owned = [
+        (f, f"{r.id}: {r.status.value}")
+        for r in report.interactions
+        if r.patch is not None
+        for f in r.patch.files
+    ]
+    unclaimed = report.patch.unclaimed if report.patch is not None else []
+    for f, whose in [*owned, *((f, "claimed by no interaction") for f in unclaimed)]:
+        for start, end in line_runs(f.missing_lines):
+            lines = f"Changed line {start}" if start == end else f"Changed lines {start}-{end}"
+            found.setdefault(
+                (f.path, start, end),
+                Annotation(
+                    path=f.path,
+                    start_line=start,
+                    end_line=end,
+                    message=f"{lines} not covered by the tests ({whose}).",
+                    title="Changed, not covered",
+                ),
+            )
     return tuple(found.values())
 
 

@@ -62,8 +62,12 @@ document.getElementById('measurements').textContent = JSON.stringify([closed, op
 
 
 def chromium() -> str | None:
-    """The Chromium binary, when installed (`.ci/run` installs Debian's package)."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """The Chromium binary, when installed (`.ci/run` installs Debian's package;
+    GitHub's Ubuntu runners have Google Chrome)."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    return None
 
 
 def page(markdown: str) -> str:

@@ -77,8 +77,10 @@ def junit(dest: Path) -> None:
     suite = ET.SubElement(suites, "testsuite", name="many")
     for i in range(COUNT):
         for t in range(3):
-            case = ET.SubElement(suite, "testcase", classname=f"tests.test_client_{i:02d}",
-                                 name=f"test_call_{t}", file=f"tests/test_client_{i:02d}.py")  # fmt: skip
+            name, file = f"test_call_{t}", f"tests/test_client_{i:02d}.py"
+            case = ET.SubElement(
+                suite, "testcase", classname=f"tests.test_client_{i:02d}", name=name, file=file
+            )
             if i % 11 == 5 and t == 0:
                 ET.SubElement(case, "failure", message=f"AssertionError: status 503 from peer {i}")
     ET.ElementTree(suites).write(dest, encoding="utf-8", xml_declaration=True)
