@@ -142,7 +142,8 @@ def measure(mode: str, out: Path) -> None:
     else:
         from gate.core.paths import PathResolver
         from gate.readers.cobertura import read_cobertura
-        from gate.readers.coverage_data import read_contexts, read_coverage_data
+        from gate.readers.coverage_data import read_coverage_data
+        from gate.readers.coverage_records import read_contexts
 
         resolver = PathResolver(out)
         start = time.perf_counter()

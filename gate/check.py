@@ -83,7 +83,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         pull_request=opts.pull_request,
         generated=opts.generated,
         files=[
-            ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format)
+            ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format, i.writer)
             for i in (*coverage.inputs, *tests.inputs)
         ],
     )

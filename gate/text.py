@@ -39,3 +39,18 @@ def plain(text: str, limit: int | None = None) -> str:
     """One line of untrusted text, control characters removed, shortened if asked."""
     line = " ".join(CONTROL.sub("", text).split())
     return line if limit is None else clip(line, limit)
+
+
+def show_path(path: object) -> str:
+    """A path as every message shows it: as is when it is plain printable text,
+    else quoted the way `repr` quotes it, so a newline, a terminal escape or a
+    bidirectional override in a file name can neither split nor disguise the
+    message. Paths come from the command line, from reports and from the
+    checkout's file names, all of which a pull request can choose."""
+    text = str(path)
+    if text and text.isprintable() and text.strip() == text and not _AMBIGUOUS & set(text):
+        return text
+    return repr(text)
+
+
+_AMBIGUOUS = frozenset("'\"\\")

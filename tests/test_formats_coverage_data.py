@@ -235,3 +235,35 @@ def test_broken_coverage_settings_are_an_input_error(branch_run: Path, tmp_path:
     (root / ".coveragerc").write_text("[report]\nexclude_lines = [unclosed\n")
     with pytest.raises(InputError, match=r"\.coveragerc: coverage\.py settings"):
         read_coverage([root / ".coverage"], PathResolver(root))
+
+
+def test_only_the_files_the_gate_claims_are_read(branch_run: Path, tmp_path: Path) -> None:
+    """`keep=` (what the config claims, from gate/check.py): the other measured
+    files are neither analysed nor need a source; the claimed ones read exactly
+    as without it, per-test contexts included."""
+    root = tmp_path / "p"
+    shutil.copytree(branch_run, root)
+    (root / "shop" / "clients" / "inventory_client.py").write_text("def broken(:\n")
+    (root / "shop" / "clients" / "mailer_client.py").unlink()
+    with pytest.raises(InputError):  # unclaimed files still count without keep=
+        read_coverage([root / ".coverage"], PathResolver(root))
+
+    def claimed(path: str) -> bool:
+        return path.startswith("shop/payments/")
+
+    data = read_coverage([root / ".coverage"], PathResolver(root), keep=claimed)
+    full = read_coverage([branch_run / ".coverage"], PathResolver(branch_run))
+    expected = {p for p in full.files if claimed(p)}
+    assert set(data.files) == expected and len(expected) >= 2
+    for path in expected:
+        ours, theirs = data.files[path], full.files[path]
+        assert (ours.statements, ours.executed, ours.branches) == (
+            theirs.statements,
+            theirs.executed,
+            theirs.branches,
+        )
+    assert data.contexts is not None and full.contexts is not None
+    assert set(data.contexts.files) == expected
+    assert data.contexts.names == full.contexts.names
+    for path in expected:
+        assert data.contexts.files[path] == full.contexts.files[path]

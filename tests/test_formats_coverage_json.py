@@ -142,3 +142,14 @@ def test_byte_order_marks_and_utf16(tmp_path: Path, encoding: str) -> None:
     path.write_text(path.read_text(), encoding=encoding)
     assert detect_coverage_format(path) == "coveragepy-json"
     assert read(tmp_path, path).files["m.py"].missing == [2]
+
+
+def test_only_claimed_entries_are_decoded(tmp_path: Path) -> None:
+    """With `keep=`, an entry the gate does not claim is never decoded: even a
+    broken one costs nothing; without it, the same entry is refused."""
+    broken: dict[str, Any] = {"executed_lines": "not a list", "missing_lines": []}
+    path = report(tmp_path, {"app/a.py": entry([1], [2]), "vendor/b.py": broken})
+    data = read_coverage([path], PathResolver(tmp_path), keep=lambda p: p.startswith("app/"))
+    assert set(data.files) == {"app/a.py"} and data.files["app/a.py"].missing == [2]
+    with pytest.raises(InputError, match=r"vendor/b\.py: not a coverage\.py JSON report"):
+        read(tmp_path, path)

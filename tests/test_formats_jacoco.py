@@ -117,7 +117,7 @@ def test_classes_without_line_data_are_rejected(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
-        ('<line mi="1" ci="0"/>', "without nr="),
+        ('<line mi="1" ci="0"/>', r"nr=\(missing\) is missing"),
         ('<line nr="1" mi="x" ci="0"/>', "mi='x' is not a whole number"),
         ('<line nr="1" mi="0" ci="-1"/>', "ci='-1' is negative"),
     ],

@@ -114,10 +114,10 @@ def test_branch_totals_without_branch_records_mean_zero_branches(tmp_path: Path)
     [
         (["TN:", "LF:0"], "lists no source files"),
         (["DA:1,1"], "line 1: data outside an SF"),
-        (["SF:a.py", "DA:1"], "line 2: DA:1 needs <line>,<hits>"),
+        (["SF:a.py", "DA:1"], "line 2: DA:'1' needs <line>,<hits>"),
         (["SF:a.py", "DA:x,1"], "line 2: line 'x' is not a whole number"),
         (["SF:a.py", "DA:1,-3"], "line 2: hits '-3' is negative"),
-        (["SF:a.py", "BRDA:1,0,1"], "line 2: BRDA:1,0,1 needs"),
+        (["SF:a.py", "BRDA:1,0,1"], "line 2: BRDA:'1,0,1' needs"),
         (["SF:a.py", "WAT:1"], "line 2: unknown LCOV record 'WAT'"),
         (["SF:"], "line 1: SF: without a file name"),
     ],

@@ -12,8 +12,6 @@ import dataclasses
 import json
 import logging
 import socket
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -267,95 +265,6 @@ def test_long_status_description_and_check_summary_are_cut_to_github_limits(
     assert check["summary"].endswith(
         "2 annotations on files this pull request does not change were left out."
     )
-
-
-def test_the_fake_refuses_what_github_refuses(fake_github: FakeGitHub) -> None:
-    # Without the degradation above, GitHub would answer these with a 422.
-    api = f"{fake_github.base_url}/repos/octocat/Hello-World"
-    annotation = {"path": "a", "start_line": 1, "end_line": 1, "annotation_level": "warning"}
-    too_many = {"annotations": [{**annotation, "message": "m"}] * 51, "title": "t", "summary": "s"}
-
-    long_comment = _call(fake_github, "POST", f"{api}/issues/1347/comments", {"body": "x" * 65_537})
-    long_status = _call(
-        fake_github,
-        "POST",
-        f"{api}/statuses/{'a' * 40}",
-        {"state": "success", "description": "d" * 141},
-    )
-    check_run = {"name": "n", "head_sha": "a" * 40, "conclusion": "success", "output": too_many}
-    many_annotations = _call(fake_github, "POST", f"{api}/check-runs", check_run)
-
-    assert long_comment.status == 422
-    assert long_comment.body["errors"][0]["message"] == (
-        "Body is too long (maximum is 65536 characters)"
-    )
-    assert long_status.status == 422
-    assert long_status.body["errors"][0]["field"] == "description"
-    assert many_annotations.status == 422
-    (problem,) = fake_github.take_problems()  # the only one the API description states
-    assert problem.startswith("POST /repos/octocat/Hello-World/check-runs: ")
-    assert "output/annotations: breaks maxItems: 50" in problem
-
-
-def test_the_fake_flags_requests_outside_the_api_description(fake_github: FakeGitHub) -> None:
-    api = f"{fake_github.base_url}/repos/octocat/Hello-World"
-
-    answers = [
-        _call(fake_github, "GET", f"{api}/issues/1347/comments?sort=created"),
-        _call(fake_github, "GET", f"{api}/commits/{'a' * 40}"),
-        _call(fake_github, "PUT", f"{api}/issues/comments/1", {"body": "x"}),
-        _call(fake_github, "POST", f"{api}/statuses/{'a' * 40}", {"state": "green"}),
-    ]
-
-    assert [a.status for a in answers] == [422, 404, 404, 422]
-    assert [p.split(": ", 1)[1] for p in fake_github.take_problems()] == [
-        "query parameters not in the operation: sort",
-        "not an operation of openapi-subset.json",
-        "not an operation of openapi-subset.json",
-        "InvalidRequestBody: state: 'green' is not one of ['error', 'failure', 'pending', "
-        "'success']",
-    ]
-
-
-def test_the_fake_paginates_and_links_like_github(fake_github: FakeGitHub) -> None:
-    for number in range(35):
-        fake_github.seed_comment(f"comment {number}")
-    comments = f"{fake_github.base_url}/repos/octocat/Hello-World/issues/1347/comments"
-
-    first = _call(fake_github, "GET", comments)
-    second = _call(fake_github, "GET", f"{comments}?per_page=30&page=2")
-
-    assert len(first.body) == 30 and len(second.body) == 5
-    assert first.headers["Link"] == (
-        f'<{comments}?per_page=30&page=2>; rel="next", <{comments}?per_page=30&page=2>; rel="last"'
-    )
-    assert second.headers["Link"] == (
-        f'<{comments}?per_page=30&page=1>; rel="first", <{comments}?per_page=30&page=1>; rel="prev"'
-    )
-    assert first.body[0]["url"].startswith(f"{fake_github.base_url}/repos/octocat/Hello-World/")
-    assert first.body[0]["user"]["url"].startswith(fake_github.base_url)
-    assert first.headers["Content-Type"] == "application/json; charset=utf-8"
-    assert int(first.headers["x-ratelimit-remaining"]) > 0
-    assert _call(fake_github, "GET", f"{fake_github.base_url}/user").status == 403
-
-
-@dataclasses.dataclass(frozen=True)
-class _Answer:
-    status: int
-    headers: dict[str, str]
-    body: Any
-
-
-def _call(fake: FakeGitHub, method: str, url: str, body: object = None) -> _Answer:
-    """Send one raw request to the fake, as a client other than PyGithub would."""
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Authorization": f"token {fake.token}", "Content-Type": "application/json"}
-    request = urllib.request.Request(url, data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return _Answer(response.status, dict(response.headers), json.loads(response.read()))
-    except urllib.error.HTTPError as error:
-        return _Answer(error.code, dict(error.headers), json.loads(error.read()))
 
 
 # --- annotations -------------------------------------------------------------------------

@@ -347,6 +347,8 @@ def test_cached_identities_equal_the_identity_function(
     for any strings that gives exactly what gate.core.identity gives."""
 
     class FakeCase:
+        sourceline = 1
+
         def __init__(self, attrs: dict[str, str | None]) -> None:
             self.attrs = attrs
 

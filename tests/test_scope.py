@@ -215,8 +215,9 @@ def test_lines_only_other_tests_ran_are_a_note_that_never_gates(run: ProjectRun)
         ],
     }
     note = (
-        "shop/clients/inventory_client.py: lines 18-21 run only under tests "
-        "that are not its evidence"
+        "run only by tests that are not its evidence: shop/clients/inventory_client.py "
+        "lines 18-21 (by tests/integration/test_inventory.py::test_stock, "
+        "tests/integration/test_inventory.py::test_stock_missing_is_reported)"
     )
     ready = check(run.root, {"reserve": {**reserve, "threshold": {"line": 50, "branch": None}}})
     result = ready.report.interactions[0]

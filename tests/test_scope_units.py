@@ -29,6 +29,7 @@ from gate.core.scope import (
     require_contexts,
 )
 from gate.errors import InputError
+from gate.records import replace
 
 
 def contexts_file(
@@ -163,9 +164,65 @@ def test_scoped_files_gaps_and_notes() -> None:
     assert by_path["app/helper.py"].executed == {1}
     assert scoped.gaps == []
     assert scoped.notes == [
-        "app/client.py: lines 5 run only under tests that are not its evidence",
-        "app/helper.py: lines 2 run only under tests that are not its evidence",
+        "run only by tests that are not its evidence: app/client.py line 5 "
+        "(by tests/test_other.py::test_x)",
+        "run only by tests that are not its evidence: app/helper.py line 2 "
+        "(by tests/test_other.py::test_x)",
     ]
+
+
+# lazy.py: 1 import, 2 `if` at module level (branch to 3 or 5), 3 and 5 assignments,
+# 7 def, 8 a line of the function's body. Imported by another test (context 4),
+# so lines 1-5 and 7 landed there; the evidence (context 1) only called the function.
+LAZY = contexts_file(
+    "app/lazy.py",
+    statements=(1, 2, 3, 5, 7, 8),
+    records=[(1, 2, 3, 7, -1), (8,), (8,)],
+    runs={1: [1], 4: [0, 2]},
+    exits={2: 2},
+    arcs=((2, 3), (2, 5)),
+)
+
+
+def test_import_time_lines_count_under_any_context() -> None:
+    """Module-level lines and the branches leaving them count whichever test
+    imported the module; a function's body only under the evidence."""
+    lazy = replace(LAZY, import_lines=frozenset({1, 2, 3, 5, 7}))
+    index = ContextIndex(NAMES, tuple(map(context_nodeid, NAMES)), {"app/lazy.py": lazy})
+    scoped = evidence_scope(index, ["app/lazy.py"], ["tests/test_client.py::test_get"], [], {})
+    (f,) = scoped.files
+    assert f.executed == {1, 2, 3, 7, 8}
+    assert f.branches == {2: LineBranches(2, 1, ("5",))}  # as every context took it
+    assert scoped.notes == []
+    other = evidence_scope(index, ["app/lazy.py"], ["tests/test_client.py::test_post"], [], {})
+    assert other.files[0].executed == {1, 2, 3, 7}  # test_post never called the function
+    assert other.notes == [
+        "run only by tests that are not its evidence: app/lazy.py line 8 "
+        "(by tests/test_client.py::test_get, tests/test_other.py::test_x)"
+    ]
+
+
+def test_without_import_lines_the_same_data_counts_only_the_evidence() -> None:
+    index = ContextIndex(NAMES, tuple(map(context_nodeid, NAMES)), {"app/lazy.py": LAZY})
+    scoped = evidence_scope(index, ["app/lazy.py"], ["tests/test_client.py::test_get"], [], {})
+    assert scoped.files[0].executed == {8}
+    assert scoped.files[0].branches == {2: LineBranches(2, 0, ("3", "5"))}
+
+
+def test_notes_name_three_tests_then_count_and_lead_with_their_meaning() -> None:
+    names = ("", *(f"tests/test_{k}.py::test_it|run" for k in range(6)))
+    f = contexts_file(
+        "app/" + "deep/" * 30 + "m.py",
+        statements=range(1, 200),
+        records=[tuple(range(1, 200, 2))],
+        runs={k: [0] for k in range(2, 7)},
+    )
+    index = ContextIndex(names, tuple(map(context_nodeid, names)), {f.path: f})
+    (note,) = evidence_scope(index, [f.path], ["tests/test_0.py"], [], {}).notes
+    assert note.startswith("run only by tests that are not its evidence: app/deep/")
+    assert "1, 3, 5, 7, 9, 11, 13, 15, …" in note
+    assert note.endswith("(by tests/test_1.py::test_it, tests/test_2.py::test_it, "
+                         "tests/test_3.py::test_it and 2 more)")  # fmt: skip
 
 
 def test_evidence_that_ran_nothing_here_is_a_gap_skipped_tests_are_not() -> None:

@@ -57,3 +57,22 @@ def _line_branches(fc: FileContexts, taken: set[tuple[int, int]]) -> dict[int, L
         not_taken = tuple(missing.get(line, ()))
         out[line] = LineBranches(exits, max(0, exits - len(not_taken)), not_taken)
     return out
+
+
+def contexts_running(fc: FileContexts, lines: Collection[int]) -> list[int]:
+    """The contexts (ascending) that executed any of `lines` in the file."""
+    wanted = set(lines)
+    offsets = memoryview(fc.fact_offsets).cast("I")
+    values = memoryview(fc.fact_values).cast("i")
+    hits = {
+        record
+        for record in range(len(offsets) - 1)
+        if not wanted.isdisjoint(values[offsets[record] : offsets[record + 1]])
+    }
+    ids = memoryview(fc.record_ids).cast("I")
+    starts = memoryview(fc.record_offsets).cast("I")
+    return [
+        context
+        for k, context in enumerate(memoryview(fc.context_ids).cast("I"))
+        if not hits.isdisjoint(ids[starts[k] : starts[k + 1]])
+    ]

@@ -148,6 +148,8 @@ class InputFile(Record, frozen=True):
     path: str
     sha256: str
     format: str
+    # The producer and its version when the file says so ("coverage.py 7.6.1").
+    writer: str | None = None
 
 
 class FileContexts(Record, frozen=True):
@@ -176,6 +178,10 @@ class FileContexts(Record, frozen=True):
     record_ids: bytes  # "I"
     fact_offsets: bytes  # "I", number of raw records + 1
     fact_values: bytes  # "i"
+    # Lines that run when the module is imported (module-level statements, def and
+    # class headers, class bodies; from the source's syntax tree): evidence scope
+    # counts them whichever context recorded them (gate.core.scope).
+    import_lines: frozenset[int] = frozenset()
 
 
 class ContextIndex(Record, frozen=True):

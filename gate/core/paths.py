@@ -22,6 +22,8 @@ SKIP_DIRS = frozenset(
 # Longer than any path a file system accepts (Linux PATH_MAX is 4,096 bytes): a
 # report naming one is hostile, not mistaken.
 MAX_PATH = 4096
+# Bytes in one path segment: NAME_MAX of Linux, macOS and Windows file systems.
+MAX_SEGMENT = 255
 
 _DRIVE = re.compile(r"^[A-Za-z]:/")
 
@@ -44,6 +46,28 @@ def normalise(path: str) -> str:
     return drive + folded
 
 
+class UnusablePath(ValueError):
+    """A name no file system can hold; `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def unusable(name: str) -> str | None:
+    """Why no file system could hold a file named `name` (a NUL, a path over
+    MAX_PATH, a segment over MAX_SEGMENT bytes), or None. Such a name from a
+    report is refused before anything asks the file system about it."""
+    if "\x00" in name:
+        return "contains a NUL character"
+    if len(name) > MAX_PATH:
+        return f"is {len(name):,} characters long (no path is longer than {MAX_PATH:,})"
+    longest = max(len(s.encode("utf-8", "surrogatepass")) for s in re.split(r"[/\\]", name))
+    if longest > MAX_SEGMENT:
+        return f"has a segment of {longest:,} bytes (no file name is longer than {MAX_SEGMENT})"
+    return None
+
+
 def is_absolute(path: str) -> bool:
     return path.startswith("/") or bool(_DRIVE.match(path))
 
@@ -51,6 +75,16 @@ def is_absolute(path: str) -> bool:
 def escapes(path: str) -> bool:
     """True for a relative path that climbs out of the root (`../x`)."""
     return path == ".." or path.startswith("../")
+
+
+def is_file(path: Path) -> bool:
+    """Is `path` a regular file (symlinks followed)? False, never an error, for
+    anything that cannot be one: a symlink loop, an unreadable directory, a name
+    too long. Report-named paths are probed only through here."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError, RuntimeError):
+        return False
 
 
 class PathResolver:
@@ -79,10 +113,13 @@ class PathResolver:
         that exists under the root wins. If none exists, the best guess is
         returned (a relative candidate, else the name itself), never a path that
         was opened outside the root.
+        Raises UnusablePath for a name no file system could hold (`unusable`).
         """
         key = (name, tuple(sources))
         hit = self._cache.get(key)
         if hit is None:
+            if (reason := unusable(name)) is not None:
+                raise UnusablePath(reason)
             hit = self._cache[key] = self._resolve(name, key[1])
         return hit
 
@@ -106,9 +143,7 @@ class PathResolver:
     def _exists(self, rel: str) -> bool:
         if self.files is not None:
             return rel in self.files
-        # An OSError (ENAMETOOLONG from a hostile 300-character segment) propagates:
-        # the readers turn it into a clear refusal of the report.
-        return (self.root / rel).is_file()
+        return is_file(self.root / rel)
 
     def _relative_forms(self, path: str) -> list[str]:
         """The forms of `path` that could be a repository path, most likely first."""

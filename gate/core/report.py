@@ -243,6 +243,7 @@ class ProvenanceFile(Record, frozen=True):
     path: str
     sha256: str
     format: str
+    writer: str | None = None  # the tool and version that wrote it, when the file says
 
 
 class Provenance(Record, frozen=True):

@@ -1,12 +1,15 @@
 """Evidence-scoped coverage: count only what an interaction's own evidence tests ran.
 
-docs/numbers.md, "Evidence-scoped coverage": lines and arcs recorded under coverage.py's
-empty context (module imports during collection) count for every interaction;
-the rest count only when a context of one of the interaction's evidence tests
-recorded them. The figures equal `coverage report --contexts='^$,<evidence
-regexes>' --include=<the modules>` on the same data: the per-file analysis is
-coverage.py's (see `gate.readers.coverage_data`); this module only chooses the
-contexts and counts, as coverage.py's `Analysis` does.
+docs/numbers.md, "Evidence-scoped coverage": a line or branch arc counts when a context
+of one of the interaction's evidence tests recorded it, or the empty context
+(code that ran outside any test). Lines that run when a module is imported
+(`FileContexts.import_lines`: module-level statements, def and class headers,
+class bodies) and the branch arcs leaving them count under any context: a module
+is imported once, inside whichever test touches it first, so where its import
+landed says nothing about the evidence. The figures then equal what running the
+evidence tests alone measures (`pytest <evidence> --cov --cov-branch`), whatever
+the import order. The per-file analysis is coverage.py's (see
+`gate.readers.coverage_data`); this module only chooses the contexts and counts.
 
 Pure: `ContextIndex` in, `FileCoverage` and gap texts out.
 """
@@ -16,21 +19,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from gate.config.schema import Interaction, Scope
-from gate.core.contexts import file_coverage
+from gate.core.contexts import contexts_running, file_coverage
 from gate.core.model import (
     ContextIndex,
     CoverageData,
+    FileContexts,
     FileCoverage,
     LineBranches,
     Outcome,
     TestCase,
 )
-from gate.core.numbers import format_ranges
+from gate.core.numbers import range_labels
 from gate.core.selection import tests_matcher
 from gate.errors import InputError
 from gate.records import Record, field
+from gate.text import plural
 
 GAP_TEST_LIMIT = 10  # mislabelled evidence tests listed before "... and N more"
+NOTE_TESTS = 3  # tests named in a note on lines only other tests ran, before "and N more"
+NOTE_RANGES = 8  # line ranges named in that note before "…"
 SCOPE_HINT = (
     "record per-test contexts: pytest --cov --cov-branch --cov-context=test, "
     "and pass the .coverage data file (or the .coverage.* shards) with --coverage"
@@ -102,15 +109,42 @@ def evidence_scope(
                 measured.append(_nothing_ran(coverage[path]))
                 gaps.append(f"{path}: not in the coverage.py data with per-test contexts")
             continue
-        scoped = file_coverage(fc, selected)
+        everything = file_coverage(fc)
+        scoped = with_import_lines(fc, file_coverage(fc, selected), everything)
         measured.append(scoped)
-        if only_others := sorted((file_coverage(fc).executed - scoped.executed) & fc.statements):
-            notes.append(
-                f"{path}: lines {format_ranges(only_others)} run only under tests "
-                "that are not its evidence"
-            )
+        if only_others := sorted((everything.executed - scoped.executed) & fc.statements):
+            notes.append(_only_others_note(index, fc, only_others))
     gaps.extend(_mislabelled(index, files, selected, cases))
     return ScopedCoverage(measured, gaps, notes)
+
+
+def with_import_lines(
+    fc: FileContexts, own: FileCoverage, everything: FileCoverage
+) -> FileCoverage:
+    """`own` (what the chosen contexts ran) plus the import-time lines any context
+    ran, and the branches leaving them as every context took them."""
+    executed = own.executed | (everything.executed & fc.import_lines)
+    branches = own.branches
+    if branches is not None and everything.branches is not None:
+        branches = {
+            line: everything.branches[line] if line in fc.import_lines else counted
+            for line, counted in branches.items()
+        }
+    return FileCoverage(own.path, own.statements, executed, branches)
+
+
+def _only_others_note(index: ContextIndex, fc: FileContexts, lines: list[int]) -> str:
+    """Which lines only other tests ran, and which tests (a few, then how many
+    more). The explanation comes first, so a rendering that shortens the note
+    cuts names and numbers, never what it means."""
+    tests = sorted({index.nodeids[c] for c in contexts_running(fc, lines)} - {""})
+    named = ", ".join(tests[:NOTE_TESTS])
+    if len(tests) > NOTE_TESTS:
+        named += f" and {len(tests) - NOTE_TESTS} more"
+    labels = range_labels(lines)
+    shown = ", ".join(labels[:NOTE_RANGES]) + (", …" if len(labels) > NOTE_RANGES else "")
+    what = plural("line", len(lines))
+    return f"run only by tests that are not its evidence: {fc.path} {what} {shown} (by {named})"
 
 
 def _nothing_ran(f: FileCoverage) -> FileCoverage:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, assert_never
 
@@ -29,6 +29,8 @@ from gate.readers.jacoco import read_jacoco
 from gate.readers.junit import JunitStats, KeepTest, read_junit
 from gate.readers.lcov import read_lcov
 from gate.readers.xmlstream import document, looks_like_html, sniff, text_head
+from gate.records import replace
+from gate.text import show_path
 
 CoverageFormat = Literal["cobertura", "lcov", "jacoco", "coveragepy-json", "coveragepy-data"]
 
@@ -42,14 +44,20 @@ def expand(patterns: Iterable[str], root: Path, what: str) -> list[Path]:
         if any(c in pattern for c in "*?["):
             base = Path(pattern) if Path(pattern).is_absolute() else root / pattern
             anchor = Path(base.anchor)
-            matches = sorted(p for p in anchor.glob(str(base.relative_to(anchor))) if p.is_file())
+            # Everything but directories: a FIFO or a dangling link among the matches is
+            # refused by name when read (sniff), never skipped silently.
+            matches = sorted(
+                p for p in anchor.glob(str(base.relative_to(anchor))) if not p.is_dir()
+            )
             if not matches:
-                raise InputError(f"{what} pattern {pattern!r} matches no file under {root}")
+                raise InputError(
+                    f"{what} pattern {pattern!r} matches no file under {show_path(root)}"
+                )
             found.extend(matches)
         else:
             path = Path(pattern) if Path(pattern).is_absolute() else root / pattern
             if not path.exists():
-                raise InputError(f"{path}: {what} file not found")
+                raise InputError(f"{show_path(path)}: {what} file not found")
             found.append(path)
     # The same file named twice (a path and a glob) is read once.
     return list(dict.fromkeys(found))
@@ -62,7 +70,7 @@ def detect_coverage_format(path: Path) -> CoverageFormat:
         return "coveragepy-data"
     if head.startswith(b"!coverage.py: This is a private format"):
         raise InputError(
-            f"{path}: a coverage.py 4.x data file, which coverage.py 5+ no longer reads",
+            f"{show_path(path)}: a coverage.py 4.x data file, which coverage.py 5+ no longer reads",
             hint="re-run the tests with coverage.py 5 or later, or export `coverage xml`",
         )
     body = text_head(head)  # UTF-8, no BOM (UTF-16 decoded), no leading blanks
@@ -71,7 +79,7 @@ def detect_coverage_format(path: Path) -> CoverageFormat:
     if _LCOV_LINE.search(body):
         return "lcov"
     if looks_like_html(body):
-        raise InputError(f"{path}: an HTML page (an error page saved as a report?)")
+        raise InputError(f"{show_path(path)}: an HTML page (an error page saved as a report?)")
     if body.startswith(b"<"):
         tag = document(path).tag
         if tag == "coverage":
@@ -79,16 +87,16 @@ def detect_coverage_format(path: Path) -> CoverageFormat:
         if tag == "report":
             return "jacoco"
         if tag in ("testsuites", "testsuite"):
-            raise InputError(f"{path}: a JUnit test report, not a coverage report")
+            raise InputError(f"{show_path(path)}: a JUnit test report, not a coverage report")
         if tag.lower() == "html":
-            raise InputError(f"{path}: an HTML page (an error page saved as a report?)")
+            raise InputError(f"{show_path(path)}: an HTML page (an error page saved as a report?)")
         raise InputError(
-            f"{path}: XML with root <{tag}> is not a coverage format signal-gate reads"
+            f"{show_path(path)}: XML with root <{tag}> is not a coverage format signal-gate reads"
         )
     if b"\x00" in head:
-        raise InputError(f"{path}: binary data, not a coverage report")
+        raise InputError(f"{show_path(path)}: binary data, not a coverage report")
     raise InputError(
-        f"{path}: not a coverage report signal-gate can read "
+        f"{show_path(path)}: not a coverage report signal-gate can read "
         "(Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON or data file)"
     )
 
@@ -106,14 +114,14 @@ def read_coverage(
     for path in paths:
         fmt = detect_coverage_format(path)
         match fmt:
-            case "cobertura":  # the one format big enough for `keep` to matter
+            case "cobertura":
                 observations.extend(read_cobertura(path, resolver, keep=keep, notes=notes))
             case "lcov":
-                observations.extend(read_lcov(path, resolver))
+                observations.extend(read_lcov(path, resolver, keep=keep))
             case "jacoco":
-                observations.extend(read_jacoco(path, resolver))
+                observations.extend(read_jacoco(path, resolver, keep=keep))
             case "coveragepy-json":
-                observations.extend(read_coverage_json(path, resolver))
+                observations.extend(read_coverage_json(path, resolver, keep=keep))
             case "coveragepy-data":  # data files combine before analysis: read below
                 data_files.append(path)
             case unknown:
@@ -126,11 +134,11 @@ def read_coverage(
     # Imports coverage.py (~80 ms): only when a data file is given.
     from gate.readers.coverage_data import read_coverage_data
 
-    data = read_coverage_data(data_files, resolver)
+    data = read_coverage_data(data_files, resolver, keep=keep)
     observations.extend(data.files)
     return CoverageData(
         files=merge_files(observations),
-        inputs=tuple(inputs),
+        inputs=tuple(_with_writer(i, data.writers) for i in inputs),
         notes=(*notes, *data.notes),
         contexts=data.contexts,
     )
@@ -152,9 +160,9 @@ def read_tests(
     for path in paths:
         head = text_head(sniff(path))
         if looks_like_html(head):
-            raise InputError(f"{path}: an HTML page (an error page saved as a report?)")
+            raise InputError(f"{show_path(path)}: an HTML page (an error page saved as a report?)")
         if not head.startswith(b"<"):
-            raise InputError(f"{path}: not XML, so not a JUnit report")
+            raise InputError(f"{show_path(path)}: not XML, so not a JUnit report")
         # Within one file every <testcase> counts, even when two share a name
         # (same title in two describe blocks); across files the same identity is
         # the same test seen again (a shard, a rerun), and the last outcome wins.
@@ -170,9 +178,15 @@ def read_tests(
             cases.pop(key, None)  # re-insert so "last" is also last in order
             cases[key] = case
         if stats.cases == 0:
-            notes.append(f"{path}: JUnit report with no test cases")
+            notes.append(f"{show_path(path)}: JUnit report with no test cases")
         inputs.append(InputFile(str(path), _sha256(path), "junit"))
     return TestResults(cases=cases, inputs=tuple(inputs), notes=tuple(notes))
+
+
+def _with_writer(given: InputFile, writers: Mapping[str, str | None]) -> InputFile:
+    """A data file's provenance with the coverage.py version that wrote it."""
+    version = writers.get(given.path)
+    return given if version is None else replace(given, writer=f"coverage.py {version}")
 
 
 def _sha256(path: Path) -> str:

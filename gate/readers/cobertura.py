@@ -23,17 +23,16 @@ from typing import Any
 from lxml import etree
 
 from gate.core.model import FileBuilder, FileCoverage, LineBranches
-from gate.core.paths import MAX_PATH, PathResolver, escapes, is_absolute
+from gate.core.paths import PathResolver, escapes, is_absolute, unusable
 from gate.errors import InputError
+from gate.readers.counts import MAX_COUNT, MAX_LINE, NotANumber, plain, whole
+from gate.readers.files import resolve_name
 from gate.readers.xmlstream import local_name, release, stream
-from gate.text import quoted
+from gate.text import quoted, show_path
 
-# Larger than any real line number or branch count (a C `int`), small enough to
-# catch "1e300" and overflowed counters.
-MAX_COUNT = 2**31 - 1
 NOTE_NAMES = 5  # paths named in one note before "and N more"
 
-_CONDITION = re.compile(r"\s*\d+(?:\.\d+)?%\s*\(\s*(\d+)\s*/\s*(\d+)\s*\)\s*\Z")
+_CONDITION = re.compile(r"\s*[0-9.]+%\s*\(([^/()]*)/([^/()]*)\)\s*\Z")
 _HAS_BRANCH_LINE = etree.XPath(
     "boolean(*[local-name()='lines']/*[local-name()='line']"
     "[translate(@branch, 'TRUE', 'true')='true'][@condition-coverage])"
@@ -75,7 +74,9 @@ def read_cobertura(
     """
     root, elements = stream(path, ("class", "sources", "package", "file"))
     if root.tag != "coverage":
-        raise InputError(f"{path}: root element <{root.tag}>, not a Cobertura <coverage> report")
+        raise InputError(
+            f"{show_path(path)}: root element <{root.tag}>, not a Cobertura <coverage> report"
+        )
     _check_rates(path, root.attrs, "<coverage>")
     state = _Read(declared_branches=_branches_measured(root.attrs))
     for el in elements:
@@ -88,19 +89,20 @@ def read_cobertura(
             _check_rates(path, el.attrib, "<package>")
         else:
             raise InputError(
-                f"{path}: SonarQube generic coverage (<coverage><file>), not Cobertura",
+                f"{show_path(path)}: SonarQube generic coverage (<coverage><file>), not Cobertura",
                 hint="ask the producer for Cobertura output (e.g. gcovr --cobertura)",
             )
         release(el)
 
     if not state.classes:
         raise InputError(
-            f"{path}: Cobertura report lists no source files; refusing to read it as 0 lines"
+            f"{show_path(path)}: Cobertura report lists no source files; "
+            "refusing to read it as 0 lines"
         )
     if state.outside and state.outside_only:
         raise InputError(
-            f"{path}: every source file of the report is outside the repository root "
-            f"(e.g. {state.outside[0]}); refusing to read it as 0 lines",
+            f"{show_path(path)}: every source file of the report is outside the repository root "
+            f"(e.g. {show_path(state.outside[0])}); refusing to read it as 0 lines",
             hint="run the gate with --root set to the directory the report was measured in",
         )
     if notes is not None:
@@ -116,19 +118,11 @@ def _read_class(
     _check_rates(path, el.attrib, "<class>")
     name = el.get("filename")
     if not name or not name.strip():
-        raise InputError(f"{path}: <class> without a filename attribute (line {el.sourceline})")
-    if len(name) > MAX_PATH:
         raise InputError(
-            f"{path}: <class> filename of {len(name):,} characters is not a path "
-            f"(line {el.sourceline})"
+            f"{show_path(path)}: <class> without a filename attribute (line {el.sourceline})"
         )
-    try:
-        rel = resolver.resolve(name, state.sources)
-    except OSError as exc:  # ENAMETOOLONG and the like: no file could have this name
-        raise InputError(
-            f"{path}: <class> filename {quoted(name)} is not a usable path: {exc.strerror} "
-            f"(line {el.sourceline})"
-        ) from None
+    where = f"<class> filename (line {el.sourceline})"
+    rel = resolve_name(resolver, path, name, where, state.sources)
     if is_absolute(rel) or escapes(rel):
         state.outside.append(rel)
         return
@@ -147,21 +141,20 @@ def _read_lines(path: Path, lines: Any, acc: FileBuilder, state: _Read) -> None:
     """Record each <line> of a class's <lines> (not those under <methods>).
 
     The loop is the hot path of the whole gate (a million lines in a big report):
-    plain numbers take the fast way, anything unusual goes through `_line_numbers`.
+    short runs of ASCII digits take the fast way (`counts.plain`), anything else
+    goes through the one number parser (`_line_numbers`).
     """
     statements, executed = acc.statements, acc.executed
     has_branches = False
     for line in lines.iterchildren("{*}line"):
-        try:
-            number = int(line.get("number"))
-            hits = int(line.get("hits"))
-        except (TypeError, ValueError):
+        raw_number, raw_hits = line.get("number"), line.get("hits")
+        if plain(raw_number) and plain(raw_hits):
+            number, hits = int(raw_number), int(raw_hits)
+        else:
             number, hits = _line_numbers(path, line)
-        if not 0 < number <= MAX_COUNT or hits < 0:
-            number, hits = _line_numbers(path, line)
-            if number == 0:
-                state.zero_lines += 1
-                continue
+        if not number:
+            state.zero_lines += 1
+            continue
         statements.add(number)
         if hits:
             executed.add(number)
@@ -181,9 +174,9 @@ def _sources(path: Path, el: Any) -> list[str]:
     found: list[str] = []
     for source in el.iterchildren("{*}source"):
         text = (source.text or "").strip()
-        if len(text) > MAX_PATH:
+        if (reason := unusable(text)) is not None:
             raise InputError(
-                f"{path}: <source> of {len(text):,} characters is not a path "
+                f"{show_path(path)}: <source> {quoted(text)} is not a usable path: it {reason} "
                 f"(line {source.sourceline})"
             )
         if text and not text.startswith("--"):
@@ -194,7 +187,7 @@ def _sources(path: Path, el: Any) -> list[str]:
 def _line_numbers(path: Path, el: Any) -> tuple[int, int]:
     """(number, hits) of an unusual <line>, validated: raises InputError for
     impossible values; number 0 (a known producer bug) is returned as 0."""
-    return _count(path, el, "number"), _hits(path, el)
+    return _number_of(path, el, "number", MAX_LINE), _number_of(path, el, "hits", MAX_COUNT)
 
 
 def _add_branches(path: Path, el: Any, number: int, acc: FileBuilder) -> bool:
@@ -203,62 +196,32 @@ def _add_branches(path: Path, el: Any, number: int, acc: FileBuilder) -> bool:
     if condition is None:
         return False
     match = _CONDITION.match(condition)
-    if match is None:
+    try:
+        if match is None:
+            raise NotANumber("is not 'N% (covered/total)'")
+        covered, total = whole(match[1]), whole(match[2], maximum=MAX_LINE)
+        if covered > total:
+            raise NotANumber("is impossible (more covered than there are)")
+    except NotANumber as exc:
         raise InputError(
-            f"{path}: line {number}: condition-coverage={quoted(condition)} is not "
-            f"'N% (covered/total)' (line {el.sourceline})"
-        )
-    covered, total = int(match[1]), int(match[2])
-    if covered > total or total > MAX_COUNT:
-        raise InputError(
-            f"{path}: line {number}: condition-coverage {covered}/{total} is impossible "
-            f"(line {el.sourceline})"
-        )
+            f"{show_path(path)}: line {number}: condition-coverage={quoted(condition)} "
+            f"{exc.reason} (line {el.sourceline})"
+        ) from None
     raw = el.get("missing-branches")
     missing = tuple(filter(None, raw.split(","))) if raw else ()
     acc.add_branches(number, LineBranches(total, covered, missing))
     return True
 
 
-def _count(path: Path, el: Any, attr: str) -> int:
-    """A line number: a whole number from 0 to MAX_COUNT."""
+def _number_of(path: Path, el: Any, attr: str, maximum: int) -> int:
+    """A <line>'s whole-number attribute, through the one number parser."""
     raw = el.get(attr)
     try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = _whole(path, el, attr, raw)
-    if not 0 <= value <= MAX_COUNT:
+        return whole(raw, maximum=maximum)
+    except NotANumber as exc:
         raise InputError(
-            f"{path}: <line> {attr}={quoted(raw)} is not a possible line number "
-            f"(line {el.sourceline})"
-        )
-    return value
-
-
-def _hits(path: Path, el: Any) -> int:
-    """Hits: a whole number >= 0, of any size."""
-    raw = el.get("hits")
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = _whole(path, el, "hits", raw)
-    if value < 0:
-        raise InputError(f"{path}: <line> hits={quoted(raw)} is negative (line {el.sourceline})")
-    return value
-
-
-def _whole(path: Path, el: Any, attr: str, raw: str | None) -> int:
-    """A few producers write counts as "1.0"; anything else is not a count."""
-    try:
-        as_float = float(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        as_float = math.nan
-    if not math.isfinite(as_float) or as_float != int(as_float):
-        what = "missing" if raw is None else "not a whole number"
-        raise InputError(
-            f"{path}: <line> {attr}={quoted(raw)} is {what} (line {el.sourceline})"
+            f"{show_path(path)}: <line> {attr}={quoted(raw)} {exc.reason} (line {el.sourceline})"
         ) from None
-    return int(as_float)
 
 
 def _branches_measured(attrs: Mapping[str, str]) -> bool:
@@ -284,7 +247,9 @@ def _check_rates(path: Path, attrs: Any, where: str) -> None:
             continue
         value = _number(raw)
         if not -1e-9 <= value <= 1 + 1e-9:
-            raise InputError(f"{path}: {where} {attr}={quoted(raw)} is not a rate from 0 to 1")
+            raise InputError(
+                f"{show_path(path)}: {where} {attr}={quoted(raw)} is not a rate from 0 to 1"
+            )
 
 
 def _number(raw: str | None) -> float:
@@ -300,12 +265,12 @@ def _notes(path: Path, state: _Read) -> list[str]:
     out: list[str] = []
     if state.outside:
         unique = list(dict.fromkeys(state.outside))
-        shown = ", ".join(unique[:NOTE_NAMES])
+        shown = ", ".join(map(show_path, unique[:NOTE_NAMES]))
         more = f" and {len(unique) - NOTE_NAMES} more" if len(unique) > NOTE_NAMES else ""
         out.append(
-            f"{path}: {len(unique)} source file(s) outside the repository root ignored "
+            f"{show_path(path)}: {len(unique)} source file(s) outside the repository root ignored "
             f"(never opened): {shown}{more}"
         )
     if state.zero_lines:
-        out.append(f"{path}: {state.zero_lines} <line> element(s) with number 0 ignored")
+        out.append(f"{show_path(path)}: {state.zero_lines} <line> element(s) with number 0 ignored")
     return out

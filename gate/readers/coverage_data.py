@@ -1,57 +1,50 @@
-"""coverage.py data files (`.coverage`, `.coverage.*`): the one module that imports
-coverage.py.
+"""coverage.py data files (`.coverage`, `.coverage.*`), stage 2: what could run.
 
 A data file records what ran, per context, but not what *could* run: the
 statements and branches come from coverage.py's own analysis of the source
 (`PythonFileReporter`, with the project's exclusion settings), so the source
-tree must be present. Several data files combine as `coverage combine` would:
-per file and context, the union of what each recorded.
-
-What each context ran is read in one pass over the SQL tables coverage.py
-documents for advanced use ("Coverage.py database schema", SCHEMA_VERSION 7;
-`CoverageData` itself reads one context at a time, which is far too slow for
-20,000 test contexts). It is kept compact, as `FileContexts`: each distinct raw
-record of a file (an arc or a line, as the tracer saw it) is numbered, and
-translated once -
-by coverage.py's `translate_lines`/`translate_arcs`, exactly as its `Analysis`
-does - into the facts it proves (statements executed, branch arcs taken).
-`gate.core.scope` then counts any set of contexts the way `coverage report
---contexts=...` would.
+tree must be present. Stage 1 (`gate.readers.coverage_records`) reads the
+records; here each distinct raw record of a file (an arc or a line, as the
+tracer saw it) is numbered and translated once - by coverage.py's
+`translate_lines`/`translate_arcs`, exactly as its `Analysis` does - into the
+facts it proves (statements executed, branch arcs taken), kept as
+`FileContexts`. `gate.core.scope` then counts any set of contexts.
 """
 
 from __future__ import annotations
 
 import collections
-import sqlite3
-import sys
+import functools
 from array import array
-from collections.abc import Iterable, Sequence
-from contextlib import closing
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeAlias
 
 import coverage
 from coverage.exceptions import CoverageException
-from coverage.numbits import numbits_to_nums
 from coverage.python import PythonFileReporter
 
 from gate.core.contexts import file_coverage
 from gate.core.identity import context_nodeid
 from gate.core.model import ContextIndex, FileContexts, FileCoverage
-from gate.core.paths import PathResolver, escapes, is_absolute
+from gate.core.paths import PathResolver
 from gate.errors import InputError
+from gate.readers.coverage_records import (
+    ARC_OFFSET,
+    MAX_LINES,
+    Chunk,
+    RawContexts,
+    RawFile,
+    read_contexts,
+)
+from gate.readers.fanout import fan_out
+from gate.readers.import_lines import import_time_lines
 from gate.records import Record
+from gate.text import show_path
 
-SCHEMA_VERSION = 7  # the coverage.py data schema these queries are written for
-MISSING_SHOWN = 5  # absent source files named in the error
-# SQLite hands a context's arcs over as one string of code points, two per arc
-# (`char(a + K, b + K)`), which becomes an int array without parsing a number in
-# Python. K keeps every line number within +-2**19 a valid, non-surrogate code
-# point; sources are checked to be shorter (MAX_LINES).
-_K = 0x90000
-MAX_LINES = (1 << 19) - 1
-_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # larger than any hand-written or generated module
+# What coverage.py's parser lets through from a hostile source: deep nesting
+# (RecursionError, MemoryError), NUL bytes and bad encodings (ValueError).
+_ANALYSIS_ERRORS = (CoverageException, SyntaxError, ValueError, RecursionError, MemoryError)
 
 # Where coverage.py looks for its settings (exclusions change what a statement is),
 # in its own order; the last three count only when they hold coverage settings.
@@ -71,246 +64,56 @@ class DataRead(Record, frozen=True):
     files: list[FileCoverage]
     contexts: ContextIndex
     notes: list[str]
+    writers: dict[str, str | None]  # data file -> the coverage.py version that wrote it
 
 
-Chunk: TypeAlias = "tuple[array[int], array[int], array[int]]"
-
-
-class _RawFile:
-    """One repository file's raw records, per context, from every data file.
-
-    Records are kept as recorded: an arc `(a, b)` as the two values `a + K, b + K`,
-    a line as its number (see `_rows`)."""
-
-    __slots__ = ("chunks", "measured_as")
-
-    def __init__(self) -> None:
-        # One (contexts, offsets into values, values) run per data file.
-        self.chunks: list[Chunk] = []
-        self.measured_as: list[str] = []
-
-    def new_chunk(self) -> Chunk:
-        chunk = (array("I"), array("I", [0]), array("I"))
-        self.chunks.append(chunk)
-        return chunk
-
-
-@dataclass
-class RawContexts:
-    """Stage 1: what every context ran, as recorded (before source analysis)."""
-
-    names: dict[str, int] = field(default_factory=dict)  # context name -> number
-    files: dict[str, _RawFile] = field(default_factory=dict)  # repository path -> records
-    notes: list[str] = field(default_factory=list)
-    has_arcs: bool = False
-
-
-def read_coverage_data(paths: Sequence[Path], resolver: PathResolver) -> DataRead:
-    """Read and combine coverage.py data files; analyse each measured source once."""
-    return analyse(read_contexts(paths, resolver), resolver.root)
-
-
-def read_contexts(paths: Sequence[Path], resolver: PathResolver) -> RawContexts:
-    """Stage 1: combine the data files' per-context records, by repository path."""
-    raw = RawContexts()
-    for number, path in enumerate(paths):
-        arcs = _read_one(path, resolver, raw.names, raw.files, raw.notes)
-        if number and arcs != raw.has_arcs:
-            raise InputError(
-                f"{path}: records {'branches' if arcs else 'lines only'}, unlike "
-                f"{paths[0]}; coverage.py cannot combine branch and statement data either",
-                hint="measure every shard with the same settings (--cov-branch everywhere)",
-            )
-        raw.has_arcs = arcs
-    return raw
+def read_coverage_data(
+    paths: Sequence[Path], resolver: PathResolver, keep: Callable[[str], bool] | None = None
+) -> DataRead:
+    """Read and combine coverage.py data files; analyse each measured source
+    that `keep(repo_path)` wants (default: all) once. The others cost one row
+    each in the file table: neither their records nor their sources are read."""
+    return analyse(read_contexts(paths, resolver, keep), resolver.root)
 
 
 def analyse(raw: RawContexts, root: Path) -> DataRead:
     """Stage 2: each file's statements and branches from its source, and its
-    records translated into facts; the coverage over all contexts. Consumes
-    `raw` file by file, so the records are never held twice."""
+    records translated into facts; the coverage over all contexts. The files are
+    analysed independently, so in worker processes when there are enough of them
+    (`gate.readers.fanout`)."""
     settings = _config_file(root)
-    try:
-        cov = coverage.Coverage(data_file=None, config_file=settings)
-    except CoverageException as exc:
-        raise InputError(f"{settings}: coverage.py settings: {exc}") from None
-    files: list[FileCoverage] = []
-    indexed: dict[str, FileContexts] = {}
-    for repo_path in sorted(raw.files):
-        raw_file = raw.files.pop(repo_path)  # consumed: its records are held once
-        contexts = _analyse(repo_path, raw_file, root, cov, raw.has_arcs)
-        indexed[repo_path] = contexts
-        files.append(file_coverage(contexts))
+    _use_settings(settings)  # here first: a settings error is named once, in order
+    jobs = [(path, raw.files.pop(path)) for path in sorted(raw.files)]
+    analysed = fan_out(
+        functools.partial(_analyse_job, root=root, has_arcs=raw.has_arcs),
+        jobs,
+        setup=functools.partial(_use_settings, settings),
+    )
+    indexed = {contexts.path: contexts for contexts in analysed}
+    files = [file_coverage(contexts) for contexts in indexed.values()]
     ordered = sorted(raw.names, key=raw.names.__getitem__)
     index = ContextIndex(
         names=tuple(ordered),
         nodeids=tuple(context_nodeid(n) for n in ordered),
         files=indexed,
     )
-    return DataRead(files=files, contexts=index, notes=raw.notes)
+    return DataRead(files=files, contexts=index, notes=raw.notes, writers=raw.writers)
 
 
-def _read_one(
-    path: Path,
-    resolver: PathResolver,
-    names: dict[str, int],
-    raw: dict[str, _RawFile],
-    notes: list[str],
-) -> bool:
-    """Add one data file's records to `raw`; return whether it records arcs."""
+_coverage: list[coverage.Coverage] = []  # this process's analyser, set by _use_settings
+
+
+def _use_settings(settings: str | bool) -> None:
+    """Make the coverage.py analyser (with the project's settings) of this process."""
     try:
-        with closing(_connect(path)) as db:
-            _check_schema(path, db)  # first: coverage.py would add its schema to a foreign file
-            has_arcs, plugin_files = _metadata(path, db)
-            context_ids = _contexts(db, names)
-            by_id = _files(path, db, resolver, raw, plugin_files, notes)
-            if not by_id and not plugin_files:
-                raise InputError(
-                    f"{path}: coverage.py data file that measured no files; "
-                    "refusing to read it as 0 lines"
-                )
-            _collect(_rows(db, has_arcs), by_id, context_ids)
-    except sqlite3.Error as exc:
-        raise InputError(f"{path}: cannot read the coverage.py data: {exc}") from None
-    return has_arcs
-
-
-def _check_schema(path: Path, db: sqlite3.Connection) -> None:
-    try:
-        row = db.execute("select version from coverage_schema").fetchone()
-    except sqlite3.Error as exc:
-        raise InputError(f"{path}: an SQLite file, but not coverage.py data ({exc})") from None
-    if row is None or row[0] != SCHEMA_VERSION:
-        raise InputError(
-            f"{path}: coverage.py data schema {row and row[0]}; "
-            f"this reader knows schema {SCHEMA_VERSION}",
-            hint="export the report with the coverage.py that wrote it: coverage xml",
-        )
-
-
-def _metadata(path: Path, db: sqlite3.Connection) -> tuple[bool, set[str]]:
-    """Whether the data records arcs (from coverage.py's own CoverageData, which
-    also vets the file), and which files a plugin measured (the `tracer` table:
-    one query, where `CoverageData.file_tracer` would open the file per name)."""
-    data = coverage.CoverageData(basename=str(path))
-    try:
-        data.read()
-        has_arcs = data.has_arcs()
+        _coverage[:] = [coverage.Coverage(data_file=None, config_file=settings)]
     except CoverageException as exc:
-        raise InputError(f"{path}: not a readable coverage.py data file: {exc}") from None
-    query = (
-        "select file.path from tracer join file on file.id = tracer.file_id"
-        " where tracer.tracer != ''"
-    )
-    return has_arcs, {measured for (measured,) in db.execute(query)}
+        raise InputError(f"{show_path(settings)}: coverage.py settings: {exc}") from None
 
 
-def _rows(db: sqlite3.Connection, has_arcs: bool) -> Iterable[tuple[int, int, Iterable[int]]]:
-    """(file id, context id, record values) per file and context, grouped by file.
-    SQLite concatenates a context's arcs, so Python sees one row per file and
-    context rather than one per arc, and decodes it without parsing numbers."""
-    if has_arcs:
-        query = (
-            "select file_id, context_id, group_concat(char(fromno + ?, tono + ?), '')"
-            " from arc group by file_id, context_id order by file_id, context_id"
-        )
-        rows = db.execute(query, (_K, _K))
-        return ((f, c, _values(text)) for f, c, text in rows)
-    query = "select file_id, context_id, numbits from line_bits order by file_id, context_id"
-    return ((f, c, numbits_to_nums(bits)) for f, c, bits in db.execute(query))
-
-
-def _values(text: str) -> array[int]:
-    values = array("I")
-    values.frombytes(text.encode(_UTF32))
-    return values
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-
-
-def _contexts(db: sqlite3.Connection, names: dict[str, int]) -> dict[int, int]:
-    """This file's context ids -> global context numbers (shared by name)."""
-    mapping: dict[int, int] = {}
-    for context_id, name in db.execute("select id, context from context order by id"):
-        mapping[context_id] = names.setdefault(name or "", len(names))
-    return mapping
-
-
-def _files(
-    path: Path,
-    db: sqlite3.Connection,
-    resolver: PathResolver,
-    raw: dict[str, _RawFile],
-    plugin_files: set[str],
-    notes: list[str],
-) -> dict[int, _RawFile]:
-    """This file's file ids -> the repository file they accumulate into."""
-    by_id: dict[int, _RawFile] = {}
-    absent: list[str] = []
-    root = resolver.root.resolve()
-    real_dirs: dict[str, Path] = {}
-    for file_id, measured in db.execute("select id, path from file order by id"):
-        if measured in plugin_files:
-            notes.append(
-                f"{path}: {measured} was measured by a coverage.py plugin; "
-                "its statements cannot be analysed here, so it is left out"
-            )
-            continue
-        repo_path = resolver.resolve(measured)
-        if not _inside(root, repo_path, real_dirs):
-            absent.append(measured)
-            continue
-        target = raw.setdefault(repo_path, _RawFile())
-        target.measured_as.append(measured)
-        by_id[file_id] = target
-    if absent:
-        shown = ", ".join(absent[:MISSING_SHOWN])
-        more = f" and {len(absent) - MISSING_SHOWN} more" if len(absent) > MISSING_SHOWN else ""
-        raise InputError(
-            f"{path}: the source of {len(absent)} measured file(s) is not under "
-            f"{resolver.root}: {shown}{more}; statements and branches come from the "
-            "source, so it must be present",
-            hint="run the gate in the checkout, or map the recorded prefix with `paths`",
-        )
-    return by_id
-
-
-def _inside(root: Path, repo_path: str, real_dirs: dict[str, Path]) -> bool:
-    """A source file in the checkout (`root` resolved): never one outside it,
-    whatever a hostile data file names (`/etc/passwd`, `../x.py`, a symlink out).
-    `real_dirs` caches each directory's real path: one walk per directory."""
-    if is_absolute(repo_path) or escapes(repo_path):
-        return False
-    folder, _, name = repo_path.rpartition("/")
-    real = real_dirs.get(folder)
-    if real is None:
-        real = real_dirs[folder] = (root / folder).resolve()
-    candidate = real / name
-    if candidate.is_symlink():
-        candidate = candidate.resolve()
-    return candidate.is_relative_to(root) and candidate.is_file()
-
-
-def _collect(
-    rows: Iterable[tuple[int, int, Iterable[int]]],
-    by_id: dict[int, _RawFile],
-    context_ids: dict[int, int],
-) -> None:
-    """Fold (file, context, record values) rows, grouped by file, into the files."""
-    current_file = -1
-    contexts = offsets = values = array("I")
-    for file_id, context_id, records in rows:
-        if file_id != current_file:
-            target = by_id.get(file_id)
-            if target is None:  # a plugin-measured file, left out
-                continue
-            current_file = file_id
-            contexts, offsets, values = target.new_chunk()
-        contexts.append(context_ids[context_id])
-        values.extend(records)
-        offsets.append(len(values))
+def _analyse_job(job: tuple[str, RawFile], *, root: Path, has_arcs: bool) -> FileContexts:
+    repo_path, raw_file = job
+    return _analyse(repo_path, raw_file, root, _coverage[0], has_arcs)
 
 
 def _config_file(root: Path) -> str | bool:
@@ -325,20 +128,28 @@ def _config_file(root: Path) -> str | bool:
 
 
 def _analyse(
-    repo_path: str, raw_file: _RawFile, root: Path, cov: coverage.Coverage, has_arcs: bool
+    repo_path: str, raw_file: RawFile, root: Path, cov: coverage.Coverage, has_arcs: bool
 ) -> FileContexts:
     """The file's statements and branches from its source, and its raw records
     translated into facts the way coverage.py's `analysis_from_file_reporter` does."""
-    reporter = PythonFileReporter(str(root / repo_path), coverage=cov)
+    source = root / repo_path
+    shown = show_path(repo_path)
+    if (size := source.stat().st_size) > MAX_SOURCE_BYTES:
+        raise InputError(f"{shown}: {size:,} bytes; too large to be analysed as Python source")
+    reporter = PythonFileReporter(str(source), coverage=cov)
     try:
         statements = frozenset(reporter.lines())
         shape = _BranchShape.of(reporter) if has_arcs else None
-    except CoverageException as exc:
+        lines = reporter.source().count("\n")
+        import_lines = import_time_lines(reporter.source())
+    except _ANALYSIS_ERRORS as exc:
+        measured = show_path(raw_file.measured_as[0])
+        problem = str(exc) or type(exc).__name__
         raise InputError(
-            f"{repo_path}: cannot analyse the source measured as {raw_file.measured_as[0]}: {exc}"
+            f"{shown}: cannot analyse the source measured as {measured}: {problem}"
         ) from None
-    if has_arcs and reporter.source().count("\n") >= MAX_LINES:
-        raise InputError(f"{repo_path}: more than {MAX_LINES:,} lines; too long to analyse")
+    if lines >= MAX_LINES:
+        raise InputError(f"{shown}: more than {MAX_LINES:,} lines; too long to analyse")
     width = 2 if has_arcs else 1
     distinct = sorted({key for chunk in raw_file.chunks for key in _keys(chunk[2], width)})
     fact_offsets = array("I", [0])
@@ -358,6 +169,7 @@ def _analyse(
         record_ids=record_ids.tobytes(),
         fact_offsets=fact_offsets.tobytes(),
         fact_values=fact_values.tobytes(),
+        import_lines=import_lines & statements,
     )
 
 
@@ -407,7 +219,7 @@ def _facts(
     branch arcs (`-(number + 1)`)."""
     if shape is None:
         return [n for n in reporter.translate_lines(key) if n in statements]
-    a, b = key[0] - _K, key[1] - _K
+    a, b = key[0] - ARC_OFFSET, key[1] - ARC_OFFSET
     # CoverageData.lines() of arc data: both ends that are real lines.
     facts = [n for n in reporter.translate_lines([n for n in (a, b) if n > 0]) if n in statements]
     # analysis_from_file_reporter: translate, fold self-arcs onto the single exit.

@@ -18,29 +18,47 @@ are exact.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Annotated, TypeVar
 
 import msgspec
 
 from gate.core.model import FileCoverage, LineBranches
 from gate.core.paths import PathResolver
 from gate.errors import InputError
+from gate.readers.counts import MAX_COUNT, MAX_LINE
+from gate.readers.files import require_regular, resolve_name
 from gate.readers.xmlstream import UTF16_BOMS
+from gate.text import show_path
+
+# JSON has no framing to stream by, and msgspec decodes whole documents, so the
+# document is read whole, up to this size: coverage.py's JSON for a million
+# statements with branches (format 3 repeats every list per function and class)
+# is about 30 MB. Each file's entry is decoded only when the gate wants the file.
+MAX_JSON_BYTES = 128 * 1024 * 1024
+
+# JSON numbers are ASCII digits already; these bounds are the readers' own.
+Line = Annotated[int, msgspec.Meta(ge=0, le=MAX_LINE)]
+Dest = Annotated[int, msgspec.Meta(ge=-MAX_LINE, le=MAX_LINE)]
+Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_COUNT)]
+
+
+T = TypeVar("T")
 
 
 class _Summary(msgspec.Struct):
-    num_statements: int | None = None
-    covered_lines: int | None = None
+    num_statements: Count | None = None
+    covered_lines: Count | None = None
 
 
 class _File(msgspec.Struct):
-    executed_lines: list[int]
-    missing_lines: list[int]
-    excluded_lines: list[int] = msgspec.field(default_factory=list)
+    executed_lines: list[Line]
+    missing_lines: list[Line]
+    excluded_lines: list[Line] = msgspec.field(default_factory=list)
     summary: _Summary = msgspec.field(default_factory=_Summary)
-    executed_branches: list[tuple[int, int]] | None = None
-    missing_branches: list[tuple[int, int]] | None = None
+    executed_branches: list[tuple[Dest, Dest]] | None = None
+    missing_branches: list[tuple[Dest, Dest]] | None = None
 
 
 class _Meta(msgspec.Struct):
@@ -51,29 +69,55 @@ class _Meta(msgspec.Struct):
 
 class _Report(msgspec.Struct):
     meta: _Meta
-    files: dict[str, _File]
+    files: dict[str, msgspec.Raw]  # each decoded when wanted (`keep`)
 
 
-def read_coverage_json(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
-    """Yield the coverage of each source file in a coverage.py JSON report."""
+def read_coverage_json(
+    path: Path, resolver: PathResolver, keep: Callable[[str], bool] | None = None
+) -> Iterator[FileCoverage]:
+    """Yield the coverage of each source file in a coverage.py JSON report that
+    `keep(repo_path)` wants (default: all); the others are never decoded."""
     report = _decode(path)
     if not report.files:
         raise InputError(
-            f"{path}: coverage.py JSON report lists no source files; refusing to read it as 0 lines"
+            f"{show_path(path)}: coverage.py JSON report lists no source files; "
+            "refusing to read it as 0 lines"
         )
-    for name, entry in report.files.items():
-        yield _file(path, resolver.resolve(name), name, entry, report.meta.branch_coverage)
+    for name, raw in report.files.items():
+        repo_path = resolve_name(resolver, path, name, "file")
+        if keep is None or keep(repo_path):
+            entry = _decoded(path, name, raw, _File)
+            yield _file(path, repo_path, name, entry, report.meta.branch_coverage)
 
 
 def _decode(path: Path) -> _Report:
+    size = require_regular(path)
+    if size > MAX_JSON_BYTES:
+        raise InputError(
+            f"{show_path(path)}: {size:,} bytes is more than the {MAX_JSON_BYTES // 2**20} MB "
+            "a coverage.py JSON report is read up to",
+            hint="pass the coverage.py data file (.coverage) or `coverage xml` output instead",
+        )
     raw = _utf8(path.read_bytes())
     try:
-        return msgspec.json.decode(raw, type=_Report)
+        return _decoded(path, None, raw, _Report)
+    except InputError:
+        if problem := _not_ours(raw):
+            raise InputError(f"{show_path(path)}: {problem}") from None
+        raise
+
+
+def _decoded(path: Path, name: str | None, raw: bytes | msgspec.Raw, kind: type[T]) -> T:
+    """`raw` decoded as `kind`; InputError naming the report (and the file entry)."""
+    where = show_path(path) if name is None else f"{show_path(path)}: {show_path(name)}"
+    try:
+        return msgspec.json.decode(raw, type=kind)
     except msgspec.ValidationError as exc:
-        problem = _not_ours(raw) or f"not a coverage.py JSON report: {exc}"
-        raise InputError(f"{path}: {problem}") from None
+        raise InputError(f"{where}: not a coverage.py JSON report: {exc}") from None
     except msgspec.DecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
+        raise InputError(f"{where}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply to be a coverage report") from None
 
 
 def _utf8(raw: bytes) -> bytes:
@@ -84,24 +128,31 @@ def _utf8(raw: bytes) -> bytes:
 
 
 def _not_ours(raw: bytes) -> str | None:
-    """Name the JSON coverage formats people mistake for coverage.py's."""
-    try:
-        doc = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
+    """Name the JSON coverage formats people mistake for coverage.py's (decoding
+    no deeper than the keys of the top two levels)."""
+    doc = _keys(raw)
+    if doc is None:
         return None
-    if isinstance(doc, dict):
-        first = next(iter(doc.values()), None)
-        if isinstance(first, dict) and "statementMap" in first:
-            return (
-                "Istanbul JSON (coverage-final.json), not coverage.py's; "
-                "use Istanbul's lcov or cobertura reporter"
-            )
-        if "total" in doc and isinstance(doc.get("total"), dict):
-            return (
-                "Istanbul summary JSON (coverage-summary.json) carries no lines; "
-                "use Istanbul's lcov or cobertura reporter"
-            )
+    first = _keys(next(iter(doc.values()), b""))
+    if first is not None and "statementMap" in first:
+        return (
+            "Istanbul JSON (coverage-final.json), not coverage.py's; "
+            "use Istanbul's lcov or cobertura reporter"
+        )
+    if "total" in doc and _keys(doc["total"]) is not None:
+        return (
+            "Istanbul summary JSON (coverage-summary.json) carries no lines; "
+            "use Istanbul's lcov or cobertura reporter"
+        )
     return None
+
+
+def _keys(raw: bytes | msgspec.Raw) -> dict[str, msgspec.Raw] | None:
+    """A JSON object's members, their values left undecoded; None if not an object."""
+    try:
+        return msgspec.json.decode(raw, type=dict[str, msgspec.Raw])
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
 
 
 def _file(
@@ -113,15 +164,16 @@ def _file(
     if declared is not None:
         if declared > len(ran):
             raise InputError(
-                f"{path}: {name}: summary says {declared} statements ran, "
+                f"{show_path(path)}: {show_path(name)}: summary says {declared} statements ran, "
                 f"but only {len(ran)} executed lines are listed"
             )
         ran = ran[len(ran) - declared :]  # the extras are docstrings, from the top
     statements = frozenset(ran) | missing
     if entry.summary.num_statements not in (None, len(statements)):
         raise InputError(
-            f"{path}: {name}: summary says {entry.summary.num_statements} statements, "
-            f"but {len(statements)} are listed as executed or missing"
+            f"{show_path(path)}: {show_path(name)}: summary says "
+            f"{entry.summary.num_statements} statements, but {len(statements)} are listed "
+            "as executed or missing"
         )
     return FileCoverage(
         path=repo_path,

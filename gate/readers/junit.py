@@ -22,8 +22,9 @@ from gate.core.identity import junit_identity
 from gate.core.model import Outcome, TestCase
 from gate.core.paths import MAX_PATH, PathResolver
 from gate.errors import InputError
+from gate.readers.files import resolve_name
 from gate.readers.xmlstream import local_name, release, stream
-from gate.text import clip, quoted
+from gate.text import clip, show_path
 
 _RESULTS = {"failure": Outcome.FAILED, "error": Outcome.ERROR, "skipped": Outcome.SKIPPED}
 _SEVERITY = {Outcome.PASSED: 0, Outcome.SKIPPED: 1, Outcome.FAILED: 2, Outcome.ERROR: 3}
@@ -78,7 +79,7 @@ def read_junit(
     pending: list[tuple[Outcome, str]] = []
     for el in elements:
         tag = el.tag
-        if tag[0] == "{":
+        if tag not in _RESULTS and tag != "testcase" and tag != "testsuite":
             tag = local_name(tag)
         if tag == "testcase":
             stats.cases += 1
@@ -142,18 +143,13 @@ class _Identities:
         longest = max(len(classname) + len(name), len(raw_file or ""))
         if len(classname) + len(name) > MAX_NAME or len(raw_file or "") > MAX_PATH:
             raise InputError(
-                f"{self._path}: <testcase> name, classname or file of {longest:,} characters "
-                f"is not a test name (line {el.sourceline})"
+                f"{show_path(self._path)}: <testcase> name, classname or file of "
+                f"{longest:,} characters is not a test name (line {el.sourceline})"
             )
 
     def _file(self, raw: str, el: Any) -> str:
-        try:
-            return self._resolver.resolve(raw)
-        except OSError as exc:  # ENAMETOOLONG and the like: no file could have this name
-            raise InputError(
-                f"{self._path}: <testcase> file={quoted(raw)} is not a usable path: "
-                f"{exc.strerror} (line {el.sourceline})"
-            ) from None
+        where = f"<testcase> file= (line {el.sourceline})"
+        return resolve_name(self._resolver, self._path, raw, where)
 
 
 def _outcome(results: list[tuple[Outcome, str]], el: Any) -> tuple[Outcome, str]:
@@ -189,7 +185,7 @@ def _check_root(path: Path, tag: str) -> None:
     if tag in ("testsuites", "testsuite"):
         return
     what = _NOT_JUNIT.get(tag, f"an XML document with root <{tag}>")
-    raise InputError(f"{path}: {what}, not JUnit XML (<testsuites> or <testsuite>)")
+    raise InputError(f"{show_path(path)}: {what}, not JUnit XML (<testsuites> or <testsuite>)")
 
 
 def _first_line(el: Any) -> str:

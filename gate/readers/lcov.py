@@ -21,21 +21,26 @@ took it.
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gate.core.model import FileCoverage, LineBranches
 from gate.core.paths import PathResolver
 from gate.errors import InputError
+from gate.readers.counts import MAX_COUNT, MAX_LINE, NotANumber, whole
+from gate.readers.files import resolve_name
 from gate.readers.xmlstream import UTF16_BOMS
+from gate.text import quoted, show_path
 
 _IGNORED = frozenset({"TN", "FN", "FNDA", "FNF", "FNH", "FNL", "FNA", "LF", "LH", "BRF", "BRH"})
 _IGNORED |= {"VER", "MCDC"}
 # coverage.py's arc descriptions (parser.py), as `coverage lcov` writes them.
 _JUMP = re.compile(r"^jump to line (\d+)$")
 _EXITS = ("jump to the function exit", "return from function ", "exit the module", "exit class ")
+# Longer than any real record (an SF: path is at most 4,096 bytes; LCOV 2.x branch
+# expressions are source text): a longer line is hostile and is never held whole.
+MAX_RECORD_CHARS = 1 << 20
 
 
 class _Record:
@@ -57,42 +62,62 @@ class _Record:
             self.branches[key] = self.branches.get(key, 0) + taken
 
 
-def read_lcov(path: Path, resolver: PathResolver) -> Iterator[FileCoverage]:
-    """Yield the coverage of each source file in an LCOV tracefile."""
+def read_lcov(
+    path: Path, resolver: PathResolver, keep: Callable[[str], bool] | None = None
+) -> Iterator[FileCoverage]:
+    """Yield the coverage of each source file in an LCOV tracefile that
+    `keep(repo_path)` wants (default: all)."""
     files: dict[str, _Record] = {}
     current: _Record | None = None
     with_branches = False
-    with path.open(encoding=_encoding(path), errors="replace") as handle:
-        for number, text in enumerate(handle, start=1):
-            line = text.strip()
-            if not line:
-                continue
-            if line == "end_of_record":
-                current = None
-                continue
-            tag, sep, value = line.partition(":")
-            if not sep:
-                raise InputError(f"{path}: line {number}: {line[:60]!r} is not an LCOV record")
-            if tag == "SF":
-                if not value.strip():
-                    raise InputError(f"{path}: line {number}: SF: without a file name")
-                current = files.setdefault(resolver.resolve(value.strip()), _Record())
-            elif tag == "DA":
-                _record(path, number, current).add_hits(*_da(path, number, value))
-            elif tag == "BRDA":
-                with_branches = True
-                _record(path, number, current).add_branch(*_brda(path, number, value))
-            elif tag in ("BRF", "BRH"):
-                with_branches = True
-            elif tag not in _IGNORED:
-                raise InputError(f"{path}: line {number}: unknown LCOV record {tag!r}")
+    for number, line in _lines(path):
+        if line == "end_of_record":
+            current = None
+            continue
+        tag, sep, value = line.partition(":")
+        if not sep:
+            raise InputError(f"{_at(path, number)}: {quoted(line)} is not an LCOV record")
+        if tag == "SF":
+            if not value.strip():
+                raise InputError(f"{_at(path, number)}: SF: without a file name")
+            where = f"line {number}: SF:"
+            name = resolve_name(resolver, path, value.strip(), where)
+            current = files.setdefault(name, _Record())
+        elif tag == "DA":
+            _record(path, number, current).add_hits(*_da(path, number, value))
+        elif tag == "BRDA":
+            with_branches = True
+            _record(path, number, current).add_branch(*_brda(path, number, value))
+        elif tag in ("BRF", "BRH"):
+            with_branches = True
+        elif tag not in _IGNORED:
+            raise InputError(f"{_at(path, number)}: unknown LCOV record {quoted(tag)}")
     if not files:
         raise InputError(
-            f"{path}: LCOV report lists no source files (no SF: record); "
+            f"{show_path(path)}: LCOV report lists no source files (no SF: record); "
             "refusing to read it as 0 lines"
         )
     for file_path, record in files.items():
-        yield _coverage(file_path, record, with_branches)
+        if keep is None or keep(file_path):
+            yield _coverage(file_path, record, with_branches)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, stripped text) of each non-blank line; a line longer than
+    MAX_RECORD_CHARS is refused after reading that much of it."""
+    with path.open(encoding=_encoding(path), errors="replace") as handle:
+        for number, text in enumerate(iter(lambda: handle.readline(MAX_RECORD_CHARS + 1), ""), 1):
+            if len(text) > MAX_RECORD_CHARS:
+                raise InputError(
+                    f"{_at(path, number)}: longer than {MAX_RECORD_CHARS:,} characters; "
+                    "not an LCOV record"
+                )
+            if line := text.strip():
+                yield number, line
+
+
+def _at(path: Path, number: int) -> str:
+    return f"{show_path(path)}: line {number}"
 
 
 def _encoding(path: Path) -> str:
@@ -105,15 +130,16 @@ def _encoding(path: Path) -> str:
 
 def _record(path: Path, number: int, current: _Record | None) -> _Record:
     if current is None:
-        raise InputError(f"{path}: line {number}: data outside an SF: ... end_of_record block")
+        raise InputError(f"{_at(path, number)}: data outside an SF: ... end_of_record block")
     return current
 
 
 def _da(path: Path, number: int, value: str) -> tuple[int, int]:
     fields = value.split(",")
     if len(fields) < 2:
-        raise InputError(f"{path}: line {number}: DA:{value} needs <line>,<hits>")
-    return _count(path, number, fields[0], "line"), _count(path, number, fields[1], "hits")
+        raise InputError(f"{_at(path, number)}: DA:{quoted(value)} needs <line>,<hits>")
+    line = _count(path, number, fields[0], "line", MAX_LINE)
+    return line, _count(path, number, fields[1], "hits", MAX_COUNT)
 
 
 def _brda(path: Path, number: int, value: str) -> tuple[tuple[int, str, str], int]:
@@ -122,29 +148,18 @@ def _brda(path: Path, number: int, value: str) -> tuple[tuple[int, str, str], in
     block, comma, branch = rest.partition(",")
     if not line or not block or not comma or not taken:
         raise InputError(
-            f"{path}: line {number}: BRDA:{value} needs <line>,<block>,<branch>,<taken>"
+            f"{_at(path, number)}: BRDA:{quoted(value)} needs <line>,<block>,<branch>,<taken>"
         )
-    count = 0 if taken.strip() == "-" else _count(path, number, taken, "taken")
-    return (_count(path, number, line, "line"), block.strip(), branch.strip()), count
+    count = 0 if taken.strip() == "-" else _count(path, number, taken, "taken", MAX_COUNT)
+    return (_count(path, number, line, "line", MAX_LINE), block.strip(), branch.strip()), count
 
 
-def _count(path: Path, number: int, raw: str, what: str) -> int:
-    text = raw.strip()
+def _count(path: Path, number: int, raw: str, what: str, maximum: int) -> int:
+    """A DA or BRDA number, through the one number parser."""
     try:
-        value = int(text)
-    except ValueError:
-        try:  # a few producers write counts as floats ("1.0", "3e+02")
-            as_float = float(text)
-        except ValueError:
-            as_float = math.nan
-        if not math.isfinite(as_float) or as_float != int(as_float):
-            raise InputError(
-                f"{path}: line {number}: {what} {raw!r} is not a whole number"
-            ) from None
-        value = int(as_float)
-    if value < 0:
-        raise InputError(f"{path}: line {number}: {what} {raw!r} is negative")
-    return value
+        return whole(raw.strip(), maximum=maximum)
+    except NotANumber as exc:
+        raise InputError(f"{_at(path, number)}: {what} {quoted(raw)} {exc.reason}") from None
 
 
 def _arm_name(block: str, branch: str) -> str:

@@ -9,24 +9,25 @@ import msgspec
 
 from gate.core.report import SCHEMA, Report, from_json
 from gate.errors import InputError
+from gate.readers.files import require_regular
+from gate.text import show_path
 
 MAX_REPORT_BYTES = 32 * 1024 * 1024
 
 
 def read_report(path: Path) -> Report:
+    shown = show_path(path)
+    size = require_regular(path)
+    if size > MAX_REPORT_BYTES:
+        raise InputError(f"{shown}: {size} bytes is too large for a signal-gate report")
     try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for a signal-gate report")
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: report file not found") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     try:
         report = from_json(raw)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        raise InputError(f"{path}: not a signal-gate report: {exc}") from None
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError) as exc:
+        raise InputError(f"{shown}: not a signal-gate report: {exc}") from None
     if report.schema != SCHEMA:
-        raise InputError(f"{path}: schema {report.schema!r}, expected {SCHEMA!r}")
+        raise InputError(f"{shown}: schema {report.schema!r}, expected {SCHEMA!r}")
     return report

@@ -5,7 +5,11 @@ never to resolve an entity and never to touch the network, and keeps libxml2's
 resource limits (`huge_tree=False`: 256 levels of nesting, 10 MB per text node
 or attribute, 50,000 characters per name). Before any element is handed out,
 the document's prolog is checked on its own short pass: a DOCTYPE that declares
-entities (billion laughs, XXE, external parameter entities) is refused there.
+entities (billion laughs, XXE, external parameter entities) is refused there,
+and so is a prolog plus root start tag over MAX_PROLOG_BYTES or a root element
+with more than MAX_ROOT_ATTRIBUTES attributes (libxml2's push parser looks for
+the end of an unfinished start tag again at every chunk fed to it: unbounded,
+that check is quadratic).
 
 Only the elements a reader names are handed out, at their end tag, with their
 subtree complete. The reader calls `release()` on each once it is done with it,
@@ -24,11 +28,17 @@ from typing import Any
 from lxml import etree
 
 from gate.errors import InputError
+from gate.readers.files import require_regular
 from gate.records import Record
+from gate.text import show_path
 
 GZIP_MAGIC = b"\x1f\x8b"
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 HEAD_BYTES = 4096
+# Real prologs (declaration, a DOCTYPE naming the DTD, a comment) and root start
+# tags take a few hundred bytes and a dozen attributes.
+MAX_PROLOG_BYTES = 64 * 1024
+MAX_ROOT_ATTRIBUTES = 256
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SAFE_OPTIONS: Mapping[str, Any] = {
     "resolve_entities": False,
@@ -62,23 +72,22 @@ class Document(Record, frozen=True):
 
 def sniff(path: Path) -> bytes:
     """Return the first bytes of a report, or raise InputError for files that
-    cannot be a report at all (missing, empty, compressed, LFS pointers)."""
+    cannot be a report at all (missing, not a regular file, empty, compressed,
+    LFS pointers). Every read of a report starts here."""
+    require_regular(path)
+    shown = show_path(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a report") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{shown}: cannot read: {exc.strerror}") from None
     if not head.strip():
-        raise InputError(f"{path}: empty file, not a report")
+        raise InputError(f"{shown}: empty file, not a report")
     if head.startswith(GZIP_MAGIC):
-        raise InputError(f"{path}: gzip-compressed data; decompress it first")
+        raise InputError(f"{shown}: gzip-compressed data; decompress it first")
     if head.startswith(LFS_POINTER):
         raise InputError(
-            f"{path}: a Git LFS pointer, not the report itself",
+            f"{shown}: a Git LFS pointer, not the report itself",
             hint="fetch the LFS objects (git lfs pull) or upload the report as an artifact",
         )
     return head
@@ -103,14 +112,22 @@ def looks_like_html(head: bytes) -> bool:
 def document(path: Path) -> Document:
     """Check the prolog and return the document element, reading no further.
 
-    Raises InputError for a DOCTYPE that declares entities and for anything
-    that is not XML up to its first element.
+    Raises InputError for a DOCTYPE that declares entities, for a prolog and
+    root start tag over MAX_PROLOG_BYTES, and for anything that is not XML up to
+    its first element.
     """
     # Fed a few KB at a time: iterparse would parse a whole 32 KB buffer (a
     # thousand elements) before handing out the first, and this runs per read.
     parser = etree.XMLPullParser(events=("start",), **_SAFE_OPTIONS)
+    fed = 0
     with _errors(path), path.open("rb") as handle:
         while chunk := handle.read(HEAD_BYTES):
+            if fed >= MAX_PROLOG_BYTES:
+                raise InputError(
+                    f"{show_path(path)}: no root element within the first "
+                    f"{MAX_PROLOG_BYTES // 1024} KB (prolog and root start tag); refused"
+                )
+            fed += len(chunk)
             try:
                 parser.feed(chunk)
             except etree.XMLSyntaxError:
@@ -121,13 +138,18 @@ def document(path: Path) -> Document:
             if (found := _first_element(path, parser)) is not None:
                 return found
         parser.close()
-    raise InputError(f"{path}: no XML element found")
+    raise InputError(f"{show_path(path)}: no XML element found")
 
 
 def _first_element(path: Path, parser: etree.XMLPullParser) -> Document | None:
     for _event, element in parser.read_events():
         if isinstance(element, etree._Element):
             _refuse_entities(path, element)
+            if len(element.attrib) > MAX_ROOT_ATTRIBUTES:
+                raise InputError(
+                    f"{show_path(path)}: the root element has {len(element.attrib):,} "
+                    f"attributes (more than {MAX_ROOT_ATTRIBUTES}); refused"
+                )
             attrs = {str(k): str(v) for k, v in element.attrib.items()}
             return Document(local_name(element.tag), attrs)
     return None
@@ -163,10 +185,12 @@ def release(element: Any) -> None:
 
 
 def local_name(tag: object) -> str:
-    """`{namespace}name` -> `name`; comments and processing instructions -> ''."""
+    """`{namespace}name` -> `name`; `prefix:name` (a prefix never declared, which
+    libxml2 reads past with a warning) -> `name`; comments and processing
+    instructions -> ''."""
     if not isinstance(tag, str):
         return ""
-    return tag if tag[:1] != "{" else tag.rsplit("}", 1)[-1]
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
 @contextmanager
@@ -177,16 +201,16 @@ def _errors(path: Path) -> Iterator[None]:
     except etree.XMLSyntaxError as exc:
         message = _syntax_message(exc)
         hint = _TEXT_HINT if "text node longer" in message else None
-        raise InputError(f"{path}: not well-formed XML: {message}", hint=hint) from None
+        raise InputError(f"{show_path(path)}: not well-formed XML: {message}", hint=hint) from None
     except (OSError, etree.LxmlError) as exc:
-        raise InputError(f"{path}: cannot parse: {exc}") from None
+        raise InputError(f"{show_path(path)}: cannot parse: {exc}") from None
 
 
 def _refuse_entities(path: Path, element: Any) -> None:
     dtd = element.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
         raise InputError(
-            f"{path}: declares XML entities in its DOCTYPE; refused "
+            f"{show_path(path)}: declares XML entities in its DOCTYPE; refused "
             "(entity expansion and external entities are never processed)"
         )
 

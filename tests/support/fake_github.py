@@ -1,10 +1,11 @@
 """A fake GitHub REST API over real HTTP on 127.0.0.1, for testing the PyGithub adapter.
 
-It serves the 13 operations of `tests/data/github-api/openapi-subset.json` in the shapes of
-GitHub's own examples (`examples/*.json`), with every `url`/`*_url` field and every `Link`
-header rebuilt on its own base URL (PyGithub refuses to follow URLs of another host,
-LIMITS.md §5). It keeps state (comments, statuses, check runs and their accumulated
-annotations) and records every request.
+It knows the 28 operations of `tests/data/github-api/openapi-subset-28ops.json` (`Op`) and
+serves the 13 that signal-gate's publisher calls in the shapes of GitHub's own examples
+(`examples/*.json`), with every `url`/`*_url` field and every `Link` header rebuilt on its
+own base URL (PyGithub refuses to follow URLs of another host, LIMITS.md §5). It keeps
+state (comments, statuses, check runs and their accumulated annotations) and records every
+request.
 
 Every request is validated against the OpenAPI description with openapi-core (path,
 method, query, JSON body; unknown query parameters too) and every 2xx response against
@@ -15,6 +16,22 @@ request GitHub would reject can never pass unnoticed.
 GitHub's limits that the description does not state are enforced with the bodies of
 `examples/errors.observed.json`: a comment over 65,536 characters and a status description
 over 140 get a 422; more than 50 annotations per request break the description itself.
+
+Serving more operations: a test module registers a handler for any `Op` without editing
+this class, and keeps its own state (in a closure or its own object):
+
+    def get_artifact(fake, params, query, body) -> Reply:
+        return Reply(200, fake.rebased("GET-actions-artifacts-artifact_id"))
+
+    fake_github.serve(Op.GET_ARTIFACT, get_artifact)
+
+`params` are the path parameters (strings), `query` the parsed query string, `body` the
+parsed JSON body. The handler runs after authentication, validation, the owner/repo check,
+`trouble` and `read_only`, under the fake's lock; its 2xx answers are validated like the
+built-in ones. It may also replace a built-in operation. Helpers for handlers: `rebased`
+(an example with URLs on this server), `page` (a list with GitHub's Link header), `error`
+(a body of errors.observed.json), `not_found`, `next_id`. An operation nobody serves
+answers 501 and is recorded in `problems`, so a test calling it fails.
 
 Switches: `read_only` (a fork's GITHUB_TOKEN: 403 "Resource not accessible by integration"
 on every write), `trouble(op, kind, times)` (a 5xx before or after doing the work, a
@@ -32,7 +49,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -55,18 +72,33 @@ EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 class Op(Enum):
-    """The 13 operations of openapi-subset.json, by operationId."""
+    """The 28 operations of openapi-subset-28ops.json, by operationId."""
 
     RATE_LIMIT = "rate-limit/get"
     GET_REPO = "repos/get"
+    GET_ARTIFACT = "actions/get-artifact"
+    DOWNLOAD_ARTIFACT = "actions/download-artifact"
+    LIST_REPO_RUNS = "actions/list-workflow-runs-for-repo"
+    GET_RUN = "actions/get-workflow-run"
+    LIST_RUN_ARTIFACTS = "actions/list-workflow-run-artifacts"
+    LIST_WORKFLOW_RUNS = "actions/list-workflow-runs"
     CREATE_CHECK_RUN = "checks/create"
     UPDATE_CHECK_RUN = "checks/update"
     LIST_CHECK_RUNS = "checks/list-for-ref"
+    COMPARE_COMMITS = "repos/compare-commits"
+    GET_CONTENT = "repos/get-content"
+    PUT_CONTENT = "repos/create-or-update-file-contents"
+    GET_REF = "git/get-ref"
+    CREATE_REF = "git/create-ref"
+    UPDATE_REF = "git/update-ref"
     UPDATE_COMMENT = "issues/update-comment"
     DELETE_COMMENT = "issues/delete-comment"
     LIST_COMMENTS = "issues/list-comments"
     CREATE_COMMENT = "issues/create-comment"
+    LIST_PULLS = "pulls/list"
+    CREATE_PULL = "pulls/create"
     GET_PULL = "pulls/get"
+    UPDATE_PULL = "pulls/update"
     LIST_FILES = "pulls/list-files"
     CREATE_STATUS = "repos/create-commit-status"
     GET_USER = "users/get-authenticated"
@@ -102,10 +134,16 @@ class Recorded:
 
 
 @dataclass(frozen=True)
-class _Reply:
+class Reply:
+    """What the fake answers: a status, a JSON body (None: no body) and extra headers."""
+
     status: int
     body: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
+
+
+# handler(fake, path parameters, query, parsed JSON body) -> reply; see `FakeGitHub.serve`.
+Handler = Callable[["FakeGitHub", Mapping[str, str], Mapping[str, list[str]], Any], Reply]
 
 
 @dataclass(frozen=True)
@@ -127,7 +165,7 @@ class _Spec:
 @cache
 def load_spec(api_dir: Path) -> _Spec:
     """Parse the OpenAPI subset and the examples once per test session."""
-    raw = json.loads((api_dir / "openapi-subset.json").read_text(encoding="utf-8"))
+    raw = json.loads((api_dir / "openapi-subset-28ops.json").read_text(encoding="utf-8"))
     routes = tuple(_routes(raw))
     # SOURCE.md: checks/create's `discriminator` has no mapping, so openapi-core looks
     # up #/components/schemas/completed and rejects every body. Without it, the oneOf
@@ -150,7 +188,9 @@ def load_spec(api_dir: Path) -> _Spec:
 def _routes(spec: Mapping[str, Any]) -> Iterator[_Route]:
     parameters = spec["components"]["parameters"]
     for template, item in spec["paths"].items():
-        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+        # A git ref or a file path may hold slashes (`heads/main`, `docs/a.md`), as on GitHub.
+        regex = re.sub(r"\{(ref|path)\}", r"(?P<\1>.+)", template)
+        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", regex)
         for method, operation in item.items():
             declared = [
                 parameters[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
@@ -192,6 +232,7 @@ class FakeGitHub:
         self.requests: list[Recorded] = []
         self.problems: list[str] = []
         self._planned: list[_Planned] = []
+        self._served: dict[Op, Handler] = {}
         self._ids = itertools.count(1001)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -219,6 +260,10 @@ class FakeGitHub:
         """Make the next `times` calls of `op` go wrong as `kind` says."""
         self._planned.append(_Planned(op, kind, times, retry_after))
 
+    def serve(self, op: Op, handler: Handler) -> None:
+        """Answer `op` with `handler` from now on (a new operation, or instead of ours)."""
+        self._served[op] = handler
+
     def seed_comment(self, body: str, *, author: str = BOT_LOGIN) -> int:
         """Add an existing comment to the PR; return its id."""
         comment_id = next(self._ids)
@@ -240,7 +285,7 @@ class FakeGitHub:
 
     # --- HTTP --------------------------------------------------------------------------
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str], raw: bytes) -> _Reply:
+    def handle(self, method: str, target: str, headers: Mapping[str, str], raw: bytes) -> Reply:
         split = urlsplit(target)
         query = parse_qs(split.query, keep_blank_values=True)
         with self._lock:
@@ -255,25 +300,28 @@ class FakeGitHub:
         query: dict[str, list[str]],
         headers: Mapping[str, str],
         raw: bytes,
-    ) -> tuple[Op | None, _Reply, Any]:
+    ) -> tuple[Op | None, Reply, Any]:
         route, params = self._route(method, path)
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             self._problem(method, path, "the body is not JSON")
-            return None, _Reply(400, {"message": "Problems parsing JSON"}), raw
+            return None, Reply(400, {"message": "Problems parsing JSON"}), raw
         if route is None:
-            self._problem(method, path, "not an operation of openapi-subset.json")
-            return None, self._not_found(), body
+            self._problem(method, path, "not an operation of openapi-subset-28ops.json")
+            return None, self.not_found(), body
         if headers.get("authorization") not in (f"token {self.token}", f"Bearer {self.token}"):
-            return route.op, _Reply(401, {"message": "Bad credentials", "status": "401"}), body
-        invalid = self._validate(route, method, path, query, headers, raw)
+            return route.op, Reply(401, {"message": "Bad credentials", "status": "401"}), body
+        checked = _one_segment(route, path)
+        invalid = self._validate(route, method, checked, query, headers, raw)
         if invalid:
             self._problem(method, path, invalid)
-            return route.op, _Reply(422, {"message": f"Invalid request.\n\n{invalid}"}), body
+            return route.op, Reply(422, {"message": f"Invalid request.\n\n{invalid}"}), body
         reply = self._dispatch(route.op, method, params, query, body)
         if 200 <= reply.status < 300:
-            self._validate_response(method, path, query, raw, headers, reply)
+            response_problem = self._validate_response(method, checked, query, raw, headers, reply)
+            if response_problem:
+                self._problem(method, path, f"the FAKE's response is invalid: {response_problem}")
         return route.op, reply, body
 
     def _route(self, method: str, path: str) -> tuple[_Route | None, dict[str, str]]:
@@ -312,15 +360,16 @@ class FakeGitHub:
         query: Mapping[str, list[str]],
         raw: bytes,
         headers: Mapping[str, str],
-        reply: _Reply,
-    ) -> None:
+        reply: Reply,
+    ) -> str:
         data = b"" if reply.body is None else json.dumps(reply.body).encode()
         response = MockResponse(data, status_code=reply.status, content_type="application/json")
         request = self._mock_request(method, path, query, headers, raw)
         try:
             self.spec.openapi.validate_response(request, response)
         except Exception as exc:
-            self._problem(method, path, f"the FAKE's response is invalid: {_explain(exc)}")
+            return _explain(exc)
+        return ""
 
     @staticmethod
     def _mock_request(
@@ -352,30 +401,33 @@ class FakeGitHub:
         params: Mapping[str, str],
         query: Mapping[str, list[str]],
         body: Any,
-    ) -> _Reply:
+    ) -> Reply:
         if op is Op.GET_USER:  # GITHUB_TOKEN is an installation token (LIMITS.md §2)
-            return self._error("GET /user with GITHUB_TOKEN (installation token)")
+            return self.error("GET /user with GITHUB_TOKEN (installation token)")
         if op is Op.RATE_LIMIT:
-            return _Reply(200, self.spec.examples["GET-rate_limit"])
+            return Reply(200, self.spec.examples["GET-rate_limit"])
         if (params.get("owner"), params.get("repo")) != (self.owner, self.repo):
-            return self._not_found()
+            return self.not_found()
         planned = self._next_trouble(op)
         if planned is not None and planned.kind is not Trouble.SERVER_ERROR_AFTER_WRITE:
             return self._trouble_reply(planned)
         if self.read_only and method != "GET":
-            return self._error(
+            return self.error(
                 "write call without the needed GITHUB_TOKEN permission (e.g. fork PR)"
             )
         reply = self._operation(op, params, query, body)
         if planned is not None:  # the work is done, but the answer is lost
-            return _Reply(502, {"message": "Server Error"})
+            return Reply(502, {"message": "Server Error"})
         return reply
 
     def _operation(
         self, op: Op, params: Mapping[str, str], query: Mapping[str, list[str]], body: Any
-    ) -> _Reply:
+    ) -> Reply:
+        served = self._served.get(op)
+        if served is not None:
+            return served(self, params, query, body)
         handlers = {
-            Op.GET_REPO: lambda: _Reply(200, self._repository()),
+            Op.GET_REPO: lambda: Reply(200, self._repository()),
             Op.GET_PULL: lambda: self._get_pull(int(params["pull_number"])),
             Op.LIST_FILES: lambda: self._list_files(int(params["pull_number"]), query),
             Op.LIST_COMMENTS: lambda: self._list_comments(int(params["issue_number"]), query),
@@ -387,12 +439,16 @@ class FakeGitHub:
             Op.UPDATE_CHECK_RUN: lambda: self._update_check_run(int(params["check_run_id"]), body),
             Op.LIST_CHECK_RUNS: lambda: self._list_check_runs(params["ref"], query),
         }
-        return handlers[op]()
+        builtin = handlers.get(op)
+        if builtin is None:
+            self.problems.append(f"{op.value}: no handler; register one with fake.serve()")
+            return Reply(501, {"message": f"the fake does not serve {op.value}"})
+        return builtin()
 
-    def _get_pull(self, number: int) -> _Reply:
+    def _get_pull(self, number: int) -> Reply:
         if number != self.pr_number:
-            return self._not_found()
-        pr = self._rebased("GET-pulls-pull_number")
+            return self.not_found()
+        pr = self.rebased("GET-pulls-pull_number")
         pr["number"] = number
         api = f"{self.base_url}/repos/{self.owner}/{self.repo}"
         pr.update(
@@ -411,50 +467,50 @@ class FakeGitHub:
         # GitHub's own example lacks `type` in requested_teams[0] (SOURCE.md, caveats).
         for team in pr.get("requested_teams") or []:
             team.setdefault("type", "organization")
-        return _Reply(200, pr)
+        return Reply(200, pr)
 
-    def _list_files(self, number: int, query: Mapping[str, list[str]]) -> _Reply:
+    def _list_files(self, number: int, query: Mapping[str, list[str]]) -> Reply:
         if number != self.pr_number:
-            return self._not_found()
-        template = self._rebased("GET-pulls-pull_number-files")[0]
+            return self.not_found()
+        template = self.rebased("GET-pulls-pull_number-files")[0]
         files = [{**template, "filename": name, "status": "modified"} for name in self.pr_files]
-        return self._page(f"/repos/{self.owner}/{self.repo}/pulls/{number}/files", files, query)
+        return self.page(f"/repos/{self.owner}/{self.repo}/pulls/{number}/files", files, query)
 
-    def _list_comments(self, number: int, query: Mapping[str, list[str]]) -> _Reply:
+    def _list_comments(self, number: int, query: Mapping[str, list[str]]) -> Reply:
         if number != self.pr_number:
-            return self._not_found()
+            return self.not_found()
         comments = [self.comments[key] for key in sorted(self.comments)]
         path = f"/repos/{self.owner}/{self.repo}/issues/{number}/comments"
-        return self._page(path, comments, query)
+        return self.page(path, comments, query)
 
-    def _create_comment(self, number: int, body: Mapping[str, Any]) -> _Reply:
+    def _create_comment(self, number: int, body: Mapping[str, Any]) -> Reply:
         if number != self.pr_number:
-            return self._not_found()
+            return self.not_found()
         if len(body["body"]) > 65_536:
-            return self._error("POST issue comment, body > 65536 chars")
+            return self.error("POST issue comment, body > 65536 chars")
         comment_id = next(self._ids)
         self.comments[comment_id] = self._comment(comment_id, body["body"], BOT_LOGIN)
-        return _Reply(201, self.comments[comment_id])
+        return Reply(201, self.comments[comment_id])
 
-    def _update_comment(self, comment_id: int, body: Mapping[str, Any]) -> _Reply:
+    def _update_comment(self, comment_id: int, body: Mapping[str, Any]) -> Reply:
         if comment_id not in self.comments:
-            return self._not_found()
+            return self.not_found()
         if len(body["body"]) > 65_536:
-            return self._error("POST issue comment, body > 65536 chars")
+            return self.error("POST issue comment, body > 65536 chars")
         comment = self.comments[comment_id]
         comment["body"] = body["body"]
         comment["updated_at"] = _timestamp(next(self._ids))
-        return _Reply(200, comment)
+        return Reply(200, comment)
 
-    def _delete_comment(self, comment_id: int) -> _Reply:
+    def _delete_comment(self, comment_id: int) -> Reply:
         if self.comments.pop(comment_id, None) is None:
-            return self._not_found()
-        return _Reply(204)
+            return self.not_found()
+        return Reply(204)
 
-    def _create_status(self, sha: str, body: Mapping[str, Any]) -> _Reply:
+    def _create_status(self, sha: str, body: Mapping[str, Any]) -> Reply:
         if len(body.get("description") or "") > 140:
-            return self._error("POST commit status, description > 140 chars")
-        status = self._rebased("POST-statuses-sha.201")
+            return self.error("POST commit status, description > 140 chars")
+        status = self.rebased("POST-statuses-sha.201")
         status_id = next(self._ids)
         status.update(
             id=status_id,
@@ -467,9 +523,9 @@ class FakeGitHub:
             updated_at=_timestamp(status_id),
         )
         self.statuses.append({**status, "sha": sha})
-        return _Reply(201, status)
+        return Reply(201, status)
 
-    def _create_check_run(self, body: Mapping[str, Any]) -> _Reply:
+    def _create_check_run(self, body: Mapping[str, Any]) -> Reply:
         check_id = next(self._ids)
         completed = body.get("status") == "completed" or "conclusion" in body
         output = body.get("output") or {}
@@ -486,12 +542,12 @@ class FakeGitHub:
             "text": output.get("text"),
             "annotations": list(output.get("annotations") or []),
         }
-        return _Reply(201, self._check_run_json(check_id))
+        return Reply(201, self._check_run_json(check_id))
 
-    def _update_check_run(self, check_id: int, body: Mapping[str, Any]) -> _Reply:
+    def _update_check_run(self, check_id: int, body: Mapping[str, Any]) -> Reply:
         run = self.check_runs.get(check_id)
         if run is None:
-            return self._not_found()
+            return self.not_found()
         for key in ("name", "details_url", "external_id", "status", "conclusion"):
             if key in body:
                 run[key] = body[key]
@@ -503,9 +559,9 @@ class FakeGitHub:
                 run[key] = output[key]
         # "Each time you update the check run, annotations are appended" (checks/update).
         run["annotations"].extend(output.get("annotations") or [])
-        return _Reply(200, self._check_run_json(check_id))
+        return Reply(200, self._check_run_json(check_id))
 
-    def _list_check_runs(self, ref: str, query: Mapping[str, list[str]]) -> _Reply:
+    def _list_check_runs(self, ref: str, query: Mapping[str, list[str]]) -> Reply:
         name = query.get("check_name", [None])[0]
         status = query.get("status", [None])[0]
         runs = [
@@ -520,13 +576,13 @@ class FakeGitHub:
             runs = list(newest.values())
         items = [self._check_run_json(r["id"]) for r in runs]
         path = f"/repos/{self.owner}/{self.repo}/commits/{ref}/check-runs"
-        reply = self._page(path, items, query)
-        return _Reply(200, {"total_count": len(items), "check_runs": reply.body}, reply.headers)
+        reply = self.page(path, items, query)
+        return Reply(200, {"total_count": len(items), "check_runs": reply.body}, reply.headers)
 
     # --- resources ---------------------------------------------------------------------
 
     def _repository(self) -> dict[str, Any]:
-        repo: dict[str, Any] = self._rebased("GET-repos-owner-repo")
+        repo: dict[str, Any] = self.rebased("GET-repos-owner-repo")
         repo.update(name=self.repo, full_name=f"{self.owner}/{self.repo}")
         # GitHub's own example lacks `source.language` (SOURCE.md, caveats).
         if isinstance(repo.get("source"), dict):
@@ -534,7 +590,7 @@ class FakeGitHub:
         return repo
 
     def _comment(self, comment_id: int, body: str, author: str) -> dict[str, Any]:
-        comment: dict[str, Any] = self._rebased("POST-issues-issue_number-comments.201")
+        comment: dict[str, Any] = self.rebased("POST-issues-issue_number-comments.201")
         api = f"{self.base_url}/repos/{self.owner}/{self.repo}"
         comment.update(
             id=comment_id,
@@ -553,7 +609,7 @@ class FakeGitHub:
     def _check_run_json(self, check_id: int) -> dict[str, Any]:
         run = self.check_runs[check_id]
         example = "completed" if run["status"] == "completed" else "in_progress"
-        data: dict[str, Any] = self._rebased(f"POST-check-runs.201.{example}")
+        data: dict[str, Any] = self.rebased(f"POST-check-runs.201.{example}")
         api = f"{self.base_url}/repos/{self.owner}/{self.repo}"
         data.update(
             id=check_id,
@@ -577,11 +633,11 @@ class FakeGitHub:
         }
         return data
 
-    def _rebased(self, example: str) -> Any:
+    def rebased(self, example: str) -> Any:
         """Return a copy of a GitHub example with its URLs on this server's base."""
         return _rebase(copy.deepcopy(self.spec.examples[example]), self.base_url)
 
-    def _page(self, path: str, items: list[Any], query: Mapping[str, list[str]]) -> _Reply:
+    def page(self, path: str, items: list[Any], query: Mapping[str, list[str]]) -> Reply:
         """Return one page of `items` with GitHub's Link header (docs: "Using pagination")."""
         per_page = min(int(query.get("per_page", ["30"])[0]), 100)
         page = max(int(query.get("page", ["1"])[0]), 1)
@@ -598,7 +654,7 @@ class FakeGitHub:
         if page > 1:
             links += [link(1, "first"), link(page - 1, "prev")]
         headers = {"Link": ", ".join(links)} if links else {}
-        return _Reply(200, items[(page - 1) * per_page : page * per_page], headers)
+        return Reply(200, items[(page - 1) * per_page : page * per_page], headers)
 
     # --- errors ------------------------------------------------------------------------
 
@@ -609,23 +665,28 @@ class FakeGitHub:
                 return planned
         return None
 
-    def _trouble_reply(self, planned: _Planned) -> _Reply:
+    def _trouble_reply(self, planned: _Planned) -> Reply:
         if planned.kind is Trouble.SERVER_ERROR:
-            return _Reply(502, {"message": "Server Error"})
+            return Reply(502, {"message": "Server Error"})
         if planned.kind is Trouble.SECONDARY_RATE_LIMIT:
-            reply = self._error("secondary rate limit")
-            return _Reply(403, reply.body, {"retry-after": str(planned.retry_after)})
-        reply = self._error("primary rate limit")
+            reply = self.error("secondary rate limit")
+            return Reply(403, reply.body, {"retry-after": str(planned.retry_after)})
+        reply = self.error("primary rate limit")
         reset = str(int(time.time()) + planned.retry_after)
-        return _Reply(403, reply.body, {**reply.headers, "x-ratelimit-reset": reset})
+        return Reply(403, reply.body, {**reply.headers, "x-ratelimit-reset": reset})
 
-    def _error(self, name: str) -> _Reply:
+    def error(self, name: str) -> Reply:
         """Answer with one of the error bodies of examples/errors.observed.json."""
         error = self.spec.errors[name]
-        return _Reply(error["status"], error["body"], error.get("headers", {}))
+        return Reply(error["status"], error["body"], error.get("headers", {}))
 
-    def _not_found(self) -> _Reply:
-        return self._error("unknown repo / PR / comment")
+    def not_found(self) -> Reply:
+        """Answer GitHub's 404 (unknown repository, PR, comment, ...)."""
+        return self.error("unknown repo / PR / comment")
+
+    def next_id(self) -> int:
+        """Return a fresh id, increasing across every kind of object the fake makes."""
+        return next(self._ids)
 
 
 class _Server(ThreadingHTTPServer):
@@ -664,6 +725,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test output quiet."""
+
+
+def _one_segment(route: _Route, path: str) -> str:
+    """Return `path` with the slashes inside `{ref}` or `{path}` encoded as %2F.
+
+    GitHub takes `git/ref/heads/main` and `contents/docs/a.md` literally; openapi-core
+    matches a path parameter within one segment, so it sees the encoded form.
+    """
+    match = route.pattern.match(path)
+    for name in ("ref", "path"):
+        if match is not None and match.groupdict().get(name) is not None:
+            start, end = match.span(name)
+            return path[:start] + path[start:end].replace("/", "%2F") + path[end:]
+    return path
 
 
 def _rebase(value: Any, base_url: str) -> Any:

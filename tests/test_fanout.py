@@ -1,0 +1,85 @@
+"""Per-file work spread over forked workers gives what one process gives, in order."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import coverage
+import pytest
+
+from gate.core.paths import PathResolver
+from gate.errors import InputError
+from gate.readers import read_coverage
+from gate.readers.fanout import MIN_ITEMS_PER_WORKER, fan_out, workers_for
+
+MANY = MIN_ITEMS_PER_WORKER * 4
+
+
+def needs_workers() -> None:
+    if workers_for(MANY) < 2:
+        pytest.skip("one CPU, not Linux, or other threads: the work runs in this process")
+
+
+def square_with_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def refuse_seven(n: int) -> int:
+    if n == 7:
+        raise InputError(f"item {n} refused", hint="a hint that must survive")
+    return n
+
+
+def test_results_come_back_in_order_from_other_processes() -> None:
+    needs_workers()
+    results = list(fan_out(square_with_pid, range(MANY)))
+    assert [r for r, _ in results] == [n * n for n in range(MANY)]
+    assert {pid for _, pid in results} - {os.getpid()}
+
+
+def test_little_work_stays_in_this_process() -> None:
+    results = list(fan_out(square_with_pid, range(3)))
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+@pytest.mark.parametrize("count", [10, MANY])
+def test_a_refusal_in_a_worker_is_raised_whole(count: int) -> None:
+    with pytest.raises(InputError, match="item 7 refused") as info:
+        list(fan_out(refuse_seven, range(count)))
+    assert info.value.hint == "a hint that must survive"
+
+
+@pytest.mark.slow
+def test_a_data_file_of_many_sources_reads_as_coverage_py_counts(tmp_path: Path) -> None:
+    """Enough files for workers: the figures still equal `coverage json`'s."""
+    needs_workers()
+    files = {}
+    for k in range(MANY):
+        rel = f"pkg/m{k:03d}.py"
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text(f"def f(x):\n    if x > {k}:\n        return 1\n    return 2\n")
+        files[rel] = [(-1, 1), (1, -1), (-1, 2), (2, 3 + k % 2), (3 + k % 2, -1)]
+    (tmp_path / ".coveragerc").write_text("[run]\nbranch = True\nrelative_files = True\n")
+    data = coverage.CoverageData(basename=str(tmp_path / ".coverage"))
+    data.set_context("tests/test_m.py::test_f|run")
+    data.add_arcs(files)
+    data.write()
+    ours = read_coverage([tmp_path / ".coverage"], PathResolver(tmp_path)).files
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "json", "-q", "-o", "theirs.json"],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    theirs = json.loads((tmp_path / "theirs.json").read_text())["files"]
+    assert set(ours) == set(theirs) and len(ours) == MANY
+    for path, f in ours.items():
+        summary = theirs[path]["summary"]
+        assert (len(f.statements), len(f.executed), f.branch_total, f.branch_covered) == (
+            summary["num_statements"],
+            summary["covered_lines"],
+            summary["num_branches"],
+            summary["covered_branches"],
+        ), path

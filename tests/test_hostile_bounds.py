@@ -1,0 +1,447 @@
+"""The readers' bounds, one test per class of attack an outside campaign found.
+
+Each class was an internal error, a hang or a lenient read; each must now be a
+refusal (InputError: exit 2, naming the file and the problem) or a correct read,
+in every reader that can meet it:
+
+1. a root start tag or prolog too large to look for its end in;
+2. inputs that reached Python's or the OS's limits (deep JSON, broken coverage.py
+   data, names no file system holds, symlink loops);
+3. numbers `int()` takes but a report never means (`1_0`, `٣`, `1e300`, 4,000 digits);
+4. inputs that are not regular files, paths that would split a message, and
+   JSON too large to read whole.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import coverage
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gate.core.paths import PathResolver
+from gate.errors import InputError
+from gate.readers import expand, read_coverage, read_tests
+from gate.readers.counts import MAX_COUNT, MAX_LINE, NotANumber, plain, whole
+from gate.readers.coverage_json import MAX_JSON_BYTES
+from gate.readers.report_file import read_report
+from gate.readers.xmlstream import MAX_PROLOG_BYTES, MAX_ROOT_ATTRIBUTES
+from gate.text import show_path
+
+QUICK = 5.0  # seconds: a refusal takes milliseconds; this only catches hangs
+
+COBERTURA = (
+    '<?xml version="1.0" ?><coverage version="7.6.1"><sources><source>.</source></sources>'
+    '<packages><package name="app"><classes><class name="a.py" filename="{name}">'
+    '<methods/><lines><line number="{number}" hits="{hits}"/><line number="2" hits="0"/>'
+    "</lines></class></classes></package></packages></coverage>"
+)
+JACOCO = (
+    '<report name="app"><package name="{package}"><sourcefile name="A.java">'
+    '<line nr="{number}" mi="0" ci="{hits}" mb="0" cb="0"/></sourcefile></package></report>'
+)
+LCOV = "SF:{name}\nDA:{number},{hits}\nDA:2,0\nend_of_record\n"
+JSON = (
+    '{{"meta": {{"version": "7.6.1", "branch_coverage": false}}, "files": {{"{name}": '
+    '{{"executed_lines": [{number}], "missing_lines": [2], "excluded_lines": []}}}}}}'
+)
+JUNIT = (
+    '<testsuites><testsuite name="pytest"><testcase classname="tests.test_a" '
+    'name="test_one" file="{name}"/></testsuite></testsuites>'
+)
+
+
+def read(path: Path, root: Path) -> object:
+    if "junit" in path.name:
+        return read_tests([path], PathResolver(root))
+    return read_coverage([path], PathResolver(root))
+
+
+def refused(path: Path, root: Path, problem: str) -> str:
+    """Read `path`; assert a quick InputError naming the file and the problem."""
+    start = time.monotonic()
+    with pytest.raises(InputError) as info:
+        read(path, root)
+    assert time.monotonic() - start < QUICK
+    message = str(info.value)
+    assert show_path(path) in message and problem in message, message
+    return message
+
+
+def write(tmp_path: Path, filename: str, template: str, **values: str) -> Path:
+    defaults = {"name": "app/a.py", "number": "1", "hits": "1", "package": "app"}
+    path = tmp_path / filename
+    path.write_text(template.format(**{**defaults, **values}), encoding="utf-8")
+    return path
+
+
+FORMATS = {
+    "cobertura.xml": COBERTURA,
+    "jacoco.xml": JACOCO,
+    "lcov.info": LCOV,
+    "coverage.json": JSON,
+}
+
+
+# --------------------------------------------------------------------------- 1. the prolog
+
+
+@pytest.mark.parametrize("report", ["coverage.xml", "junit.xml"])
+def test_a_root_with_100k_attributes_is_refused_at_once(tmp_path: Path, report: str) -> None:
+    """1.5 MB of root start tag took 24 s (libxml2's push parser looks for the
+    end of the tag again at every chunk); the prolog read is now bounded."""
+    root = "coverage" if report == "coverage.xml" else "testsuites"
+    attrs = " ".join(f'a{i}="1"' for i in range(100_000))
+    path = tmp_path / report
+    path.write_text(f"<{root} {attrs}></{root}>")
+    refused(path, tmp_path, f"no root element within the first {MAX_PROLOG_BYTES // 1024} KB")
+
+
+def test_a_root_with_too_many_attributes_is_refused(tmp_path: Path) -> None:
+    attrs = " ".join(f'a{i}="1"' for i in range(MAX_ROOT_ATTRIBUTES + 1))
+    path = write(tmp_path, "coverage.xml", COBERTURA.replace("<coverage ", f"<coverage {attrs} "))
+    refused(path, tmp_path, f"attributes (more than {MAX_ROOT_ATTRIBUTES}); refused")
+
+
+def test_a_long_comment_before_the_root_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.xml"
+    path.write_text(f"<!-- {'x' * MAX_PROLOG_BYTES} -->" + COBERTURA.format(
+        name="app/a.py", number=1, hits=1))  # fmt: skip
+    refused(path, tmp_path, "no root element within the first")
+
+
+def test_an_ordinary_prolog_and_root_still_read(tmp_path: Path) -> None:
+    attrs = " ".join(f'a{i}="1"' for i in range(MAX_ROOT_ATTRIBUTES - 1))  # and version=
+    comment = f"<!-- {'x' * 30_000} -->"
+    body = COBERTURA.replace("<coverage ", f"<coverage {attrs} ").replace("?>", "?>" + comment)
+    path = write(tmp_path, "coverage.xml", body)
+    data = read_coverage([path], PathResolver(tmp_path))
+    assert data.files["app/a.py"].executed == {1}
+
+
+# --------------------------------------------------------------------------- 2. no internal errors
+
+
+@pytest.mark.parametrize("where", ["files", "totals"])
+def test_deeply_nested_json_is_refused(tmp_path: Path, where: str) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    body = f'"files": {{"a.py": {deep}}}' if where == "files" else f'"files": {{}}, "x": {deep}'
+    path = tmp_path / "coverage.json"
+    path.write_text(f'{{"meta": {{"version": "7"}}, {body}}}')
+    refused(path, tmp_path, "nested too deeply")
+
+
+@pytest.fixture
+def data_file(tmp_path: Path) -> Callable[..., Path]:
+    """A real coverage.py data file (written by coverage.py's CoverageData) over a
+    real source file in tmp_path."""
+    (tmp_path / "app").mkdir(exist_ok=True)
+    (tmp_path / "app" / "a.py").write_text("import os\n\n\ndef f(x):\n    return x\n")
+
+    def make(name: str = ".coverage", measured: str = "app/a.py", arcs: bool = True) -> Path:
+        path = tmp_path / name
+        data = coverage.CoverageData(basename=str(path))
+        data.set_context("tests/test_a.py::test_one|run")
+        if arcs:
+            data.add_arcs({measured: [(-1, 1), (1, 4), (4, -1)]})
+        else:
+            data.add_lines({measured: [1, 4]})
+        data.write()
+        return path
+
+    return make
+
+
+def sql(path: Path, statement: str, *args: object) -> None:
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(statement, args)
+
+
+def test_a_data_file_whose_has_arcs_is_not_a_number(data_file: Callable[..., Path]) -> None:
+    path = data_file()
+    sql(path, "update meta set value = 'yes' where key = 'has_arcs'")
+    refused(path, path.parent, "not a readable coverage.py data file")
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        ("update arc set context_id = 99", "context id 99, which the context table does not"),
+        ("update arc set file_id = 42", "file id 42, which the file table does not list"),
+    ],
+)
+def test_arcs_of_rows_that_do_not_exist(
+    data_file: Callable[..., Path], statement: str, problem: str
+) -> None:
+    path = data_file()
+    sql(path, "pragma foreign_keys = off")
+    sql(path, statement)
+    refused(path, path.parent, problem)
+
+
+def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
+    arcs = data_file(".coverage.arcs")
+    sql(arcs, "update arc set tono = 10000000 where tono = 4")
+    refused(arcs, arcs.parent, "an arc names line 10,000,000")
+    lines = data_file(".coverage.lines", arcs=False)
+    sql(lines, "update line_bits set numbits = zeroblob(50000000)")
+    refused(lines, lines.parent, "a line_bits row of 50,000,000 bytes")
+
+
+NAMES = {
+    "segment": ("a" * 300 + "/a.py", "has a segment of 300 bytes"),
+    "nul": ("app/a\x00.py", "contains a NUL character"),
+    "length": ("a/" * 3000 + "a.py", "characters long (no path is longer than 4,096)"),
+}
+
+
+@pytest.mark.parametrize("kind", NAMES)
+@pytest.mark.parametrize("report", [*FORMATS, "junit.xml"])
+def test_names_no_file_system_holds_are_refused(tmp_path: Path, kind: str, report: str) -> None:
+    """ENAMETOOLONG (and ValueError for a NUL) when checking whether the file
+    exists; refused by the one name check before the file system is asked."""
+    name, problem = NAMES[kind]
+    template = FORMATS.get(report, JUNIT)
+    if report == "jacoco.xml":
+        path = write(tmp_path, report, template, package=name.removesuffix("/a.py"))
+    else:
+        escaped = name.replace("\x00", "\\u0000") if report.endswith(".json") else name
+        path = write(tmp_path, report, template, name=escaped)
+    if kind == "nul" and report.endswith(".xml"):
+        path.write_text(path.read_text().replace("\x00", "&#0;"))
+        refused(path, tmp_path, "not well-formed XML")  # XML 1.0 has no NUL, even escaped
+        return
+    if kind == "length" and report == "junit.xml":  # JUnit's own bound on names comes first
+        problem = "characters is not a test name"
+    message = refused(path, tmp_path, problem)
+    assert "is not a usable path: it " in message or "not a test name" in message
+
+
+@pytest.mark.parametrize("kind", NAMES)
+def test_names_no_file_system_holds_in_a_data_file(
+    data_file: Callable[..., Path], kind: str
+) -> None:
+    name, problem = NAMES[kind]
+    path = data_file()
+    sql(path, "update file set path = ?", name)
+    message = refused(path, path.parent, problem)
+    assert "measured file" in message and "is not a usable path: it " in message
+
+
+def test_symlink_loops_are_no_source_and_no_report(
+    data_file: Callable[..., Path], tmp_path: Path
+) -> None:
+    (tmp_path / "loop1").symlink_to("loop2")
+    (tmp_path / "loop2").symlink_to("loop1")
+    for measured in ("loop1/a.py", "loop1"):
+        path = data_file(measured=measured)
+        refused(path, tmp_path, "is not under")
+    refused(tmp_path / "loop1", tmp_path, "Too many levels of symbolic links")
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("x = " + "(" * 5000 + ")" * 5000 + "\n", "cannot analyse the source"),
+        ("x = 1\x00\n", "cannot analyse the source"),
+    ],
+)
+def test_sources_coverage_py_cannot_parse(
+    data_file: Callable[..., Path], tmp_path: Path, source: str, problem: str
+) -> None:
+    path = data_file()
+    (tmp_path / "app" / "a.py").write_text(source)
+    with pytest.raises(InputError) as info:
+        read(path, tmp_path)
+    assert str(info.value).startswith(f"app/a.py: {problem}")
+
+
+# --------------------------------------------------------------------------- 3. one number parser
+
+LENIENT = ["1_0", "\u0663", "1e300", "9" * 4000, "+5", "0x10", "", "NaN", "2.5", "1 0"]
+
+
+# In a JSON report most of these are not JSON at all (a syntax error, tested
+# elsewhere): only the ones that are JSON numbers are cases for the JSON reader.
+NOT_JSON = {"", "1 0", "NaN", "0x10", "+5", "\u0663", "1_0"}
+NUMBER_CASES = [
+    (report, raw)
+    for report in FORMATS
+    for raw in LENIENT
+    if not (report.endswith(".json") and raw in NOT_JSON)
+]
+
+
+@pytest.mark.parametrize(("report", "raw"), NUMBER_CASES)
+def test_numbers_int_would_take_are_refused_by_every_reader(
+    tmp_path: Path, report: str, raw: str
+) -> None:
+    path = write(tmp_path, report, FORMATS[report], number=raw)
+    message = refused(path, tmp_path, "")
+    assert any(
+        reason in message
+        for reason in ("is not a whole number", "is out of range", "<= 2147483647", "got `float`")
+    ), message
+
+
+@pytest.mark.parametrize("report", ["cobertura.xml", "jacoco.xml", "lcov.info"])
+def test_hit_counts_past_64_bits_are_refused(tmp_path: Path, report: str) -> None:
+    path = write(tmp_path, report, FORMATS[report], hits=str(MAX_COUNT + 1))
+    refused(path, tmp_path, "is out of range (at most 9,223,372,036,854,775,807)")
+
+
+@pytest.mark.parametrize("report", [*FORMATS])
+def test_the_largest_line_number_reads_and_one_more_is_refused(tmp_path: Path, report: str) -> None:
+    ok = write(tmp_path, f"ok-{report}", FORMATS[report], number=str(MAX_LINE))
+    files = read_coverage([ok], PathResolver(tmp_path)).files
+    assert any(MAX_LINE in f.statements for f in files.values())
+    bad = write(tmp_path, report, FORMATS[report], number=str(MAX_LINE + 1))
+    refused(bad, tmp_path, "")
+
+
+@given(st.integers(0, MAX_COUNT), st.sampled_from(["", ".0", ".000"]), st.sampled_from(["", " "]))
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
+def test_whole_reads_every_number_it_should(value: int, fraction: str, pad: str) -> None:
+    assert whole(f"{pad}{value}{fraction}{pad}") == value
+    assert whole(f"-{value}", negative=True) == -value
+
+
+@given(st.text(max_size=12))
+@settings(max_examples=500, derandomize=True, database=None, deadline=None)
+def test_whole_takes_ascii_digits_only(raw: str) -> None:
+    """Against an independent statement of the rule: optional blanks, ASCII
+    digits, an optional fraction of zeros; and `plain` is a strict subset."""
+    core = raw.strip(" \t")
+    digits, _, fraction = core.partition(".")
+    expected = (
+        digits != ""
+        and all(c in "0123456789" for c in digits)
+        and all(c == "0" for c in fraction)
+        and len(digits) <= 32
+    )
+    try:
+        value = whole(raw)
+    except NotANumber:
+        assert not expected or int(digits) > MAX_COUNT
+        assert not plain(raw)
+    else:
+        assert expected and value == int(digits)
+        if plain(raw):
+            assert int(raw) == value
+
+
+# --------------------------------------------------------------------------- 4. files and paths
+
+
+def fifo(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / name
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("name", ["coverage.xml", "junit.xml"])
+def test_a_fifo_is_refused_without_being_opened(tmp_path: Path, name: str) -> None:
+    path = fifo(tmp_path, name)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            read(path, tmp_path)
+        except BaseException as exc:  # handed to the main thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(QUICK)
+    if worker.is_alive():  # unblock the reader that opened the FIFO, then fail
+        with open(path, "wb"):
+            pass
+        pytest.fail("the reader blocked on a FIFO")
+    assert isinstance(outcome[0], InputError)
+    assert "is a named pipe (FIFO), not a regular file" in str(outcome[0])
+
+
+def test_a_fifo_given_to_publish_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"named pipe \(FIFO\)"):
+        read_report(fifo(tmp_path, "report.json"))
+
+
+def test_the_gate_refuses_a_fifo_and_exits_2(tmp_path: Path) -> None:
+    """The real process, with a timeout: before the fix it never returned."""
+    path = fifo(tmp_path, "coverage.xml")
+    (tmp_path / "junit.xml").write_text(JUNIT.format(name="tests/test_a.py"))
+    (tmp_path / "gate.yml").write_text(
+        "version: 1\nid: x\ninteractions:\n  - {id: a, name: A, direction: outbound, "
+        "modules: [app/**], evidence: [tests/test_a.py]}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "gate", "check", "--config", "gate.yml", "--coverage",
+         str(path), "--junit", "junit.xml", "--root", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "named pipe (FIFO)" in done.stderr and str(path) in done.stderr
+
+
+@pytest.mark.parametrize("name", ["cov\nerage.xml", "cov\x1b[2Jerage.xml", "cov\u202eerage.xml"])
+def test_a_path_never_splits_or_disguises_a_message(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("<coverage><packages/></coverage>")
+    with pytest.raises(InputError) as info:
+        read(path, tmp_path)
+    message = str(info.value)
+    assert "\n" not in message and "\x1b" not in message and "\u202e" not in message
+    assert repr(str(path)) in message
+
+
+def test_measured_paths_are_quoted_in_messages_too(data_file: Callable[..., Path]) -> None:
+    path = data_file(measured="app/gone\n.py")
+    message = refused(path, path.parent, "is not under")
+    assert "'app/gone\\n.py'" in message and "\n" not in message.split("\nhint:")[0]
+
+
+def test_show_path_leaves_plain_paths_alone() -> None:
+    assert show_path("reports/coverage.xml") == "reports/coverage.xml"
+    assert show_path(Path("src code/é.py")) == "src code/é.py"
+    assert show_path("a\tb") == "'a\\tb'"
+    assert show_path(" lead") == "' lead'"
+
+
+def test_json_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
+    """A sparse file: its size says it all, and reading it would take seconds."""
+    path = tmp_path / "coverage.json"
+    with path.open("wb") as handle:
+        handle.write(b'{"meta": {}, "files": {}}')
+        handle.truncate(MAX_JSON_BYTES + 1)
+    refused(path, tmp_path, f"is more than the {MAX_JSON_BYTES // 2**20} MB")
+
+
+def test_an_undeclared_namespace_prefix_is_refused(tmp_path: Path) -> None:
+    """`<x:failure>` with `x` never declared: libxml2 hands the element out as
+    `x:failure` and complains at the end; found by the fuzzer as a KeyError."""
+    path = tmp_path / "junit.xml"
+    path.write_text(
+        '<testsuites><testsuite name="s"><x:testcase classname="tests.test_a" name="t">'
+        "<x:failure message='boom'/></x:testcase></testsuite></testsuites>"
+    )
+    refused(path, tmp_path, "Namespace prefix x on testcase is not defined")
+
+
+def test_a_fifo_among_the_files_a_glob_matches_is_refused_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "shards").mkdir()
+    write(tmp_path, "shards/coverage-1.xml", COBERTURA)
+    pipe = fifo(tmp_path / "shards", "coverage-2.xml")
+    paths = expand(["shards/coverage-*.xml"], tmp_path, "coverage")
+    assert pipe in paths
+    with pytest.raises(InputError, match=r"coverage-2\.xml: is a named pipe"):
+        read_coverage(paths, PathResolver(tmp_path))
