@@ -11,9 +11,7 @@ refused.
 from __future__ import annotations
 
 import io
-import os
 import re
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +20,8 @@ from unidiff.patch import PatchSet
 
 from gate.core.model import Diff
 from gate.errors import InputError
-from gate.text import quoted
+from gate.readers.files import require_regular
+from gate.text import quoted, show_path
 
 MAX_DIFF_BYTES = 32 * 1024 * 1024
 # A `diff --git` or `Binary files` line longer than this is no real header (two
@@ -36,22 +35,18 @@ KeepPath = Callable[[str], bool]
 
 
 def read_diff(path: Path, keep: KeepPath | None = None) -> Diff:
-    """The changed lines of the unified diff in `path` (regular files only, at
-    most MAX_DIFF_BYTES); `keep(path)` limits what is kept to the files the
-    config looks at."""
+    """The changed lines of the unified diff in `path` (a regular file of at most
+    MAX_DIFF_BYTES); `keep(path)` limits what is kept to the files the config
+    looks at."""
+    shown = show_path(path)
+    size = require_regular(path)  # a FIFO or a device would block or never end
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise InputError(f"{path}: diff file not found") from None
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DIFF_BYTES + 1)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device would block or never end
-        os.close(fd)
-        raise InputError(f"{path}: not a regular file; a diff must be one")
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(MAX_DIFF_BYTES + 1)
-    if len(data) > MAX_DIFF_BYTES:
-        raise InputError(f"{path}: larger than {MAX_DIFF_BYTES // 2**20} MiB; refused as a diff")
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    if max(size, len(data)) > MAX_DIFF_BYTES:
+        raise InputError(f"{shown}: larger than {MAX_DIFF_BYTES // 2**20} MiB; refused as a diff")
     return parse_diff(data, str(path), keep=keep)
 
 

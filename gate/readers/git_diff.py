@@ -18,7 +18,7 @@ from pathlib import Path
 from gate.core.model import Diff
 from gate.errors import InputError
 from gate.readers.diff import MAX_DIFF_BYTES, KeepPath, parse_diff
-from gate.text import quoted
+from gate.text import plain, quoted, show_path
 
 GIT_TIMEOUT = 120.0  # seconds for one git command
 MAX_PATHSPECS = 2000  # kept files named on the command line; more: diff them all
@@ -89,8 +89,9 @@ def _git(root: Path, args: list[str], failure: str) -> bytes:
         raise InputError(f"{failure}: git did not finish within {GIT_TIMEOUT:g} s")
     if code != 0:
         shallow = "shallow" in message or "no merge base" in failure
+        said = plain(message, 300) or f"git exited {code}"
         raise InputError(
-            f"{failure} in {root}: {message or f'git exited {code}'}",
+            f"{failure} in {show_path(root)}: {said}",
             hint=SHALLOW_HINT if shallow else None,
         )
     return out
