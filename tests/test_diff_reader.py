@@ -12,27 +12,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support.gitrepo import GIT_ENV, git
 
 from gate.errors import InputError
 from gate.readers import diff as diff_reader
 from gate.readers import git_diff
 from gate.readers.diff import parse_diff, read_diff, unquote_c
 from gate.readers.git_diff import git_changes
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-}  # fmt: skip
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=True,
-        env={**os.environ, **GIT_ENV},
-    )  # fmt: skip
-    return done.stdout
 
 
 def write(repo: Path, files: dict[str, str | bytes]) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PYTEST_REPORT_ARGS, TESTS
+from support.gitrepo import GIT_ENV, git
 
 from gate.check import CheckOptions, run_check
 from gate.core.report import RatchetState, Report, Status, to_json
@@ -38,12 +39,6 @@ TODAY = dt.date(2026, 11, 29)
 BASE_SHA = "ba5e" * 10
 HEAD_SHA = "4ead" * 10
 BASE_GENERATED = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-}  # fmt: skip
 
 # The fixture project's config, with a ratchet on inventory and only its passing
 # tests as evidence: below its branch threshold, inventory fails for nothing else.
@@ -86,14 +81,6 @@ SCENARIOS = {
     "held": {"shop/clients/inventory_client.py": [RESERVE]},
     "broken": {"shop/clients/inventory_client.py": [RELEASE]},
 }  # fmt: skip
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=True,
-        env={**os.environ, **GIT_ENV},
-    )  # fmt: skip
-    return done.stdout
 
 
 def run_tests(root: Path) -> None:

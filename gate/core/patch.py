@@ -13,6 +13,7 @@ for that already). Branches are those leaving a changed line.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from gate.config.schema import Threshold
 from gate.core.model import Diff, FileCoverage
@@ -54,12 +55,7 @@ def interaction_patch(
     touched = [file_patch(p, diff.files[p], by_path.get(p)) for p in files if p in diff.files]
     n = _sums(touched)
     return PatchCoverage(
-        statements=n.statements,
-        covered_statements=n.covered,
-        branches=n.branches,
-        covered_branches=n.covered_branches,
-        line_percent=_percent(n.covered, n.statements),
-        branch_percent=_percent(n.covered_branches, n.branches),
+        **_figures(n),
         files=touched,
         missing={f.path: f.missing_lines for f in touched if f.missing_lines},
         missing_branches={f.path: f.missing_branches for f in touched if f.missing_branches},
@@ -84,17 +80,11 @@ def summarize(
         for p in sorted(set(claimed))
         if p in diff.files
     ]
-    n = _sums(files)
     return PatchSummary(
         source=diff.source,
         base_sha=diff.base_sha,
         changed_files=len(diff.files),
-        statements=n.statements,
-        covered_statements=n.covered,
-        branches=n.branches,
-        covered_branches=n.covered_branches,
-        line_percent=_percent(n.covered, n.statements),
-        branch_percent=_percent(n.covered_branches, n.branches),
+        **_figures(_sums(files)),
         files=files,
         unclaimed=[
             file_patch(p, diff.files[p], coverage.get(p)) for p in unclaimed if p in diff.files
@@ -162,6 +152,18 @@ def _sums(files: Sequence[PatchFile]) -> _Sums:
         branches=sum(f.branches for f in files),
         covered_branches=sum(f.covered_branches for f in files),
     )
+
+
+def _figures(n: _Sums) -> dict[str, Any]:
+    """The counts and percentages a patch record and the summary both carry."""
+    return {
+        "statements": n.statements,
+        "covered_statements": n.covered,
+        "branches": n.branches,
+        "covered_branches": n.covered_branches,
+        "line_percent": _percent(n.covered, n.statements),
+        "branch_percent": _percent(n.covered_branches, n.branches),
+    }
 
 
 def _side_shortfall(covered: int, total: int, threshold: float | None) -> int | None:

@@ -29,17 +29,7 @@ def uncovered_annotations(report: Report) -> tuple[Annotation, ...]:
     found: dict[tuple[str, int, int], Annotation] = {}
     for r in report.interactions:
         for f in r.file_details:
-            for start, end in line_runs(f.missing_lines):
-                lines = f"Line {start}" if start == end else f"Lines {start}-{end}"
-                found.setdefault(
-                    (f.path, start, end),
-                    Annotation(
-                        path=f.path,
-                        start_line=start,
-                        end_line=end,
-                        message=f"{lines} not covered by the tests ({r.id}: {r.status.value}).",
-                    ),
-                )
+            _annotate(found, f.path, f.missing_lines, f"{r.id}: {r.status.value}")
     return tuple(found.values())
 
 
@@ -47,27 +37,36 @@ def changed_line_annotations(report: Report) -> tuple[Annotation, ...]:
     """One annotation per range of changed lines the tests do not cover: in each
     interaction's files, then in changed files no interaction claims."""
     found: dict[tuple[str, int, int], Annotation] = {}
-    owned = [
-        (f, f"{r.id}: {r.status.value}")
-        for r in report.interactions
-        if r.patch is not None
-        for f in r.patch.files
-    ]
-    unclaimed = report.patch.unclaimed if report.patch is not None else []
-    for f, whose in [*owned, *((f, "claimed by no interaction") for f in unclaimed)]:
-        for start, end in line_runs(f.missing_lines):
-            lines = f"Changed line {start}" if start == end else f"Changed lines {start}-{end}"
-            found.setdefault(
-                (f.path, start, end),
-                Annotation(
-                    path=f.path,
-                    start_line=start,
-                    end_line=end,
-                    message=f"{lines} not covered by the tests ({whose}).",
-                    title="Changed, not covered",
-                ),
-            )
+    for r in report.interactions:
+        for f in r.patch.files if r.patch is not None else []:
+            _annotate(found, f.path, f.missing_lines, f"{r.id}: {r.status.value}", changed=True)
+    for f in report.patch.unclaimed if report.patch is not None else []:
+        _annotate(found, f.path, f.missing_lines, "claimed by no interaction", changed=True)
     return tuple(found.values())
+
+
+def _annotate(
+    found: dict[tuple[str, int, int], Annotation],
+    path: str,
+    missing: list[int],
+    whose: str,
+    *,
+    changed: bool = False,
+) -> None:
+    """Add one annotation per run of `missing` lines, the first word for each range."""
+    word = "Changed line" if changed else "Line"
+    for start, end in line_runs(missing):
+        lines = f"{word} {start}" if start == end else f"{word}s {start}-{end}"
+        found.setdefault(
+            (path, start, end),
+            Annotation(
+                path=path,
+                start_line=start,
+                end_line=end,
+                message=f"{lines} not covered by the tests ({whose}).",
+                title="Changed, not covered" if changed else "Not covered",
+            ),
+        )
 
 
 def build_publication(
