@@ -130,8 +130,6 @@ def change_lines(report: Report) -> list[str]:
     )
     if report.baseline is None:
         lines.append(f"  {NO_BASELINE_LINE}")
-    held = [(r.id, ratchet_text(r)) for r in report.interactions if ratchet_text(r)]
-    lines.extend(f"  {plain(rid, 40)}: {text}" for rid, text in held)
     return lines
 
 
@@ -147,5 +145,7 @@ def _gap_lines(report: Report) -> list[str]:
         if r.waiver is not None:
             head += f" [{waiver_long(r.waiver)}]"
         lines.append(head)
+        if ratchet := ratchet_text(r):
+            lines.append(f"  - {plain(ratchet, 240)}")
         lines.extend(f"  - {plain(g, 240)}" for g in r.gaps)
     return lines
