@@ -34,6 +34,7 @@ from gate.check import CheckOptions, run_check
 from gate.core.report import RatchetState, Report, Status, to_json
 from gate.readers.report_file import read_report
 from gate.render.markdown import render_markdown
+from gate.render.text import render_text
 
 TODAY = dt.date(2026, 11, 29)
 BASE_SHA = "ba5e" * 10
@@ -221,10 +222,14 @@ def test_the_ratchet_on_real_runs(base: Path, name: str, held: RatchetState) -> 
     inventory = report.interaction("inventory")
     assert inventory.status is Status.ATTENTION
     assert inventory.ratchet.state is held
+    text = render_text(report)
     if held is RatchetState.BROKEN:
         assert (
             "line coverage dropped from 12/14 (85.7%) to 12/16 (75.0%)" in inventory.ratchet.reason
         )
+        assert "  - ratchet broken: line coverage dropped from 12/14" in text
+    else:
+        assert "  - branches held at 83.3% (baseline 83.3%)" in text
 
 
 # --- the comment, per scenario -------------------------------------------------------------
