@@ -134,7 +134,7 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
     """
     from gate.check import CheckOptions, run_check
     from gate.core.report import to_json
-    from gate.outputs.files import write_atomic
+    from gate.outputs.files import write_file
     from gate.render.document import render_document
     from gate.render.markdown import render_markdown
     from gate.render.text import render_text
@@ -143,16 +143,16 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
     tested(workdir, run_tests(workdir, echo))
     options = CheckOptions(root=workdir, today=today)
     if simulate_change(workdir, echo):
-        write_atomic(workdir / "base-report.json", to_json(run_check(options).report))
+        write_file(workdir / "base-report.json", to_json(run_check(options).report))
         commit_change(workdir, echo)
         tested(workdir, run_tests(workdir, echo))
         options = CheckOptions(
             root=workdir, today=today, diff_base=BASE_TAG, baseline="base-report.json"
         )
     report = run_check(options).report
-    write_atomic(workdir / "report.json", to_json(report))
-    write_atomic(workdir / "comment.md", render_markdown(report))
-    write_atomic(workdir / "assessment.md", render_document(report, generated))
+    write_file(workdir / "report.json", to_json(report))
+    write_file(workdir / "comment.md", render_markdown(report))
+    write_file(workdir / "assessment.md", render_document(report, generated))
     echo("")
     echo(render_text(report).rstrip())
     echo("")

@@ -202,7 +202,7 @@ def test_check_mode_writes_the_artifact_files_and_publishes_nothing(
     assert (workspace / "out" / "comment.md").read_text(encoding="utf-8").startswith("## ")
     report = json.loads((workspace / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["provenance"]["head_sha"] == HEAD_SHA  # what fork-publish.yml verifies
-    assert "untrusted source" in run.log  # a fork: command checks are off
+    assert "untrusted pull_request event: it carries a pull request" in run.log  # a fork
 
 
 def test_a_push_event_checks_and_has_nothing_to_publish_on(

@@ -29,7 +29,8 @@ def test_same_repo_pull_request_is_trusted_and_names_its_head(tmp_path, github_a
 def test_fork_pull_request_is_untrusted(tmp_path, github_api) -> None:
     path = event_file(tmp_path, github_api, "event-pull_request-fork-opened.json")
     event = read_event({"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(path)})
-    assert event.untrusted and not event.trusted
+    assert not event.trusted
+    assert "head repository is not provably the base" in event.trust.reason
 
 
 def test_pull_request_target_is_untrusted_even_from_the_same_repo(tmp_path, github_api) -> None:

@@ -16,13 +16,8 @@ from safety_fixtures import check, config_data, config_error, run_one
 
 from gate.config.load import config_from_data
 from gate.errors import ConfigError
-from gate.safety.command import (
-    DISABLED,
-    TAIL_CHARS,
-    readable,
-    scrubbed_env,
-    secret_values,
-)
+from gate.safety.command import DISABLED, TAIL_CHARS, readable, scrubbed_env
+from gate.safety.masking import secret_values
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX shells and process groups")
 

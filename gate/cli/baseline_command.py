@@ -52,7 +52,7 @@ def baseline(
     is written, the reason is printed, and `check` runs without a baseline.
     """
     from gate.github.artifact import BaselineQuery, fetch_baseline
-    from gate.outputs.files import write_atomic
+    from gate.outputs.files import write_file
     from gate.readers.report_file import read_report
 
     workflow = workflow or _workflow_file(workflow_ref)
@@ -68,7 +68,7 @@ def baseline(
     if found.report is None:
         click.echo(f"{notice}signal-gate: no baseline: {found.detail}")
         return
-    write_atomic(out, found.report)
+    write_file(out, found.report)
     try:
         read_report(out)  # validated now, so a bad artifact means "no baseline", not exit 2
     except InputError as exc:

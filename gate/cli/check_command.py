@@ -14,6 +14,7 @@ from gate.cli.options import CheckInputs, change_options, check_options, evidenc
 if TYPE_CHECKING:
     from gate.cli.settings import RunSettings
     from gate.core.report import Report
+    from gate.outputs.files import Outputs
 
 
 @click.command()
@@ -23,8 +24,16 @@ if TYPE_CHECKING:
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
     show_default=True, help="What to print on stdout.",
 )  # fmt: skip
-@click.option("--json-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
-@click.option("--markdown-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE")
+@click.option(
+    "--json-out",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="FILE",
+    help="Write the report JSON to FILE ('-' for stdout).",
+)
+@click.option(
+    "--markdown-out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    metavar="FILE", help="Write the Markdown report to FILE ('-' for stdout).",
+)  # fmt: skip
 @click.option(
     "--summary-out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -48,28 +57,32 @@ def check(
     github_output: Path | None,
     evidence_dir: Path | None,
 ) -> None:
-    """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input."""
-    from gate.cli.check_run import run_check_for
+    """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input.
+
+    Every output asked for is staged first and written only once all of them could be
+    (gate.outputs.files): a run that ends in an error writes none of them.
+    """
+    from gate.cli.check_run import run_check_for, stage_evidence
+    from gate.outputs.files import Outputs
 
     report = run_check_for(settings, inputs).report
-    # Renderers and writers are imported when asked for: start-up time is CI time.
-    if json_out is not None:
-        from gate.core.report import to_json
-        from gate.outputs.files import write_atomic
+    with Outputs() as outputs:
+        # Renderers are imported when asked for: start-up time is CI time.
+        if json_out is not None:
+            from gate.core.report import to_json
 
-        write_atomic(json_out, to_json(report))
-    if markdown_out is not None:
-        from gate.outputs.files import write_atomic
-        from gate.render.markdown import render_markdown
+            outputs.write(json_out, to_json(report))
+        if markdown_out is not None:
+            from gate.render.markdown import render_markdown
 
-        write_atomic(markdown_out, render_markdown(report))
-    if summary_out is not None or github_output is not None:
-        _runner_files(report, summary_out, github_output, json_out)
-    if evidence_dir is not None:
-        from gate.cli.check_run import write_evidence
-        from gate.render.document import generated_timestamp
+            outputs.write(markdown_out, render_markdown(report))
+        _stage_runner_files(outputs, report, summary_out, github_output, json_out)
+        if evidence_dir is not None:
+            from gate.render.document import generated_timestamp
 
-        write_evidence(evidence_dir, report, generated_timestamp(settings.generated))
+            generated = generated_timestamp(settings.generated)
+            stage_evidence(outputs, evidence_dir, report, generated)
+        outputs.commit()
     click.echo(_rendered(report, fmt), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
 
@@ -88,21 +101,28 @@ def _rendered(report: Report, fmt: str) -> str:
     return render_text(report)
 
 
-def _runner_files(
-    report: Report, summary: Path | None, output: Path | None, json_out: Path | None
+def _stage_runner_files(
+    outputs: Outputs,
+    report: Report,
+    summary: Path | None,
+    output: Path | None,
+    json_out: Path | None,
 ) -> None:
-    """The job summary and step outputs of a GitHub Actions step."""
-    from gate.github.actions import append, fit_summary, output_lines
+    """The job summary and step outputs of a GitHub Actions step, to be appended."""
+    if summary is None and output is None:
+        return
+    from gate.github.actions import fit_summary, output_lines
     from gate.render.markdown import render_markdown, render_summary
 
     if summary is not None:
-        append(summary, fit_summary(render_markdown(report), render_summary(report)))
+        outputs.append(summary, fit_summary(render_markdown(report), render_summary(report)))
     if output is not None:
         s = report.safety
-        outputs = {
+        report_file = json_out if json_out is not None and str(json_out) != "-" else None
+        values = {
             "passed": "true" if report.passed else "false",
             "confidence": f"{report.overall_confidence:.2f}",
             "safety": f"{s.passed}/{s.total}",
-            "report": str(json_out.resolve()) if json_out is not None else "",
+            "report": str(report_file.resolve()) if report_file is not None else "",
         }
-        append(output, output_lines(outputs))
+        outputs.append(output, output_lines(values))

@@ -13,21 +13,22 @@ if TYPE_CHECKING:
     from gate.cli.options import CheckInputs
     from gate.cli.settings import RunSettings
     from gate.core.report import Report
+    from gate.outputs.files import Outputs
 
 
 def run_check_for(settings: RunSettings, inputs: CheckInputs) -> CheckRun:
     """The check the shared options ask for, under this invocation's settings.
 
-    `command` safety checks never run for an untrusted event (a fork's pull
-    request, pull_request_target), whatever --no-exec says.
+    `command` safety checks never run for an untrusted event (gate.github.trust:
+    a fork's pull request, pull_request_target, a comment on a pull request, ...),
+    whatever --no-exec says; stderr says why.
     """
     from gate.check import CheckOptions, run_check
 
     event = settings.event
     if not event.trusted and not inputs.no_exec:
         click.echo(
-            f"signal-gate: {event.name} event from an untrusted source: "
-            "command safety checks will not run",
+            f"signal-gate: untrusted {event.trust.reason}; command safety checks will not run",
             err=True,
         )
     opts = CheckOptions(
@@ -47,8 +48,8 @@ def run_check_for(settings: RunSettings, inputs: CheckInputs) -> CheckRun:
     return run_check(opts)
 
 
-def write_evidence(directory: Path, report: Report, generated: str) -> None:
-    """The evidence package of `--evidence-dir`."""
-    from gate.outputs.evidence_package import package_files, write_package
+def stage_evidence(outputs: Outputs, directory: Path, report: Report, generated: str) -> None:
+    """Stage the evidence package of `--evidence-dir` with the run's other outputs."""
+    from gate.outputs.evidence_package import package_files, stage_package
 
-    write_package(directory, package_files(report, generated))
+    stage_package(outputs, directory, package_files(report, generated))

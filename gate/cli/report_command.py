@@ -45,8 +45,8 @@ def report_command(
     way), 2 usage, config or input error. With --check: 0 the document is up to
     date, 1 it is stale or missing, 2 error; the gate's verdict does not count.
     """
-    from gate.cli.check_run import run_check_for, write_evidence
-    from gate.outputs.files import write_atomic
+    from gate.cli.check_run import run_check_for, stage_evidence
+    from gate.outputs.files import Outputs
     from gate.render.document import generated_timestamp, render_document
 
     if check_only and (str(out) == "-" or evidence_dir is not None):
@@ -56,14 +56,14 @@ def report_command(
     document = render_document(run.report, generated)
     if check_only:
         sys.exit(_check_document(out, document))
-    if str(out) == "-":
-        click.echo(document, nl=False)
-    else:
-        write_atomic(out, document)
+    with Outputs() as outputs:  # the document and the package: both or neither
+        outputs.write(out, document)
+        if evidence_dir is not None:
+            stage_evidence(outputs, evidence_dir, run.report, generated)
+        outputs.commit()
+    if str(out) != "-":
         verdict = "passed" if run.report.passed else "failed"
         click.echo(f"signal-gate: wrote {out} (gate {verdict})", err=True)
-    if evidence_dir is not None:
-        write_evidence(evidence_dir, run.report, generated)
     sys.exit(EXIT_PASS if run.report.passed else EXIT_FAIL)
 
 

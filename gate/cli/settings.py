@@ -31,6 +31,7 @@ from gate.records import Record
 # The Actions variables `gate.github` reads (besides GITHUB_TOKEN and GITHUB_API_URL,
 # which are publish's --token and --api-url). Copied by name: never a secret.
 GITHUB_VARIABLES = (
+    "GITHUB_ACTIONS",  # in Actions without an event name, nothing is trusted
     "GITHUB_EVENT_NAME",
     "GITHUB_EVENT_PATH",
     "GITHUB_REPOSITORY",

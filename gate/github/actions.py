@@ -1,9 +1,9 @@
 """What `check` needs from a GitHub Actions step, and what it gives back.
 
-In: whether the event runs code from someone without write access (fork pull
-requests, `pull_request_target`), so `command` safety checks must not run; the
-pull request and its head SHA for provenance (never `GITHUB_SHA`, a merge
-commit on pull requests). Out: `$GITHUB_OUTPUT` lines and the job summary,
+In: whether the event runs code from someone without write access
+(`gate.github.trust`), so `command` safety checks must not run; the pull
+request and its head SHA for provenance (never `GITHUB_SHA`, a merge commit
+on pull requests). Out: `$GITHUB_OUTPUT` lines and the job summary,
 within GitHub's documented limits (workflow commands docs: 1 MiB per step
 summary; multi-line outputs use a random heredoc delimiter).
 """
@@ -11,9 +11,10 @@ summary; multi-line outputs use a random heredoc delimiter).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
+from typing import Any
 
 from gate.errors import UsageError
+from gate.github.trust import NO_EVENT, OUTSIDE_ACTIONS, Trust, event_trust
 from gate.records import Record
 
 STEP_SUMMARY_LIMIT = 1024 * 1024 - 1024  # bytes; leave room below GitHub's 1 MiB
@@ -25,27 +26,36 @@ class ActionsEvent(Record, frozen=True):
     name: str | None
     pull_request: int | None
     head_sha: str | None
-    untrusted: bool  # a fork's code, or pull_request_target (the base token on PR code)
+    trust: Trust  # whether `command` checks may run, and why (gate.github.trust)
 
     @property
     def trusted(self) -> bool:
-        return not self.untrusted
+        return self.trust.trusted
 
 
 def read_event(env: Mapping[str, str]) -> ActionsEvent:
-    """The event of this step; an empty one outside Actions or for events without a PR."""
-    name = env.get("GITHUB_EVENT_NAME") or None
-    if name is None:  # not in Actions
-        return ActionsEvent(None, None, None, untrusted=False)
-    from gate.github.run import pull_request_ref_from_env, runs_untrusted_code
+    """The event of this step: its trust, decided from its payload, and for events with a
+    pull request, the number and head SHA. Outside Actions: trusted and empty.
 
+    A payload that cannot be read makes the event untrusted; for the events that carry a
+    pull request it is also a `UsageError` (the provenance needs it), as before.
+    """
+    name = env.get("GITHUB_EVENT_NAME", "").strip() or None
+    if name is None:
+        in_actions = env.get("GITHUB_ACTIONS") == "true"
+        return ActionsEvent(None, None, None, NO_EVENT if in_actions else OUTSIDE_ACTIONS)
+    from gate.github.run import pull_request_ref_from_env, read_event_payload
+
+    try:
+        payload: Mapping[str, Any] | None = read_event_payload(env)[1]
+    except UsageError:
+        payload = None
+    trust = event_trust(name, payload)
     found = pull_request_ref_from_env(env)
     if found is None:
-        return ActionsEvent(name, None, None, untrusted=False)
-    event_name, ref = found
-    return ActionsEvent(
-        name, ref.number, ref.head_sha, untrusted=runs_untrusted_code(event_name, ref)
-    )
+        return ActionsEvent(name, None, None, trust)
+    ref = found[1]
+    return ActionsEvent(name, ref.number, ref.head_sha, trust)
 
 
 def output_lines(outputs: Mapping[str, str]) -> str:
@@ -60,15 +70,6 @@ def output_lines(outputs: Mapping[str, str]) -> str:
         else:
             lines.append(f"{name}={value}")
     return "\n".join(lines) + "\n"
-
-
-def append(path: Path, text: str) -> None:
-    """Append to a runner file ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY)."""
-    try:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot append: {exc.strerror or exc}") from None
 
 
 def fit_summary(full: str, short: str) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gate.errors import UsageError
+from gate.github.trust import event_trust
 from gate.records import Record
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -30,6 +31,9 @@ _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 # A commit id: SHA-1 today, SHA-256 in repositories that use the new object format.
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _T = TypeVar("_T")
+# GitHub caps webhook payloads at 25 MB ("Webhook events and payloads"); the file the
+# runner writes is that payload.
+MAX_PAYLOAD_BYTES = 25 * 2**20
 
 
 class EventName(Enum):
@@ -45,9 +49,9 @@ class EventName(Enum):
 class GitHubRun:
     """The run settings of one publication: which API, which repository, PR and commit.
 
-    `trusted` is False when the code under test may come from someone without write
-    access (a fork) or when the job runs with the base repository's privileges on such
-    code (`pull_request_target`); the `command` safety checks are disabled then.
+    `trusted` is `gate.github.trust.event_trust` of the event: False when the code under
+    test may come from someone without write access; the `command` safety checks are
+    disabled then.
     """
 
     token: str = field(repr=False)  # a secret: never in a repr, a message or a log
@@ -97,7 +101,7 @@ def github_run_from_env(
     Raises `UsageError`, naming the variable or payload key, for anything missing or invalid.
     """
     event_name = _event_name(env)
-    event_path, payload = _read_event(env)
+    event_path, payload = read_event_payload(env)
     ref = _pull_request_ref(event_name, payload, event_path)
     number = pr_number if pr_number is not None else ref.number
     if number is None:
@@ -120,17 +124,11 @@ def github_run_from_env(
         pr_number=number,
         head_sha=ref.head_sha,
         is_fork=ref.is_fork,
-        trusted=not runs_untrusted_code(event_name, ref),
+        trusted=event_trust(event_name.value, payload).trusted,
         run_id=run_id,
         run_attempt=_positive_int(env, "GITHUB_RUN_ATTEMPT", default=1),
         run_url=_run_url(ref.run_url, server_url, repository, run_id),
     )
-
-
-def runs_untrusted_code(event_name: EventName, ref: PullRequestRef) -> bool:
-    """A fork's code, or `pull_request_target`: the base repository's token on the
-    pull request's code. Command safety checks never run for these."""
-    return ref.is_fork or event_name is EventName.PULL_REQUEST_TARGET
 
 
 def pull_request_ref_from_env(env: Mapping[str, str]) -> tuple[EventName, PullRequestRef] | None:
@@ -141,7 +139,7 @@ def pull_request_ref_from_env(env: Mapping[str, str]) -> tuple[EventName, PullRe
         event_name = EventName(env.get("GITHUB_EVENT_NAME", "").strip())
     except ValueError:
         return None
-    path, payload = _read_event(env)
+    path, payload = read_event_payload(env)
     return event_name, _pull_request_ref(event_name, payload, path)
 
 
@@ -168,17 +166,31 @@ def _event_name(env: Mapping[str, str]) -> EventName:
         ) from None
 
 
-def _read_event(env: Mapping[str, str]) -> tuple[Path, Mapping[str, Any]]:
+def read_event_payload(env: Mapping[str, str]) -> tuple[Path, Mapping[str, Any]]:
+    """Return the path and the parsed payload at `$GITHUB_EVENT_PATH`, read as hostile
+    input: at most `MAX_PAYLOAD_BYTES`, JSON no deeper than Python's parser allows.
+    Raises `UsageError` naming the file and the problem."""
     raw = env.get("GITHUB_EVENT_PATH", "").strip()
     if not raw:
         raise UsageError("GITHUB_EVENT_PATH is not set: it names the event payload file")
     path = Path(raw)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PAYLOAD_BYTES + 1)
     except OSError as exc:
         raise UsageError(f"GITHUB_EVENT_PATH={path}: cannot read it ({exc.strerror})") from None
-    except ValueError as exc:
-        raise UsageError(f"GITHUB_EVENT_PATH={path}: not a JSON event payload ({exc})") from None
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise UsageError(
+            f"GITHUB_EVENT_PATH={path}: larger than {MAX_PAYLOAD_BYTES // 2**20} MiB, "
+            "more than GitHub sends"
+        )
+    try:
+        payload = json.loads(data)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
+        problem = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise UsageError(
+            f"GITHUB_EVENT_PATH={path}: not a JSON event payload ({problem})"
+        ) from None
     if not isinstance(payload, dict):
         raise UsageError(f"GITHUB_EVENT_PATH={path}: the payload is not a JSON object")
     return path, payload

@@ -8,7 +8,7 @@
     DIR/interactions/<id>/tests.json        per interaction: evidence tests, outcomes
 
 `package_files` is pure (the Report in, file names and bytes out);
-`write_package` writes them, each file atomically.
+`stage_package` stages them, to be swapped in whole with the run's other outputs.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 
 from gate.core.numbers import range_labels
 from gate.core.report import FileSummary, InteractionResult, Report, to_json
-from gate.outputs.files import write_atomic
+from gate.outputs.directory import stage_directory
+from gate.outputs.files import Outputs
 from gate.render.document import render_document
 from gate.render.markdown import render_markdown
 
@@ -100,29 +101,23 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_package(directory: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file (atomically, one by one) and drop the per-interaction files
-    of interactions no longer in the report; return the paths written."""
-    written = []
-    for name, content in files.items():
-        path = directory / name
-        write_atomic(path, content)
-        written.append(path)
-    _remove_stale(
-        directory, {name.split("/")[1] for name in files if name.startswith(INTERACTIONS)}
+def stage_package(outputs: Outputs, directory: Path, files: dict[str, bytes]) -> None:
+    """Stage the package in `outputs`: built beside `directory` and swapped in whole at
+    commit (gate.outputs.directory). The per-interaction files of interactions no longer
+    in the report are left behind; anything else already in the directory is kept."""
+    outputs.add(
+        stage_directory(directory, files, lambda rel: not _ours(rel, files), _package_folder)
     )
-    return written
 
 
-def _remove_stale(directory: Path, current: set[str]) -> None:
-    """Only our own file names under interactions/<id>/ are ever removed."""
-    base = directory / INTERACTIONS
-    if not base.is_dir():
-        return
-    for sub in base.iterdir():
-        if sub.name in current or not sub.is_dir() or sub.is_symlink():
-            continue
-        for name in PER_INTERACTION:
-            (sub / name).unlink(missing_ok=True)
-        if not any(sub.iterdir()):
-            sub.rmdir()
+def _package_folder(rel: str) -> bool:
+    """interactions/ and interactions/<id>/, also of an interaction no longer reported."""
+    parts = rel.split("/")
+    return parts[0] == INTERACTIONS and len(parts) <= 2
+
+
+def _ours(rel: str, files: dict[str, bytes]) -> bool:
+    """Is `rel` a file this package writes, or an interaction's file of an older run?"""
+    parts = rel.split("/")
+    stale = len(parts) == 3 and parts[0] == INTERACTIONS and parts[2] in PER_INTERACTION
+    return rel in files or stale

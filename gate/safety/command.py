@@ -10,10 +10,12 @@ This is the one check that executes code from the repository, so it is fenced:
   names the check lists under `env`; tokens, secrets, `ACTIONS_*` and
   `PYTHON*` variables reach the command only when listed;
 - in its own session (process group), which is killed as a whole on timeout and
-  once the command has exited, so nothing it started outlives the check;
+  once the command has exited; on Linux the orphans that left the group
+  (`setsid`) come back to the gate and are killed too (gate.safety.reaper), so
+  nothing it started outlives the check;
 - with its output bounded: the last `OUTPUT_KEEP` bytes are kept, the last
-  `TAIL_CHARS` characters are shown, and the value of every secret-looking
-  environment variable is masked in them.
+  `TAIL_CHARS` characters are shown, and the values of secret-looking and listed
+  variables are masked in the stream before it is cut (gate.safety.masking).
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ from gate.config.schema import CommandCheck
 from gate.core.paths import normalise
 from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
+from gate.safety.masking import StreamMask, mask, secret_values
+from gate.safety.reaper import SWEEP_SECONDS, Subreaper, subreaper
 from gate.safety.tree import inside_root, outside_reason
-from gate.text import clip
+from gate.text import clip, plural
 
 DISABLED = "not run: command checks are disabled (--no-exec / untrusted event)"
 
@@ -54,25 +58,19 @@ BASE_ENV = frozenset(
 )  # fmt: skip
 BASE_ENV_PREFIXES = ("LC_",)
 
-# Names whose values are masked wherever they show up in a detail.
-SECRET_NAME = re.compile(
-    r"TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION|SIGNATURE"
-    r"|(?:^|_)(?:API)?KEY(?:$|_)|APIKEY",
-    re.IGNORECASE,
-)
-MASK = "***"
-_HARMLESS_VALUES = frozenset({"true", "false", "yes", "no", "none", "null"})
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
 class Finished(Record, frozen=True):
     """How a command ended: its exit status (None: killed at the timeout; negative:
-    killed by that signal), the last bytes of its output and how many there were."""
+    killed by that signal), the last bytes of its output (secrets masked) and how many
+    there were."""
 
     returncode: int | None
     output: bytes
     output_bytes: int
     group_killed: bool = True  # False where process groups do not exist (Windows)
+    left_running: int = 0  # processes it started that could not be killed
 
 
 class Problem(Record, frozen=True):
@@ -92,9 +90,10 @@ def check_command(check: CommandCheck, ctx: SafetyContext) -> Finding:
     cwd = working_dir(ctx.root, check.cwd)
     if isinstance(cwd, Problem):
         return failed(cwd.reason)
-    secrets = secret_values(os.environ)
+    secrets = secret_values(os.environ, check.env)
+    env = scrubbed_env(os.environ, check.env)
     try:
-        done = run_bounded(argv, cwd, scrubbed_env(os.environ, check.env), check.timeout)
+        done = run_bounded(argv, cwd, env, check.timeout, secrets)
     except OSError as exc:
         name = argv if isinstance(argv, str) else argv[0]
         what = "command not found" if isinstance(exc, FileNotFoundError) else "cannot start"
@@ -143,77 +142,100 @@ def scrubbed_env(parent: Mapping[str, str], passthrough: Iterable[str]) -> dict[
     }
 
 
-def secret_values(environ: Mapping[str, str]) -> list[str]:
-    """Values of secret-looking variables, longest first (so a value containing
-    another is masked whole). Very short or boolean-like values are left alone:
-    masking every "1" would make output unreadable and protect nothing."""
-    values = {
-        value
-        for name, value in environ.items()
-        if SECRET_NAME.search(name) and len(value) >= 4 and value.lower() not in _HARMLESS_VALUES
-    }
-    return sorted(values, key=len, reverse=True)
-
-
-def mask(text: str, secrets: Iterable[str]) -> str:
-    for value in secrets:
-        text = text.replace(value, MASK)
-    return text
-
-
 # --- running -----------------------------------------------------------------------
 
 
-def run_bounded(argv: list[str] | str, cwd: Path, env: dict[str, str], timeout: float) -> Finished:
+def run_bounded(
+    argv: list[str] | str,
+    cwd: Path,
+    env: dict[str, str],
+    timeout: float,
+    secrets: Iterable[str] = (),
+) -> Finished:
     """Run to completion or to `timeout` seconds, whichever comes first; on POSIX
-    the whole process group is killed afterwards either way. Raises OSError when
-    the program cannot be started."""
+    the whole process group, and on Linux every orphan that left it, is killed
+    afterwards either way. The output kept has `secrets` masked before it is cut.
+    Raises OSError when the program cannot be started."""
+    kept = _Tail(OUTPUT_KEEP, StreamMask(secrets))
     if os.name != "posix":
-        return _run_without_groups(argv, cwd, env, timeout)
-    proc = subprocess.Popen(
-        argv,
-        shell=isinstance(argv, str),  # only when the check says `shell: true`
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, killed as one
-    )
+        return _run_without_groups(argv, cwd, env, timeout, kept)
+    with subreaper() as reaper:
+        proc: subprocess.Popen[bytes] | None = None
+        try:
+            proc = subprocess.Popen(
+                argv,
+                shell=isinstance(argv, str),  # only when the check says `shell: true`
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, killed as one
+            )
+            timed_out, left = _supervise(proc, reaper, kept, timeout)
+        finally:
+            _tear_down(proc, reaper)
+    code = None if timed_out else proc.returncode
+    return Finished(code, kept.data(), kept.total, left_running=len(left))
+
+
+def _supervise(
+    proc: subprocess.Popen[bytes], reaper: Subreaper, kept: _Tail, timeout: float
+) -> tuple[bool, list[int]]:
+    """Keep the output until the command exits or times out, then kill its group and
+    every orphan; return (timed out, pids that could not be killed)."""
     assert proc.stdout is not None
-    kept = _Tail(OUTPUT_KEEP)
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        timed_out, open_ = _pump(proc, selector, kept, timeout)
+        _kill_group(proc.pid)
+        proc.wait()  # its pid stays the group's id while a member lives
+        left = reaper.sweep(proc.pid)
+        # Every process is dead: the pipe closes as soon as the kernel has torn
+        # them down, unless one escaped (setsid, where there is no subreaper).
+        grace = time.monotonic() + DRAIN_GRACE
+        while open_ and time.monotonic() < grace:
+            if selector.select(POLL):
+                open_ = _drain(proc.stdout.fileno(), kept)
+    return timed_out, left
+
+
+def _tear_down(proc: subprocess.Popen[bytes] | None, reaper: Subreaper) -> None:
+    """After the command, also when a signal to the gate cut it short: nothing of it
+    may live on. Interrupted inside Popen, the child may run although `proc` was never
+    set: it is a new child of the gate, and the sweep finds it."""
+    if proc is None:
+        reaper.sweep(None)
+        return
+    if proc.stdout is not None:
+        proc.stdout.close()
+    if proc.poll() is None:
+        _kill_group(proc.pid)
+        proc.wait()
+        reaper.sweep(proc.pid)
+
+
+def _pump(
+    proc: subprocess.Popen[bytes], selector: selectors.BaseSelector, kept: _Tail, timeout: float
+) -> tuple[bool, bool]:
+    """Keep the output until the leader exits or the timeout; return (timed out,
+    pipe still open)."""
+    assert proc.stdout is not None
     fd = proc.stdout.fileno()
     os.set_blocking(fd, False)
-    timed_out = False
-    try:
-        with selectors.DefaultSelector() as selector:
-            selector.register(fd, selectors.EVENT_READ)
-            deadline = time.monotonic() + timeout
-            open_ = True
-            nap = 0.001  # after EOF the leader is usually exiting: look again soon
-            while not _exited(proc):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    timed_out = True
-                    break
-                if not open_:
-                    time.sleep(min(remaining, nap))
-                    nap = min(nap * 2, POLL)
-                elif selector.select(min(remaining, POLL)):
-                    open_ = _drain(fd, kept)
-            _kill_group(proc.pid)
-            # Every process of the group is dead: the pipe closes as soon as the
-            # kernel has torn them down, unless one left the group (setsid).
-            grace = time.monotonic() + DRAIN_GRACE
-            while open_ and time.monotonic() < grace:
-                if selector.select(POLL):
-                    open_ = _drain(fd, kept)
-    finally:
-        proc.stdout.close()
-        if proc.poll() is None:
-            _kill_group(proc.pid)
-        proc.wait()
-    return Finished(None if timed_out else proc.returncode, kept.data(), kept.total)
+    deadline = time.monotonic() + timeout
+    open_ = True
+    nap = 0.001  # after EOF the leader is usually exiting: look again soon
+    while not _exited(proc):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return True, open_
+        if not open_:
+            time.sleep(min(remaining, nap))
+            nap = min(nap * 2, POLL)
+        elif selector.select(min(remaining, POLL)):
+            open_ = _drain(fd, kept)
+    return False, open_
 
 
 def _exited(proc: subprocess.Popen[bytes]) -> bool:
@@ -246,7 +268,7 @@ def _drain(fd: int, kept: _Tail) -> bool:
 
 
 def _run_without_groups(
-    argv: list[str] | str, cwd: Path, env: dict[str, str], timeout: float
+    argv: list[str] | str, cwd: Path, env: dict[str, str], timeout: float, kept: _Tail
 ) -> Finished:
     """Fallback where process groups do not exist (Windows): the command itself
     is killed at the timeout, processes it started may survive it."""
@@ -263,29 +285,34 @@ def _run_without_groups(
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        output = exc.output if isinstance(exc.output, bytes) else b""
-        return Finished(None, output[-OUTPUT_KEEP:], len(output), group_killed=False)
-    return Finished(
-        done.returncode, done.stdout[-OUTPUT_KEEP:], len(done.stdout), group_killed=False
-    )
+        kept.add(exc.output if isinstance(exc.output, bytes) else b"")
+        return Finished(None, kept.data(), kept.total, group_killed=False)
+    kept.add(done.stdout)
+    return Finished(done.returncode, kept.data(), kept.total, group_killed=False)
 
 
 class _Tail:
-    """The last `size` bytes of a stream, and how many bytes went by."""
+    """The last `size` bytes of a stream, masked before they are cut, and how many
+    (masked) bytes went by: more than `size` when the front was cut."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, masker: StreamMask) -> None:
         self.size = size
         self.total = 0
+        self._masker = masker
         self._buffer = bytearray()
 
     def add(self, chunk: bytes) -> None:
-        self.total += len(chunk)
-        self._buffer += chunk
-        if len(self._buffer) > self.size:
-            del self._buffer[: len(self._buffer) - self.size]
+        self._keep(self._masker.feed(chunk))
 
     def data(self) -> bytes:
+        self._keep(self._masker.flush())
         return bytes(self._buffer)
+
+    def _keep(self, masked: bytes) -> None:
+        self.total += len(masked)
+        self._buffer += masked
+        if len(self._buffer) > self.size:
+            del self._buffer[: len(self._buffer) - self.size]
 
 
 # --- the detail --------------------------------------------------------------------
@@ -294,6 +321,12 @@ class _Tail:
 def judge(shown: str, done: Finished, timeout: float, secrets: Iterable[str]) -> Finding:
     """The finding for a finished command, secrets masked."""
     secrets = list(secrets)
+    if done.left_running:
+        n = done.left_running
+        return failed(
+            f"`{mask(shown, secrets)}`: {n} {plural('process', n)} it started could not be "
+            f"killed within {SWEEP_SECONDS:g} s"
+        )
     if done.returncode == 0:
         return passed(mask(f"`{shown}` exited 0", secrets))
     if done.returncode is None:

@@ -104,3 +104,46 @@ def config_error(one: dict[str, Any]) -> str:
     with pytest.raises(ConfigError) as info:
         config_from_data(config_data(one), "signal-gate.yml")
     return str(info.value)
+
+
+# --- the sample project as a repository the CLI runs in ----------------------------------
+
+# The payments interaction of the sample project (fully covered, its tests pass) and one
+# command check: the gate passes exactly when that command runs and exits 0.
+COMMAND_GATE = """\
+version: 1
+interactions:
+  - {{id: payments, name: Payment Gateway, direction: outbound,
+     modules: [svc.payments], evidence: [tests/test_payments.py]}}
+reports: {{coverage: [reports/coverage.xml], junit: [reports/junit.xml]}}
+safety:
+  checks:
+    - {command}
+"""
+
+
+def project_with_command(dest: Path, command: str) -> Path:
+    """A copy of the sample project at `dest` whose signal-gate.yml declares `command`
+    (a flow mapping of one `command` check) as its only safety check."""
+    import shutil
+
+    shutil.copytree(PROJECT, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    (dest / "signal-gate.yml").write_text(COMMAND_GATE.format(command=command))
+    return dest
+
+
+def environment_outside_actions() -> dict[str, str]:
+    """This process's environment without the variables of a GitHub Actions run (the
+    suite may itself run in one)."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_"))}
+
+
+def alive(pid: int) -> bool:
+    """Is `pid` a live process (Linux /proc, read directly)? A zombie is not."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2] != "Z"
