@@ -31,6 +31,16 @@ def plural(noun: str, n: int) -> str:
     return noun + ("es" if noun.endswith(("ch", "sh", "s", "x")) else "s")
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 file', '3 files': a count with its noun."""
+    return f"{n} {plural(noun, n)}"
+
+
+def every(n: int, noun: str) -> str:
+    """'all 3 files', or 'the 1 file': never 'all 1 files'."""
+    return f"the 1 {noun}" if n == 1 else f"all {counted(n, noun)}"
+
+
 def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 

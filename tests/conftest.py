@@ -21,7 +21,7 @@ GOLDEN = TESTS / "golden"
 
 # The fixture project and the demo example have tests of their own: they are run
 # in subprocesses by the tests that need their reports, never collected here.
-collect_ignore = ["fixture_project", "hostile"]
+collect_ignore = ["fixture_project", "fixture_plugins", "hostile"]
 
 # The fixture project's gate with only its ready interaction: a gate that passes.
 PASSING_CONFIG = """\

@@ -18,7 +18,7 @@ SHORT_HELP = {
     "check": "Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on...",
     "demo": "Run the bundled example service's tests for real, then the...",
     "explain": "Show one interaction in full: files, missing lines and...",
-    "init": "Scaffold a commented signal-gate.yml from the client modules...",
+    "init": "Propose a signal-gate.yml from the code and its tests.",
     "publish": "Post a report on its pull request: sticky comment, commit...",
     "report": "Write the integration assessment document (Markdown).",
     "schema": "Print the JSON Schema of the config file or of the report JSON.",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gate.config.load import load_config
-from gate.config.schema import Direction, Scope, Threshold, UnmappedPolicy
+from gate.config.schema import Direction, Scope, SkipPolicy, Threshold, UnmappedPolicy
 from gate.errors import ConfigError
 
 FULL = """\
@@ -22,6 +22,7 @@ defaults:
   threshold: {line: 90, branch: 80}
   near: 85
   coverage_scope: all
+  skipped: block
 overall:
   min_confidence: 92.5
 reports:
@@ -46,6 +47,7 @@ interactions:
     details: {Endpoint: /charges}
     weight: 2
     coverage_scope: evidence
+    skipped: allow
   - id: inventory
     name: Inventory
     direction: inbound
@@ -97,6 +99,7 @@ def test_every_key_is_read(tmp_path: Path) -> None:
     assert pay.threshold == Threshold(line=90, branch=None)  # partial override
     assert inv.threshold == Threshold(line=90, branch=80)  # defaults
     assert pay.coverage_scope is Scope.EVIDENCE and inv.coverage_scope is Scope.ALL
+    assert pay.skipped is SkipPolicy.ALLOW and inv.skipped is SkipPolicy.BLOCK  # own, default
     assert pay.details == {"Endpoint": "/charges"} and pay.weight == 2
     assert inv.evidence == () and inv.required
     assert [c.id for c in cfg.safety.checks] == [
@@ -122,6 +125,7 @@ def test_minimal_config_gets_design_defaults(tmp_path: Path) -> None:
     assert cfg.interactions[0].threshold == Threshold(95, 95)
     assert (cfg.near, cfg.min_confidence) == (90, 95)
     assert cfg.safety.required == "all" and cfg.safety.checks == []
+    assert cfg.interactions[0].skipped is SkipPolicy.ALLOW
 
 
 @pytest.mark.parametrize(
@@ -139,6 +143,8 @@ def test_minimal_config_gets_design_defaults(tmp_path: Path) -> None:
          "interactions[0].modules: expected `array`, got `str`"),
         ("  - {id: a, name: A, direction: outbound, modules: [app], threshold: {line: 120}}",
          "interactions[0].threshold.line: expected `float` <= 100.0"),
+        ("  - {id: a, name: A, direction: outbound, modules: [app], skipped: ignore}",
+         "interactions[0].skipped: invalid enum value 'ignore'"),
         ("  - {id: a, name: A, direction: outbound, modules: [app]}\n"
          "  - {id: a, name: B, direction: outbound, modules: [lib]}",
          "interactions[1].id: duplicate id 'a' (first at [0])"),

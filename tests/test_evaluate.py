@@ -116,8 +116,9 @@ def build_file(path: str, statements: int, executed: int, branches: tuple[int, i
     return FileCoverage(path, lines, done, branch_map)
 
 
-def build_tests(*outcomes: tuple[str, Outcome]) -> TestResults:
-    cases = {nodeid: TestCase(nodeid, nodeid.split("::")[0], o) for nodeid, o in outcomes}
+def build_tests(*outcomes: tuple[str, Outcome] | tuple[str, Outcome, str]) -> TestResults:
+    """Test results from (node id, outcome[, message]) triples."""
+    cases = {o[0]: TestCase(o[0], o[0].split("::")[0], *o[1:]) for o in outcomes}
     return TestResults(cases=cases)
 
 
@@ -217,6 +218,71 @@ def test_no_test_ran_means_zero_confidence() -> None:
     assert "evidence 'tests/test_a.py' matched no test in the JUnit results" in a.gaps
 
 
+# --- skipped evidence tests (`skipped: allow | block`) ------------------------------------
+
+SKIPPED_ONE = ("tests/test_a.py::test_old", Outcome.SKIPPED, "needs Python < 3.12")
+ONE_SKIP = build_tests(
+    ("tests/test_a.py::test_1", Outcome.PASSED),
+    ("tests/test_a.py::test_2", Outcome.PASSED),
+    SKIPPED_ONE,
+)
+FULL = [build_file("app/a.py", 10, 10, (2, 2))]
+SKIP_NOTE = "test tests/test_a.py::test_old skipped: needs Python < 3.12 (skip allowed)"
+
+
+def test_a_skipped_evidence_test_is_allowed_by_default_and_listed_as_a_note() -> None:
+    report = evaluate_one(FULL, ONE_SKIP)
+    (a,) = report.interactions
+    assert a.status is Status.READY and report.passed
+    assert (a.tests.passed, a.tests.skipped, a.tests.total) == (2, 1, 3)
+    assert a.pass_rate == 1 and a.confidence == 100  # the skip is not in the pass rate
+    assert a.gaps == [] and a.notes == [SKIP_NOTE] and a.skipped == "allow"
+
+
+@pytest.mark.parametrize(
+    ("defaults", "own"), [({"skipped": "block"}, {}), ({}, {"skipped": "block"})]
+)
+def test_skipped_block_makes_a_skip_a_gap(defaults: dict, own: dict) -> None:
+    interaction = {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py"],
+                   "evidence": ["tests/test_a.py"], **own}  # fmt: skip
+    report = evaluate_one(FULL, ONE_SKIP, defaults=defaults, interactions=[interaction])
+    (a,) = report.interactions
+    assert a.status is Status.NEAR and not report.passed
+    assert a.gaps == ["test tests/test_a.py::test_old skipped: needs Python < 3.12"]
+    assert a.notes == [] and a.skipped == "block"
+
+
+def test_an_interaction_may_allow_skips_its_defaults_block() -> None:
+    interaction = {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py"],
+                   "evidence": ["tests/test_a.py"], "skipped": "allow"}  # fmt: skip
+    report = evaluate_one(FULL, ONE_SKIP, defaults={"skipped": "block"}, interactions=[interaction])
+    assert report.interactions[0].status is Status.READY
+
+
+def test_when_every_evidence_test_skipped_the_interaction_is_unknown() -> None:
+    skipped = build_tests(
+        ("tests/test_a.py::test_1", Outcome.SKIPPED), ("tests/test_a.py::test_2", Outcome.SKIPPED)
+    )
+    report = evaluate_one(FULL, skipped)
+    (a,) = report.interactions
+    assert a.status is Status.UNKNOWN and a.shown_confidence is None
+    assert a.gaps[0] == "every evidence test skipped (2 tests): none ran"
+    assert report.reasons[0] == "interaction a is UNKNOWN"
+    (blocked,) = evaluate_one(FULL, skipped, defaults={"skipped": "block"}).interactions
+    assert blocked.status is Status.ATTENTION and blocked.confidence == 0
+
+
+def test_allowed_skips_never_hide_a_failure() -> None:
+    tests = build_tests(
+        ("tests/test_a.py::test_1", Outcome.PASSED),
+        ("tests/test_a.py::test_3", Outcome.FAILED),
+        SKIPPED_ONE,
+    )
+    (a,) = evaluate_one(FULL, tests).interactions
+    assert a.status is Status.ATTENTION
+    assert a.gaps == ["test tests/test_a.py::test_3 failed", SKIP_NOTE]  # the note still shown
+
+
 def test_waiver_keeps_a_failing_interaction_visible_but_not_failing_until_it_expires() -> None:
     waiver = {"target": "a", "reason": "rewrite", "until": "2026-12-31"}
     files = [build_file("app/a.py", 10, 5, (2, 2))]
@@ -268,7 +334,7 @@ def test_unmapped_policy_fail_and_overlaps() -> None:
     )  # fmt: skip
     assert report.unmapped == ["app/new.py"]
     assert [(o.path, o.interactions) for o in report.overlaps] == [("app/http.py", ["a", "b"])]
-    assert report.reasons == ["1 source file(s) claimed by no interaction"]
+    assert report.reasons == ["1 source file claimed by no interaction"]
 
 
 def test_a_module_file_present_on_disk_but_missing_from_coverage_blocks_ready() -> None:

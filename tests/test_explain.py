@@ -90,6 +90,38 @@ def test_cli_exit_codes(fixture_run, cli) -> None:
     assert done.returncode == 2 and "no interaction with id 'nope'" in done.stderr
 
 
+def test_an_unknown_id_is_refused_before_any_report_is_read(cli, tmp_path: Path) -> None:
+    """No report exists here and a `command` check would leave a marker: the unknown
+    id is the only error, and nothing ran."""
+    marker = tmp_path / "ran"
+    (tmp_path / "signal-gate.yml").write_text(
+        "version: 1\n"
+        "interactions:\n"
+        "  - {id: known, name: Known, direction: outbound, modules: [app]}\n"
+        "safety:\n"
+        "  checks:\n"
+        f"    - {{id: touch, name: Touch, kind: command, run: [touch, '{marker}']}}\n"
+    )
+    done = cli("explain", "nope", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no interaction with id 'nope' (known: known)" in done.stderr
+    assert "not found" not in done.stderr and not marker.exists()
+
+
+def test_explain_never_runs_command_checks(fixture_run, cli, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    config = tmp_path / "gate.yml"
+    touch = f"{{id: touch, name: Touch, kind: command, run: [touch, '{marker}']}}"
+    config.write_text(
+        (fixture_run.root / "signal-gate.yml").read_text() + f"safety:\n  checks:\n    - {touch}\n"
+    )
+    done = cli("explain", "payments", "--config", str(config), cwd=fixture_run.root)
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+    assert cli("check", "--config", str(config), cwd=fixture_run.root).returncode in (0, 1)
+    assert marker.exists()  # the same check does run it: the marker works
+
+
 # --- reading source safely ------------------------------------------------------------------
 
 

@@ -141,7 +141,7 @@ def test_container_paths_map_with_the_paths_setting(branch_run: Path, tmp_path: 
     shutil.copy(branch_run / ".coverage", data_file)
     with closing(sqlite3.connect(data_file)) as db, db:
         db.execute("update file set path = replace(path, 'shop/', '/app/code/')")
-    with pytest.raises(InputError, match=r"source of 7 measured file\(s\) is not under"):
+    with pytest.raises(InputError, match=r"source of 7 measured files is not under"):
         read_coverage([data_file], PathResolver(branch_run))
     data = read_coverage([data_file], PathResolver(branch_run, {"shop": ("/app/code",)}))
     assert "shop/payments/gateway.py" in data.files

@@ -475,7 +475,7 @@ def test_line_zero_is_skipped_and_noted(tmp_path: Path) -> None:
     notes: list[str] = []
     (a,) = read_cobertura(path, PathResolver(tmp_path), notes=notes)
     assert sorted(a.statements) == [2]
-    assert notes == [f"{path}: 1 <line> element(s) with number 0 ignored"]
+    assert notes == [f"{path}: 1 <line> element with number 0 ignored"]
 
 
 def test_a_file_outside_the_root_beside_real_ones_is_noted_not_read(tmp_path: Path) -> None:
@@ -489,7 +489,7 @@ def test_a_file_outside_the_root_beside_real_ones_is_noted_not_read(tmp_path: Pa
     files = [f.path for f in read_cobertura(path, PathResolver(tmp_path), notes=notes)]
     assert files == ["app/a.py"]
     assert notes == [
-        f"{path}: 1 source file(s) outside the repository root ignored (never opened): "
+        f"{path}: 1 source file outside the repository root ignored (never opened): "
         "../../etc/passwd"
     ]
 

@@ -6,6 +6,7 @@ import pytest
 
 from gate.core.report import InteractionResult, SafetyResult, Status, TestCounts, WaiverInfo
 from gate.records import replace
+from gate.render import phrases
 from gate.render.escape import md
 from gate.render.phrases import (
     confidence_cell,
@@ -77,9 +78,10 @@ def test_waivers_are_worded_one_way() -> None:
 
 def test_counts_and_titles() -> None:
     assert evidence_counts(TestCounts(total=5, passed=3, failed=1, skipped=1)) == (
-        "3/5 passed (1 failed, 1 skipped)"
+        "3 passed, 1 failed, 1 skipped (5 tests)"
     )
-    assert evidence_counts(TestCounts(total=2, passed=2)) == "2/2 passed"
+    assert evidence_counts(TestCounts(total=1, passed=1)) == "1 passed (1 test)"
+    assert evidence_counts(TestCounts()) == "none"
     assert (
         safety_title(SafetyResult(passed=20, total=22, required=22)) == "Deployment safety: 20/22"
     )
@@ -89,3 +91,45 @@ def test_counts_and_titles() -> None:
     ready, other = result(status=Status.READY, critical=True), result()
     assert ready_line([ready, other]) == "1/2 interactions (1/1 critical)"
     assert ready_line([other]) == "0/1 interactions"
+
+
+@pytest.mark.parametrize(
+    ("counts", "cell"),
+    [
+        (TestCounts(total=38, passed=37, skipped=1), "37 passed · 1 skipped"),
+        (TestCounts(total=7, passed=7), "7 passed"),
+        (TestCounts(total=4, passed=2, failed=1, errors=1), "2 passed · 1 failed · 1 errored"),
+        (TestCounts(total=2, skipped=2), "0 passed · 2 skipped"),
+        (TestCounts(), "none"),
+    ],
+)
+def test_the_tests_cell_names_each_outcome_and_is_never_a_fraction(
+    counts: TestCounts, cell: str
+) -> None:
+    assert phrases.tests_cell(counts) == cell
+    assert "/" not in cell
+
+
+@pytest.mark.parametrize(
+    ("policy", "counts", "verdict"),
+    [
+        ("allow", TestCounts(total=38, passed=37, skipped=1), "met (1 skipped, allowed)"),
+        ("block", TestCounts(total=38, passed=37, skipped=1), "not met: 1 skipped"),
+        ("allow", TestCounts(total=2, passed=1, failed=1), "not met: 1 failed"),
+        ("allow", TestCounts(total=2, skipped=2), "not met: every evidence test skipped"),
+        ("block", TestCounts(), "not met: no test ran"),
+        ("block", TestCounts(total=3, passed=3), "met"),
+    ],
+)
+def test_the_tests_verdict_follows_the_skipped_policy(
+    policy: str, counts: TestCounts, verdict: str
+) -> None:
+    r = result(skipped=policy, tests=counts, evidence=["tests/test_a.py"])
+    assert phrases.tests_verdict(r) == verdict
+    assert phrases.tests_needed(r) == (
+        "all pass, none skipped" if policy == "block" else "all that run pass"
+    )
+    assert (
+        phrases.tests_verdict(result(skipped=policy, tests=counts))
+        == "not met: no evidence declared"
+    )

@@ -7,6 +7,7 @@ import datetime as dt
 
 from gate.check import CheckOptions, run_check
 from gate.core.numbers import display_percent, format_ranges
+from gate.records import replace
 from gate.render.markdown import render_markdown, render_summary
 from gate.render.text import render_text
 
@@ -40,3 +41,28 @@ def test_percent_display_never_rounds_to_0_or_100() -> None:
 def test_ranges() -> None:
     assert format_ranges([97, 40, 41, 42, 43, 44]) == "40-44, 97"
     assert format_ranges([]) == ""
+
+
+def test_the_unmapped_list_is_capped_the_same_in_the_terminal_and_the_comment(
+    fixture_run,
+) -> None:
+    many = [f"app/plugins/p{i:03}.py" for i in range(168)]
+    report = replace(fixture_report(fixture_run), unmapped=many)
+    text = render_text(report)
+    assert sum(line.startswith("  app/plugins/") for line in text.splitlines()) == 20
+    assert "  app/plugins/p019.py\n  ... and 148 more (the JSON report lists all)\n" in text
+    markdown = render_markdown(report)
+    assert (
+        markdown.count("`app/plugins/") == 20 and "`app/plugins/p019.py` and 148 more" in markdown
+    )
+    exactly = replace(report, unmapped=many[:20])
+    assert "more" not in render_text(exactly).split("Unmapped")[1].split("\n\n")[0]
+
+
+def test_a_ready_interaction_shows_its_notes_in_the_terminal(fixture_run) -> None:
+    report = fixture_report(fixture_run)
+    payments = report.interaction("payments")
+    assert payments is not None and payments.ready and not payments.gaps
+    note = "test tests/x.py::test_old skipped: needs Python < 3.12 (skip allowed)"
+    noted = replace(report, interactions=[replace(payments, notes=[note])])
+    assert f"\npayments (PRODUCTION READY)\n  note: {note}\n" in render_text(noted)

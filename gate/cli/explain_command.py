@@ -24,13 +24,20 @@ def explain(
     interaction_id: str,
     inputs: CheckInputs,
 ) -> None:
-    """Show one interaction in full: files, missing lines and branches, tests."""
+    """Show one interaction in full: files, missing lines and branches, tests.
+
+    Exit codes: 0 it is PRODUCTION READY, 1 it is not, 2 an unknown ID, usage,
+    config or input error. `command` safety checks never run.
+    """
     from gate.cli.check_run import run_check_for
+    from gate.config.load import load_config
     from gate.core.report import Status
     from gate.render.explain import render_explain
 
-    run = run_check_for(settings, inputs)
-    run.config.interaction(interaction_id)  # a clear error for an unknown id
+    # An unknown id is refused before any report is read or anything evaluated.
+    load_config(inputs.config, inputs.root).interaction(interaction_id)
+    # One interaction's figures do not depend on the safety checks: none is run.
+    run = run_check_for(settings, inputs._replace(no_exec=True))
     result = run.report.interaction(interaction_id)
     assert result is not None
     click.echo(render_explain(result, inputs.root), nl=False)

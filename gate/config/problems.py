@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from gate.errors import ConfigError
 from gate.records import Record
+from gate.text import plural
 
 # docs/config.md has one section per top-level key group, anchored by its name.
 DOC_SECTIONS = (
@@ -65,7 +66,8 @@ def config_error(where: str, problems: Sequence[Problem], prefix: str = "") -> C
     """
     lines = [_line(where, prefix, p) for p in problems[:SHOWN]]
     if len(problems) > SHOWN:
-        lines.append(f"{where}: ... and {len(problems) - SHOWN} more problems")
+        more = len(problems) - SHOWN
+        lines.append(f"{where}: ... and {more} more {plural('problem', more)}")
     if len(problems) > 1:
         lines.insert(0, f"{where}: {len(problems)} problems in the config")
     return ConfigError("\n".join(lines), hint=_hint(problems))

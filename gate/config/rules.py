@@ -94,6 +94,7 @@ def _interaction(
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=spec.defaults.coverage_scope if isinstance(scope, UnsetType) else scope,
+        skipped=spec.defaults.skipped if isinstance(it.skipped, UnsetType) else it.skipped,
         patch_threshold=patch.overridden(it.patch_threshold),
         ratchet=spec.defaults.ratchet if isinstance(it.ratchet, UnsetType) else it.ratchet,
     )

@@ -50,6 +50,13 @@ class Scope(Enum):
     EVIDENCE = "evidence"
 
 
+class SkipPolicy(Enum):
+    """What a skipped evidence test means (docs/config.md#skipped)."""
+
+    ALLOW = "allow"  # left out, listed as a note; at least one evidence test must run
+    BLOCK = "block"  # a gap, like a failure
+
+
 class UnmappedPolicy(Enum):
     FAIL = "fail"
     WARN = "warn"
@@ -90,6 +97,7 @@ class Defaults(_Strict, frozen=True):
         Percent, Meta(description="Below the threshold but at least this: NEAR, not ATTENTION.")
     ] = 90.0
     coverage_scope: Scope = Scope.ALL
+    skipped: SkipPolicy = SkipPolicy.ALLOW
     patch_threshold: Annotated[ThresholdSpec | UnsetType, Meta(description=PATCH_THRESHOLD)] = UNSET
     ratchet: Annotated[bool, Meta(description=RATCHET)] = False
 
@@ -134,6 +142,7 @@ class InteractionSpec(_Strict, frozen=True):
     details: dict[str, str] = field(default_factory=dict)
     weight: Annotated[Weight, Meta(description="Its share in the overall confidence.")] = 1.0
     coverage_scope: Scope | UnsetType = UNSET
+    skipped: SkipPolicy | UnsetType = UNSET
     patch_threshold: Annotated[ThresholdSpec | UnsetType, Meta(description=PATCH_THRESHOLD)] = UNSET
     ratchet: Annotated[bool | UnsetType, Meta(description=RATCHET)] = UNSET
 
@@ -269,6 +278,7 @@ class Interaction(Record, frozen=True):
     details: Mapping[str, str]
     weight: float
     coverage_scope: Scope
+    skipped: SkipPolicy
     # Additions: the change against the base (docs/patch-coverage.md).
     patch_threshold: Threshold = Threshold()
     ratchet: bool = False

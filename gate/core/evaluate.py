@@ -13,10 +13,10 @@ from fractions import Fraction
 
 from gate.config.schema import Config, Interaction, Waiver
 from gate.core.baseline import NO_BASELINE, baseline_info, delta, judge_ratchet
-from gate.core.model import ContextIndex, Diff, FileCoverage, Outcome, TestCase, TestResults
+from gate.core.evidence_tests import judge_tests, pass_fraction
+from gate.core.model import ContextIndex, Diff, FileCoverage, TestResults
 from gate.core.numbers import percent_below
 from gate.core.patch import interaction_patch, patch_gaps, patch_to_pass, summarize
-from gate.core.patterns import is_glob, matches_path
 from gate.core.report import (
     SCHEMA,
     EvidenceTest,
@@ -39,7 +39,6 @@ from gate.records import Record, field, replace
 from gate.text import plural
 
 __all__ = ["Evaluation", "evaluate", "exact", "shortfall"]  # the last two: moved, still here
-
 # Files on disk that count as source when no coverage report mentions them (a
 # client module nobody imports must not vanish from its interaction).
 SOURCE_SUFFIXES = (
@@ -128,18 +127,14 @@ def evaluate_interaction(
     scoped = interaction_coverage(it, files, ev.coverage, ev.contexts, evidence)
     details = [file_summary(f) for f in scoped.files]
     n = totals(details, has_branches=any(f.branches is not None for f in scoped.files))
-    counts = count_tests(evidence)
+    judged = judge_tests(it, evidence, ev.repo_files)
+    counts = judged.counts
     confidence = float(exact_confidence(n, counts))
-    found = interaction_gaps(it, files, details, n, evidence, ev)
-    gaps = [*found.lines, *scoped.gaps]
-    if not files or not it.evidence:
-        status = Status.UNKNOWN
-    elif not gaps:
-        status = Status.READY
-    elif confidence >= ev.config.near:
-        status = Status.NEAR
-    else:
-        status = Status.ATTENTION
+    found = interaction_gaps(it, files, details, n, ev)
+    gaps = [*found.lines, *judged.gaps, *scoped.gaps]
+    notes = [*scoped.notes, *judged.notes]
+    unknown = not files or not it.evidence or judged.none_ran
+    status = decide_status(unknown=unknown, gaps=gaps, confidence=confidence, near=ev.config.near)
     result = InteractionResult(
         id=it.id,
         name=it.name,
@@ -160,24 +155,25 @@ def evaluate_interaction(
         files=files,
         tests=counts,
         pass_rate=float(pass_fraction(counts)),
-        gaps=[] if status is Status.READY else [*gaps, *scoped.notes],
+        gaps=[] if status is Status.READY else [*gaps, *notes],
         modules=list(it.modules),
         evidence=list(it.evidence),
         contract=it.contract,
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=it.coverage_scope.value,
+        skipped=it.skipped.value,
         to_pass=found.to_pass,
         file_details=details,
         evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in evidence],
         waiver=waiver_info(waiver, ev.today),
-        notes=list(scoped.notes),
+        notes=notes,
         shortfall=side_shortfalls(it, n, measured=bool(details)),
         reproduce=reproduce_command(
             it.evidence, [c.nodeid for c in evidence], it.modules, files, it.threshold.line
         ),
     )
-    only = found.shortfall_only and not scoped.gaps
+    only = found.shortfall_only and not (unknown or judged.gaps or scoped.gaps)
     return against_base(it, result, scoped, ev, shortfall_only=only)
 
 
@@ -206,10 +202,14 @@ def against_base(
     return replace(result, reasons=interaction_reasons(result))
 
 
-def pass_fraction(counts: TestCounts) -> Fraction:
-    """passed / (passed + failed + errors); 0 when no evidence test ran."""
-    ran = counts.passed + counts.failed + counts.errors
-    return Fraction(counts.passed, ran) if ran else Fraction(0)
+def decide_status(*, unknown: bool, gaps: Sequence[str], confidence: float, near: float) -> Status:
+    """The status, in docs/numbers.md's order: UNKNOWN when there is nothing to
+    judge by, READY without gaps, NEAR at or above `near`, else ATTENTION."""
+    if unknown:
+        return Status.UNKNOWN
+    if not gaps:
+        return Status.READY
+    return Status.NEAR if confidence >= near else Status.ATTENTION
 
 
 def exact_confidence(n: Counts, counts: TestCounts) -> Fraction:
@@ -236,17 +236,6 @@ def side_shortfalls(it: Interaction, n: Counts, *, measured: bool) -> dict[str, 
 
 def percent(part: int, whole: int) -> float | None:
     return part * 100 / whole if whole else None
-
-
-def count_tests(cases: Sequence[TestCase]) -> TestCounts:
-    by = {o: sum(1 for c in cases if c.outcome is o) for o in Outcome}
-    return TestCounts(
-        total=len(cases),
-        passed=by[Outcome.PASSED],
-        failed=by[Outcome.FAILED],
-        errors=by[Outcome.ERROR],
-        skipped=by[Outcome.SKIPPED],
-    )
 
 
 class Counts(Record, frozen=True):
@@ -277,11 +266,11 @@ def totals(details: Sequence[FileSummary], *, has_branches: bool) -> Counts:
 
 
 class Gaps(Record, frozen=True):
-    """Every concrete reason an interaction is not PRODUCTION READY."""
+    """What keeps an interaction's files and coverage from PRODUCTION READY."""
 
     lines: list[str]
     to_pass: list[str]  # what meets its unmet thresholds: "3 more statements"
-    # True when its thresholds are all that fail (what a ratchet may excuse).
+    # True when its thresholds are all that fail here (what a ratchet may excuse).
     shortfall_only: bool
 
 
@@ -290,11 +279,10 @@ def interaction_gaps(
     files: list[str],
     measured: list[FileSummary],
     n: Counts,
-    evidence: list[TestCase],
     ev: Evaluation,
 ) -> Gaps:
-    """Every concrete reason the interaction is not PRODUCTION READY, and what it
-    takes to pass its thresholds."""
+    """Every reason the interaction's files and coverage keep it from PRODUCTION
+    READY (its tests' are `judge_tests`'), and what it takes to pass its thresholds."""
     gaps: list[str] = []
     to_pass: list[str] = []
     if not it.evidence:
@@ -311,7 +299,6 @@ def interaction_gaps(
     branches, covered_branches = n.branches, n.covered_branches
     line_t, branch_t = it.threshold.line, it.threshold.branch
     unmeasured = len(gaps)  # the gaps so far, and those counted below, are no shortfall
-
     if measured and line_t is not None:
         if statements == 0:
             gaps.append("no statements measured in its files")
@@ -335,36 +322,7 @@ def interaction_gaps(
             to_pass.append(f"{need} more {plural('branch', need)}")
     if to_pass:
         gaps.extend(missing_detail((f.path, f.missing_lines, f.missing_branches) for f in measured))
-
-    others = _evidence_gaps(it, evidence, ev)
-    return Gaps(
-        lines=[*gaps, *others],
-        to_pass=to_pass,
-        shortfall_only=bool(to_pass) and not unmeasured and not others,
-    )
-
-
-def _evidence_gaps(it: Interaction, evidence: list[TestCase], ev: Evaluation) -> list[str]:
-    gaps: list[str] = []
-    for pattern in it.evidence:
-        selects = tests_matcher((pattern,))
-        if any(selects(c.nodeid, c.file) for c in evidence):
-            continue
-        if "::" not in pattern and ev.repo_files is not None:
-            if not is_glob(pattern) and pattern.removeprefix("./") not in ev.repo_files:
-                gaps.append(f"evidence file {pattern!r} does not exist")
-                continue
-            if is_glob(pattern) and not any(matches_path(pattern, p) for p in ev.repo_files):
-                gaps.append(f"evidence glob {pattern!r} matches no file")
-                continue
-        gaps.append(f"evidence {pattern!r} matched no test in the JUnit results")
-    for case in evidence:
-        if case.outcome is Outcome.PASSED:
-            continue
-        verb = {Outcome.FAILED: "failed", Outcome.ERROR: "errored", Outcome.SKIPPED: "skipped"}
-        message = f": {case.message}" if case.message else ""
-        gaps.append(f"test {case.nodeid} {verb[case.outcome]}{message}")
-    return gaps
+    return Gaps(lines=gaps, to_pass=to_pass, shortfall_only=bool(to_pass) and not unmeasured)
 
 
 def file_summary(f: FileCoverage) -> FileSummary:

@@ -182,6 +182,7 @@ class InteractionResult(Record, frozen=True):
     details: dict[str, str] = field(default_factory=dict)
     weight: float = 1.0
     coverage_scope: str = "all"
+    skipped: str = "allow"  # the `skipped` policy its evidence was judged by: allow | block
     to_pass: list[str] = field(default_factory=list)  # "3 more statements", ...
     file_details: list[FileSummary] = field(default_factory=list)
     evidence_tests: list[EvidenceTest] = field(default_factory=list)

@@ -58,8 +58,7 @@ def require_contexts(interactions: Sequence[Interaction], coverage: CoverageData
     scoped = [it.id for it in interactions if it.coverage_scope is Scope.EVIDENCE]
     if not scoped:
         return
-    plural = "s" if len(scoped) > 1 else ""
-    who = f"coverage_scope: evidence (interaction{plural} {', '.join(scoped)})"
+    who = f"coverage_scope: evidence ({plural('interaction', len(scoped))} {', '.join(scoped)})"
     if coverage.contexts is None:
         given = ", ".join(sorted({i.format for i in coverage.inputs})) or "none"
         raise InputError(

@@ -15,6 +15,7 @@ from gate.core.numbers import percent_below
 from gate.core.patch import patch_failures
 from gate.core.report import InteractionResult, RatchetState, SafetyResult
 from gate.core.thresholds import exact
+from gate.text import plural
 
 
 def interaction_reasons(r: InteractionResult) -> list[str]:
@@ -61,5 +62,6 @@ def verdict_reasons(
         if c.waiver is not None and c.waiver.expired:
             reasons.append(f"safety check {c.id}: waiver expired {c.waiver.until}")
     if unmapped and config.unmapped.policy is UnmappedPolicy.FAIL:
-        reasons.append(f"{len(unmapped)} source file(s) claimed by no interaction")
+        n = len(unmapped)
+        reasons.append(f"{n} source {plural('file', n)} claimed by no interaction")
     return reasons

@@ -37,6 +37,15 @@ CoverageFormat = Literal["cobertura", "lcov", "jacoco", "coveragepy-json", "cove
 _LCOV_LINE = re.compile(rb"^(TN|SF|DA|FN|FNDA|LF|LH|BRDA|FNL|FNA):", re.M)
 
 
+# How to produce the report a missing file or glob was meant to be.
+_PRODUCE = {
+    "coverage": "produce it with `pytest --cov --cov-branch --cov-report=xml:coverage.xml`, "
+    "or point --coverage (or reports.coverage) at yours",
+    "JUnit": "produce it with `pytest --junitxml=junit.xml`, "
+    "or point --junit (or reports.junit) at yours",
+}
+
+
 def expand(patterns: Iterable[str], root: Path, what: str) -> list[Path]:
     """Files named by paths or globs (relative to root); each pattern must match."""
     found: list[Path] = []
@@ -51,13 +60,16 @@ def expand(patterns: Iterable[str], root: Path, what: str) -> list[Path]:
             )
             if not matches:
                 raise InputError(
-                    f"{what} pattern {pattern!r} matches no file under {show_path(root)}"
+                    f"{what} pattern {pattern!r} matches no file under {show_path(root)}",
+                    hint=_PRODUCE.get(what),
                 )
             found.extend(matches)
         else:
             path = Path(pattern) if Path(pattern).is_absolute() else root / pattern
             if not path.exists():
-                raise InputError(f"{show_path(path)}: {what} file not found")
+                raise InputError(
+                    f"{show_path(path)}: {what} file not found", hint=_PRODUCE.get(what)
+                )
             found.append(path)
     # The same file named twice (a path and a glob) is read once.
     return list(dict.fromkeys(found))

@@ -28,7 +28,7 @@ from gate.errors import InputError
 from gate.readers.counts import MAX_COUNT, MAX_LINE, NotANumber, plain, whole
 from gate.readers.files import resolve_name
 from gate.readers.xmlstream import local_name, release, stream
-from gate.text import quoted, show_path
+from gate.text import counted, quoted, show_path
 
 NOTE_NAMES = 5  # paths named in one note before "and N more"
 
@@ -268,9 +268,11 @@ def _notes(path: Path, state: _Read) -> list[str]:
         shown = ", ".join(map(show_path, unique[:NOTE_NAMES]))
         more = f" and {len(unique) - NOTE_NAMES} more" if len(unique) > NOTE_NAMES else ""
         out.append(
-            f"{show_path(path)}: {len(unique)} source file(s) outside the repository root ignored "
+            f"{show_path(path)}: {counted(len(unique), 'source file')} outside the repository "
+            "root ignored "
             f"(never opened): {shown}{more}"
         )
     if state.zero_lines:
-        out.append(f"{show_path(path)}: {state.zero_lines} <line> element(s) with number 0 ignored")
+        lines = counted(state.zero_lines, "<line> element")
+        out.append(f"{show_path(path)}: {lines} with number 0 ignored")
     return out

@@ -30,7 +30,7 @@ from gate.errors import InputError
 from gate.readers.counts import MAX_COUNT, MAX_LINE
 from gate.readers.files import require_regular, resolve_name
 from gate.readers.xmlstream import UTF16_BOMS
-from gate.text import show_path
+from gate.text import counted, show_path
 
 # JSON has no framing to stream by, and msgspec decodes whole documents, so the
 # document is read whole, up to this size: coverage.py's JSON for a million
@@ -164,16 +164,17 @@ def _file(
     if declared is not None:
         if declared > len(ran):
             raise InputError(
-                f"{show_path(path)}: {show_path(name)}: summary says {declared} statements ran, "
-                f"but only {len(ran)} executed lines are listed"
+                f"{show_path(path)}: {show_path(name)}: summary says "
+                f"{counted(declared, 'statement')} ran, but only "
+                f"{counted(len(ran), 'executed line')} {'is' if len(ran) == 1 else 'are'} listed"
             )
         ran = ran[len(ran) - declared :]  # the extras are docstrings, from the top
     statements = frozenset(ran) | missing
     if entry.summary.num_statements not in (None, len(statements)):
         raise InputError(
             f"{show_path(path)}: {show_path(name)}: summary says "
-            f"{entry.summary.num_statements} statements, but {len(statements)} are listed "
-            "as executed or missing"
+            f"{counted(entry.summary.num_statements, 'statement')}, but {len(statements)} "
+            f"{'is' if len(statements) == 1 else 'are'} listed as executed or missing"
         )
     return FileCoverage(
         path=repo_path,

@@ -32,7 +32,7 @@ from coverage.numbits import numbits_to_nums
 from gate.core.paths import PathResolver, escapes, is_absolute, is_file
 from gate.errors import InputError
 from gate.readers.files import resolve_name
-from gate.text import clip, show_path
+from gate.text import clip, counted, show_path
 
 SCHEMA_VERSION = 7  # the coverage.py data schema these queries are written for
 MISSING_SHOWN = 5  # absent source files named in the error
@@ -286,8 +286,8 @@ def _files(
         shown = ", ".join(map(show_path, absent[:MISSING_SHOWN]))
         more = f" and {len(absent) - MISSING_SHOWN} more" if len(absent) > MISSING_SHOWN else ""
         raise InputError(
-            f"{show_path(path)}: the source of {len(absent)} measured file(s) is not under "
-            f"{show_path(resolver.root)}: {shown}{more}; statements and branches come from "
+            f"{show_path(path)}: the source of {counted(len(absent), 'measured file')} is not "
+            f"under {show_path(resolver.root)}: {shown}{more}; statements and branches come from "
             "the source, so it must be present",
             hint="run the gate in the checkout, or map the recorded prefix with `paths`",
         )

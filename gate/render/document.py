@@ -206,7 +206,7 @@ def _side(r: InteractionResult, side: str) -> str:
 
 
 def _evidence_tests(r: InteractionResult) -> list[str]:
-    title = f"**Evidence tests** ({r.tests.passed}/{r.tests.total} passed)"
+    title = f"**Evidence tests** ({tests_cell(r.tests)})"
     if not r.evidence_tests:
         return [title, "", "No evidence test was found in the test results.", ""]
     rows = ["| Outcome | Test | Message |", "|---|---|---|"]

@@ -22,6 +22,8 @@ from gate.render.phrases import (
     evidence_counts,
     side_measured,
     side_verdict,
+    tests_needed,
+    tests_verdict,
     threshold_text,
     waiver_long,
 )
@@ -82,7 +84,7 @@ def _thresholds(r: InteractionResult) -> list[str]:
         [side, side_measured(r, side), threshold_text(r.threshold.get(side)), side_verdict(r, side)]
         for side in ("line", "branch")
     ]
-    rows.append(["tests", evidence_counts(r.tests), "all pass", _tests_verdict(r)])
+    rows.append(["tests", evidence_counts(r.tests), tests_needed(r), tests_verdict(r)])
     table = tabulate(
         rows, headers=["", "measured", "needs", "verdict"], tablefmt="simple", disable_numparse=True
     )
@@ -91,18 +93,6 @@ def _thresholds(r: InteractionResult) -> list[str]:
         *(f"  {line}" for line in table.splitlines()),
         f"  confidence {confidence_explained(r)}",
     ]
-
-
-def _tests_verdict(r: InteractionResult) -> str:
-    t = r.tests
-    ran = t.passed + t.failed + t.errors
-    if not r.evidence:
-        return "not met: no evidence declared"
-    if ran == 0:
-        return "not met: no evidence test ran"
-    problems = [(t.failed, "failed"), (t.errors, "errored"), (t.skipped, "skipped")]
-    bad = ", ".join(f"{n} {word}" for n, word in problems if n)
-    return f"not met: {bad}" if bad else "met"
 
 
 def _files(r: InteractionResult) -> list[str]:

@@ -22,6 +22,7 @@ from gate.render.phrases import (
     DIRECTION_LEGEND,
     NO_BASELINE_LINE,
     STATUS_WORDS,
+    UNMAPPED_SHOWN,
     changed_file,
     confidence_cell,
     delta_cell,
@@ -35,7 +36,7 @@ from gate.render.phrases import (
     tests_cell,
     waiver_long,
 )
-from gate.text import plural
+from gate.text import counted, plural
 
 ICONS = {
     Status.READY: "🟢",
@@ -329,7 +330,7 @@ def _all_gaps(report: Report) -> list[str]:
     with_gaps = [r for r in report.interactions if r.gaps]
     if not with_gaps:
         return []
-    out = [f"<details><summary>All gaps ({len(with_gaps)} interactions)</summary>", ""]
+    out = [f"<details><summary>Gaps in {counted(len(with_gaps), 'interaction')}</summary>", ""]
     for r in with_gaps:
         head = f"**{md(r.name, 80)}** {code(r.id, table=False)}: {md(status_cell(r))}"
         if r.to_pass:
@@ -344,10 +345,10 @@ def _unmapped(report: Report) -> list[str]:
         return []
     out = [
         f"**Source files claimed by no interaction** ({report.unmapped_policy}): "
-        + ", ".join(code(p, table=False) for p in report.unmapped[:20])
+        + ", ".join(code(p, table=False) for p in report.unmapped[:UNMAPPED_SHOWN])
     ]
-    if len(report.unmapped) > 20:
-        out[-1] += f" and {len(report.unmapped) - 20} more"
+    if len(report.unmapped) > UNMAPPED_SHOWN:
+        out[-1] += f" and {len(report.unmapped) - UNMAPPED_SHOWN} more"
     return [*out, ""]
 
 

@@ -28,6 +28,7 @@ from gate.text import plain, plural
 Escape = Callable[[str, int], str]
 
 SIDES = {"line": "statement", "branch": "branch"}
+UNMAPPED_SHOWN = 20  # unmapped files listed in the terminal and the PR comment, then "and N more"
 STATUS_WORDS = {
     Status.READY: "ready",
     Status.NEAR: "near",
@@ -40,16 +41,49 @@ NO_BASELINE_LINE = "No baseline report from the base branch: no figures against 
 
 
 def tests_cell(t: TestCounts) -> str:
-    """The Tests column of a matrix: passed out of all evidence tests found."""
-    return f"{t.passed}/{t.total}"
+    """The Tests column of a matrix: '37 passed · 1 skipped', each outcome by name.
+    Never a fraction: '37/38' next to a 100% confidence reads as a failure when
+    the 38th was a skip."""
+    return " · ".join(_outcomes(t)) or "none"
 
 
 def evidence_counts(t: TestCounts) -> str:
-    """'11/12 passed (1 failed)': passed out of all, then what did not pass."""
+    """'11 passed, 1 failed (12 tests)': each outcome by name, then how many in all."""
+    if not t.total:
+        return "none"
+    return f"{', '.join(_outcomes(t))} ({t.total} {plural('test', t.total)})"
+
+
+def _outcomes(t: TestCounts) -> list[str]:
+    """'37 passed', then each other outcome that occurred; nothing without tests."""
+    if not t.total:
+        return []
     others = [(t.failed, "failed"), (t.errors, "errored"), (t.skipped, "skipped")]
-    extra = ", ".join(f"{n} {word}" for n, word in others if n)
-    text = f"{t.passed}/{t.total} passed"
-    return f"{text} ({extra})" if extra else text
+    return [f"{t.passed} passed", *(f"{n} {word}" for n, word in others if n)]
+
+
+def tests_needed(r: InteractionResult) -> str:
+    """What the evidence tests must do, under the interaction's `skipped` policy."""
+    return "all pass, none skipped" if r.skipped == "block" else "all that run pass"
+
+
+def tests_verdict(r: InteractionResult) -> str:
+    """Whether the evidence tests meet `tests_needed`: 'met', 'met (1 skipped,
+    allowed)', 'not met: 1 failed', 'not met: every evidence test skipped'."""
+    t = r.tests
+    ran = t.passed + t.failed + t.errors
+    allowed = r.skipped != "block"
+    if not r.evidence:
+        return "not met: no evidence declared"
+    if ran == 0:
+        return "not met: every evidence test skipped" if t.skipped else "not met: no test ran"
+    problems = [(t.failed, "failed"), (t.errors, "errored")]
+    if not allowed:
+        problems.append((t.skipped, "skipped"))
+    bad = ", ".join(f"{n} {word}" for n, word in problems if n)
+    if bad:
+        return f"not met: {bad}"
+    return f"met ({t.skipped} skipped, allowed)" if t.skipped else "met"
 
 
 def confidence_cell(r: InteractionResult) -> str:
@@ -59,7 +93,10 @@ def confidence_cell(r: InteractionResult) -> str:
 def confidence_explained(r: InteractionResult) -> str:
     """The confidence with how it is made, or why there is none."""
     if r.shown_confidence is None:
-        return "n/a (status UNKNOWN: no file matched its modules, or no evidence declared)"
+        return (
+            "n/a (status UNKNOWN: no file matched its modules, no evidence declared, "
+            "or every evidence test skipped)"
+        )
     return (
         f"{display_percent(r.confidence)} = coverage {display_percent(r.coverage_percent)} "
         f"× pass rate {display_percent(r.pass_rate * 100)}"

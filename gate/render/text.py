@@ -8,6 +8,7 @@ from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, Status
 from gate.render.phrases import (
     NO_BASELINE_LINE,
+    UNMAPPED_SHOWN,
     changed_file,
     confidence_cell,
     delta_cell,
@@ -89,7 +90,10 @@ def summary_lines(report: Report) -> list[str]:
     ]
     if report.unmapped:
         lines.append(f"Unmapped source files ({report.unmapped_policy}):")
-        lines.extend(f"  {plain(p)}" for p in report.unmapped)
+        lines.extend(f"  {plain(p)}" for p in report.unmapped[:UNMAPPED_SHOWN])
+        if len(report.unmapped) > UNMAPPED_SHOWN:
+            more = len(report.unmapped) - UNMAPPED_SHOWN
+            lines.append(f"  ... and {more} more (the JSON report lists all)")
     failing = [c for c in s.checks if not c.passed]
     for c in failing:
         waived = f" [{waiver_short(c.waiver)}]" if c.waiver else ""
@@ -134,9 +138,11 @@ def change_lines(report: Report) -> list[str]:
 
 
 def _gap_lines(report: Report) -> list[str]:
+    """Each interaction's gaps, or its notes when it has none (a ready
+    interaction's allowed skips, lines only other tests ran)."""
     lines: list[str] = []
     for r in report.interactions:
-        if not r.gaps:
+        if not r.gaps and not r.notes:
             continue
         lines.append("")
         head = f"{plain(r.id, 40)} ({r.status.value})"
@@ -148,4 +154,6 @@ def _gap_lines(report: Report) -> list[str]:
         if ratchet := ratchet_text(r):
             lines.append(f"  - {plain(ratchet, 240)}")
         lines.extend(f"  - {plain(g, 240)}" for g in r.gaps)
+        if not r.gaps:
+            lines.extend(f"  note: {plain(n, 240)}" for n in r.notes)
     return lines

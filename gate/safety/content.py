@@ -17,6 +17,7 @@ from gate.config.schema import FileExistsCheck, ForbidPatternCheck, RequirePatte
 from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.tree import Selection, Unread, read_text, select
+from gate.text import counted, every
 
 LISTED = 10  # files or locations named in a detail before "and N more"
 NOTHING_SELECTED = "`{key}` is empty: a check over no file proves nothing"
@@ -31,8 +32,9 @@ def check_file_exists(check: FileExistsCheck, ctx: SafetyContext) -> Finding:
     problems = _selection_problems(selection)
     if problems:
         return failed("; ".join(problems))
-    count = len(selection.files)
-    return passed(f"all {len(check.paths)} paths exist ({count} match{'es' if count != 1 else ''})")
+    n = len(check.paths)
+    exist = f"{every(n, 'path')} {'exists' if n == 1 else 'exist'}"
+    return passed(f"{exist} ({counted(len(selection.files), 'match')})")
 
 
 def check_require_pattern(check: RequirePatternCheck, ctx: SafetyContext) -> Finding:
@@ -53,14 +55,16 @@ def check_require_pattern(check: RequirePatternCheck, ctx: SafetyContext) -> Fin
     total = len(scanned.matches) + len(unread)
     if check.in_ == "any":
         if found:
-            return passed(f"found in {len(found)} of {total} files, first at {found[0]}")
-        problems = [f"/{check.pattern}/ found in none of {total} files: {_listed(missing)}"]
+            return passed(f"found in {len(found)} of {counted(total, 'file')}, first at {found[0]}")
+        problems = [
+            f"/{check.pattern}/ found in none of {counted(total, 'file')}: {_listed(missing)}"
+        ]
     else:
         if not missing and not unread:
-            return passed(f"found in all {total} files")
+            return passed(f"found in {every(total, 'file')}")
         problems = []
         if missing:
-            count = f"{len(missing)} of {total} files"
+            count = f"{len(missing)} of {counted(total, 'file')}"
             problems.append(f"/{check.pattern}/ missing from {count}: {_listed(missing)}")
     if unread:
         problems.append(f"not read: {_listed(unread)}")
@@ -78,14 +82,12 @@ def check_forbid_pattern(check: ForbidPatternCheck, ctx: SafetyContext) -> Findi
     unread = scanned.unread
     problems = []
     if hits:
-        lines = f"{len(hits)} line{'s' if len(hits) != 1 else ''}"
-        problems.append(f"/{check.pattern}/ found on {lines}: {_listed(hits)}")
+        problems.append(f"/{check.pattern}/ found on {counted(len(hits), 'line')}: {_listed(hits)}")
     if unread:
         problems.append(f"not read: {_listed(unread)}")
     if problems:
         return failed("; ".join(problems))
-    count = len(scanned.matches)
-    return passed(f"not found in {count} file{'s' if count != 1 else ''}")
+    return passed(f"not found in {counted(len(scanned.matches), 'file')}")
 
 
 class _Scan(Record, frozen=True):

@@ -16,7 +16,7 @@ from gate.core.model import FileCoverage, Outcome, TestCase
 from gate.core.numbers import display_percent
 from gate.core.selection import CaseIndex, paths_matcher, tests_matcher
 from gate.safety.context import Finding, SafetyContext, failed, passed
-from gate.text import plural
+from gate.text import counted, every, plural
 
 LISTED = 10  # tests (or files) named in a detail before "and N more"
 
@@ -41,10 +41,10 @@ def check_junit(check: JunitCheck, ctx: SafetyContext) -> Finding:
         problems.append(f"no test matches {_quoted(unmatched)}")
     if bad:
         listed = _listed([_describe(c) for c in bad], sep="; ")
-        problems.append(f"{len(bad)} of {len(selected)} tests did not pass: {listed}")
+        problems.append(f"{len(bad)} of {counted(len(selected), 'test')} did not pass: {listed}")
     if problems:
         return failed("; ".join(problems))
-    return passed(f"all {len(selected)} matching tests passed")
+    return passed(f"{every(len(selected), 'matching test')} passed")
 
 
 def _selects(pattern: str, case: TestCase) -> bool:
@@ -83,7 +83,7 @@ def check_coverage(check: CoverageCheck, ctx: SafetyContext) -> Finding:
         _compare_lines(n, check.line, met, problems)
     if check.branch is not None:
         _compare_branches(n, check.branch, met, problems)
-    scope = f"over {len(files)} file{'s' if len(files) != 1 else ''}"
+    scope = f"over {counted(len(files), 'file')}"
     if problems:
         return failed(f"{'; '.join(problems)} ({scope})")
     return passed(f"{', '.join(met)} ({scope})")

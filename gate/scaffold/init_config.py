@@ -1,27 +1,19 @@
 """`signal-gate init`: a commented signal-gate.yml proposed from the repository itself.
 
-What it looks for (outside test folders, virtualenvs and caches):
-
-- outbound clients: `*_client.py` anywhere, and `client.py` inside a package
-  named after its peer (`common/config_service/client.py` -> `config-service`);
-- inbound endpoints: public modules of `api/`, `routes/` and `endpoints/`
-  folders (`app/api/monitoring.py` -> `monitoring`);
-- evidence: test files (`test_*.py`, `*_test.py` under a `tests`/`test` folder)
-  whose name starts with the module's stem, with or without `_client`, as a
-  whole word (`test_alerts.py`, `test_config_service.py`).
-
-One interaction per module, `unmapped.paths` covering the client globs so a
-new undeclared client fails the gate. `detect` and `render_config` are pure;
-only `scaffold`, `existing_config` and `write_new` look at the disk.
+Reads top to bottom in the order the data flows: the repository's files, what
+each Python source imports and calls (parsed, never imported; bounded), the
+interactions that makes (`gate.scaffold.discover`), the tests that prove each
+(`gate.scaffold.evidence`), the YAML (`gate.scaffold.config_text`), validated
+by the config loader before anyone sees it, and a summary of how each was found.
+Only `scaffold`, `read_sources`, `existing_config` and `write_new` touch the disk.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
+import posixpath
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import yaml
@@ -30,299 +22,255 @@ from gate import CONFIG_SCHEMA_URL
 from gate.check import scan_repo
 from gate.config.load import config_from_data, find_config
 from gate.config.schema import Direction
-from gate.errors import ConfigError, UsageError
+from gate.core.model import ContextIndex
+from gate.core.paths import PathResolver
+from gate.core.patterns import matches_path
+from gate.errors import ConfigError, InputError, UsageError
 from gate.records import Record
+from gate.scaffold.config_text import (
+    Interaction,
+    Proposal,
+    humanise,
+    kebab,
+    render_config,
+    unique_id,
+)
+from gate.scaffold.discover import Discovery, Unit, discover, is_test_file, sources_of
+from gate.scaffold.evidence import by_imports, by_name, by_template, combined
+from gate.scaffold.ran_by import ran_by
+from gate.scaffold.sources import SourceFacts, module_names, source_facts
+from gate.scaffold.summary import summary_lines
+from gate.text import plural
 
-TEST_DIRS = frozenset({"tests", "test", "testing"})
-ENDPOINT_DIRS = frozenset({"api", "routes", "endpoints"})
-NOT_ENDPOINTS = frozenset({"__init__", "deps", "dependencies", "schemas", "models", "utils"})
-ACRONYMS = frozenset({"api", "sdk", "http", "acl", "id", "sms", "url", "ui", "io", "db", "s3"})
-_TEST_FILE = re.compile(r"^(?:test_(?P<a>\w+)|(?P<b>\w+)_test)\.py$")
+MAX_PYTHON_FILES = 20_000  # parsed per run: sources and tests together
+MAX_FILE_BYTES = 1024 * 1024  # a larger .py file is generated, not a client anyone wrote
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+NOTES_SHOWN = 5  # skipped files named, then "and N more"
+# Where the parser gives up on hostile or broken input (deep nesting, NUL bytes).
+_PARSE_ERRORS = (SyntaxError, ValueError, RecursionError, MemoryError)
 
 
-class Proposal(Record, frozen=True):
-    """One interaction as init proposes it."""
+class Hints(Record, frozen=True):
+    """What the user tells init when the layout is unusual."""
 
-    id: str
-    name: str
-    direction: Direction
-    path: str  # the module file
-    peer: str | None
-    evidence: tuple[str, ...]
+    modules: tuple[str, ...] = ()  # globs: one interaction per matching module or package
+    tests: str | None = None  # a test-file template with `{name}`: tests/test_plugin_{name}.py
 
 
 class Scaffold(Record, frozen=True):
-    """What init found, and the config text it proposes."""
+    """What init proposes, as values, as config text, and as a summary for stderr."""
 
-    title: str
-    interactions: tuple[Proposal, ...]
-    unmapped: tuple[str, ...]
-    text: str = ""
-    summary: str = ""
-
-
-# --- finding ---------------------------------------------------------------------------
+    proposal: Proposal
+    discovery: Discovery
+    text: str
+    summary: tuple[str, ...]
 
 
-def detect(files: Iterable[str], title: str) -> Scaffold:
-    """Propose interactions for repository-relative `files` (pure): clients first,
-    then endpoints, each in path order."""
-    files = sorted(f for f in files if f.isprintable())  # a newline would end a YAML comment
-    tests = [f for f in files if _is_test_file(f)]
-    found = [
-        (path, *kind)
-        for path in files
-        if path.endswith(".py") and not _in_tests(path) and (kind := _classify(path))
-    ]
-    found.sort(key=lambda item: item[1] is not Direction.OUTBOUND)  # clients first
-    taken: set[str] = set()
-    proposals: list[Proposal] = []
-    for path, direction, stem in found:
-        ident = _unique_id(kebab(stem), direction, taken)
-        evidence = tuple(matching_tests(path, tests))
-        peer = stem if direction is Direction.OUTBOUND else None
-        proposals.append(
-            Proposal(ident, humanise(stem, direction), direction, path, peer, evidence)
+def scaffold(root: Path, hints: Hints | None = None) -> Scaffold:
+    """Look at the repository under `root` and propose a validated config, its
+    first line naming the config schema for editors."""
+    hints = hints or Hints()
+    files = frozenset(f for f in scan_repo(root) if f.isprintable())  # a newline ends a comment
+    wanted = [*sources_of(files), *sorted(f for f in files if is_test_file(f))]
+    facts, skipped = read_sources(root, wanted)
+    found = discover(files, facts, hints.modules)
+    index, coverage_note = contexts_index(root, files, [f for u in found.units for f in u.files])
+    ran = None if index is None else ran_by(found.units, index, _bodies(facts))
+    proposal = propose(project_title(root), found, files, facts, hints.tests, ran)
+    text = render_config(proposal, CONFIG_SCHEMA_URL)
+    config_from_data(yaml.safe_load(text), "the scaffolded config")  # init never proposes junk
+    summary = summary_lines(proposal, found, [*skip_notes(skipped), *coverage_note])
+    return Scaffold(proposal, found, text, tuple(summary))
+
+
+def read_sources(root: Path, paths: Sequence[str]) -> tuple[dict[str, SourceFacts], list[str]]:
+    """The facts of each Python file in `paths` (repository-relative), and each
+    one skipped with why: too large, not a regular file inside the root, not
+    parseable; past MAX_PYTHON_FILES or MAX_TOTAL_BYTES the rest are left unread."""
+    packages = frozenset(posixpath.dirname(p) for p in paths if p.endswith("/__init__.py"))
+    base = root.resolve()
+    facts: dict[str, SourceFacts] = {}
+    skipped: list[str] = []
+    total = 0
+    for count, rel in enumerate(paths):
+        if count >= MAX_PYTHON_FILES or total >= MAX_TOTAL_BYTES:
+            skipped.append(f"{len(paths) - count} more Python files left unread (bounds)")
+            break
+        path = base / rel
+        try:
+            if not path.resolve().is_relative_to(base) or not path.is_file():
+                skipped.append(f"{rel} (not a regular file inside the repository)")
+                continue
+            with path.open("rb") as handle:
+                source = handle.read(MAX_FILE_BYTES + 1)  # a file still growing stays bounded
+            if len(source) > MAX_FILE_BYTES:
+                skipped.append(f"{rel} (over {MAX_FILE_BYTES // 1024 // 1024} MiB)")
+                continue
+            total += len(source)
+        except OSError as exc:
+            skipped.append(f"{rel} (cannot read: {exc.strerror or exc})")
+            continue
+        try:
+            name = next(iter(module_names(rel, packages)), "")
+            facts[rel] = source_facts(source, name, package=rel.endswith("__init__.py"))
+        except _PARSE_ERRORS as exc:
+            skipped.append(f"{rel} (does not parse: {_parse_problem(exc)})")
+    return facts, skipped
+
+
+def contexts_index(
+    root: Path, files: Collection[str], wanted: Collection[str]
+) -> tuple[ContextIndex | None, list[str]]:
+    """The per-test coverage of a `.coverage` (or `.coverage.*` shards) under the
+    root, when there is one with test contexts; else None, with a note saying why
+    when a data file was there but could not serve."""
+    names = (
+        [".coverage"]
+        if ".coverage" in files
+        else sorted(f for f in files if f.startswith(".coverage.") and "/" not in f)
+    )
+    if not names or not wanted:
+        return None, []
+    # Imports coverage.py (~80 ms): only when a data file is there.
+    from gate.readers.coverage_data import read_coverage_data
+
+    try:
+        resolver = PathResolver(root, files=frozenset(files))
+        data = read_coverage_data(
+            [root / n for n in names], resolver, keep=set(wanted).__contains__
         )
-    clients = [p.path for p in proposals if p.direction is Direction.OUTBOUND]
-    return Scaffold(title, tuple(proposals), tuple(client_globs(clients)))
+    except InputError as exc:
+        return None, [f"{names[0]} not used for evidence: {exc.message}"]
+    if not data.contexts.has_test_contexts:
+        return None, [
+            f"{names[0]} has no per-test contexts, so evidence comes from test names "
+            "(record them with pytest --cov-context=test)"
+        ]
+    return data.contexts, []
 
 
-def _classify(path: str) -> tuple[Direction, str] | None:
-    """(direction, stem) when the file looks like a client or an endpoint."""
-    parts = path.split("/")
-    stem = parts[-1][:-3]
-    if stem.endswith("_client") and len(stem) > len("_client"):
-        return Direction.OUTBOUND, stem[: -len("_client")]
-    if stem == "client" and len(parts) > 1:
-        return Direction.OUTBOUND, parts[-2]
-    if len(parts) > 1 and parts[-2] in ENDPOINT_DIRS:
-        if stem.startswith("_") or stem in NOT_ENDPOINTS:
-            return None
-        return Direction.INBOUND, stem
-    return None
+def _bodies(facts: Mapping[str, SourceFacts]) -> dict[str, tuple[int, ...]]:
+    return {path: f.body_lines for path, f in facts.items()}
 
 
-def matching_tests(path: str, tests: Sequence[str]) -> list[str]:
-    """Test files named after the module: `test_<stem>*.py` or
-    `test_<stem without _client>*.py`, the stem ending on a word boundary
-    (an `s` for a plural is allowed: `alert_client` -> `test_alerts.py`)."""
-    parts = path.split("/")
-    stem = parts[-1][:-3]
-    if stem == "client" and len(parts) > 1:
-        stem = parts[-2]
-    stems = {stem, stem.removesuffix("_client")}
-    pattern = re.compile(rf"^(?:{'|'.join(map(re.escape, sorted(stems)))})s?(?:_|$)")
-    return [t for t in tests if pattern.match(_test_subject(t))]
+def _parse_problem(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"{exc.msg}, line {exc.lineno}" if exc.lineno else str(exc.msg)
+    return type(exc).__name__ if isinstance(exc, RecursionError | MemoryError) else str(exc)
 
 
-def _test_subject(test_path: str) -> str:
-    match = _TEST_FILE.match(test_path.rsplit("/", 1)[-1])
-    assert match is not None  # only test files get here
-    return match["a"] or match["b"]
+def skip_notes(skipped: Sequence[str]) -> list[str]:
+    """One line for the summary: how many files were skipped, the first few named."""
+    if not skipped:
+        return []
+    shown = "; ".join(skipped[:NOTES_SHOWN])
+    more = len(skipped) - NOTES_SHOWN
+    n = len(skipped)
+    tail = f"; and {more} more" if more > 0 else ""
+    return [f"skipped {n} Python {plural('file', n)}: {shown}{tail}"]
 
 
-def _in_tests(path: str) -> bool:
-    parts = path.split("/")
-    return any(p in TEST_DIRS for p in parts[:-1]) or _TEST_FILE.match(parts[-1]) is not None
+# --- the proposal, pure --------------------------------------------------------------------
 
 
-def _is_test_file(path: str) -> bool:
-    parts = path.split("/")
-    return any(p in TEST_DIRS for p in parts[:-1]) and _TEST_FILE.match(parts[-1]) is not None
+def propose(
+    title: str,
+    found: Discovery,
+    files: Collection[str],
+    facts: Mapping[str, SourceFacts],
+    template: str | None = None,
+    ran: Mapping[str, tuple[str, ...]] | None = None,
+) -> Proposal:
+    """Each unit as an interaction with its evidence, and the unmapped globs.
 
-
-def client_globs(clients: Sequence[str]) -> list[str]:
-    """One glob per folder holding clients: `app/clients/*_client.py`,
-    `common/*/client.py`; a new client there is caught as unmapped."""
-    globs: list[str] = []
-    for path in clients:
-        folder, _, name = path.rpartition("/")
-        if name == "client.py":
-            parent = folder.rpartition("/")[0]
-            glob = f"{parent}/*/client.py" if parent else "*/client.py"
+    `facts` are the parsed Python files, tests included; `ran` holds, per unit
+    path, the tests per-test coverage says ran it, preferred when it names any."""
+    test_files = sorted(f for f in files if is_test_file(f))
+    packages = frozenset(posixpath.dirname(p) for p in files if p.endswith("/__init__.py"))
+    dotted = {u.path: _dotted(u, packages) for u in found.units}
+    tests = {p: f for p, f in facts.items() if p in set(test_files)}
+    importing = by_imports(found.units, dotted, tests)
+    taken: set[str] = set()
+    interactions: list[Interaction] = []
+    for u in found.units:
+        if ran and ran.get(u.path):
+            evidence, source = ran[u.path], "per-test coverage in .coverage"
         else:
+            named = by_template(u, template, files) if template else by_name(u, test_files)
+            evidence = combined(named, importing[u.path])
+            source = _source(bool(named), len(evidence) > len(named), template)
+        interactions.append(
+            Interaction(
+                id=unique_id(kebab(u.name), u.direction, taken),
+                name=humanise(u.name, u.direction),
+                direction=u.direction,
+                path=u.path,
+                peer=u.name if u.direction is Direction.OUTBOUND else None,
+                evidence=evidence,
+                found=u.found,
+                evidence_from=source if evidence else "",
+            )
+        )
+    globs = unmapped_globs(found)
+    return Proposal(title, tuple(interactions), tuple(globs), unclaimed(found, files, facts, globs))
+
+
+def unclaimed(
+    found: Discovery, files: Collection[str], facts: Mapping[str, SourceFacts], globs: Sequence[str]
+) -> tuple[str, ...]:
+    """Files under the unmapped globs that no interaction claims and that hold
+    code (a docstring-only `__init__.py` does not): with them, `policy: fail`
+    would fail the first check."""
+    claimed = {f for u in found.units for f in u.files}
+    return tuple(
+        f
+        for f in sources_of(files)
+        if f not in claimed
+        and not (f in facts and facts[f].trivial)
+        and any(matches_path(g, f) for g in globs)
+    )
+
+
+def _dotted(unit: Unit, packages: frozenset[str]) -> list[str]:
+    names = [n for f in unit.files for n in module_names(f, packages)]
+    if unit.path.endswith("/"):
+        names.extend(module_names(unit.path.rstrip("/") + "/__init__.py", packages))
+    return sorted(set(names))
+
+
+def _source(named: bool, imported: bool, template: str | None) -> str:
+    """Where the evidence came from; `imported`: importing test files added some."""
+    how = "--tests" if template else "test file names"
+    if named and imported:
+        return f"{how} and imports"
+    return how if named else "test files that import it"
+
+
+def unmapped_globs(found: Discovery) -> list[str]:
+    """Globs a new, undeclared client would fall under: every Python file of a
+    plugin folder; `*_client.py` beside a client module; `*/client.py` beside a
+    package proposed for its `client.py`."""
+    globs = [f"{folder}/**/*.py" for folder in found.plugin_folders]
+    for u in found.units:
+        if u.direction is not Direction.OUTBOUND or _in_any(u.path, found.plugin_folders):
+            continue
+        folder, _, name = u.path.rstrip("/").rpartition("/")
+        if u.path.endswith("/") and f"{u.path}client.py" in u.files:
+            glob = f"{folder}/*/client.py" if folder else "*/client.py"
+        elif name.endswith("_client.py"):
             glob = f"{folder}/*_client.py" if folder else "*_client.py"
+        else:
+            continue
         if glob not in globs:
             globs.append(glob)
     return globs
 
 
-def kebab(text: str) -> str:
-    """`sdk_streams` -> `sdk-streams`: the id schema is [a-z0-9-]+."""
-    out = re.sub(r"[^a-z0-9]+", "-", re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", text).lower())
-    return out.strip("-") or "interaction"
+def _in_any(path: str, folders: Iterable[str]) -> bool:
+    return any(path.startswith(f + "/") for f in folders)
 
 
-def humanise(stem: str, direction: Direction) -> str:
-    """`sdk_streams` -> `SDK Streams API` (inbound), `config` -> `Config` (outbound)."""
-    words = [w.upper() if w in ACRONYMS else w.capitalize() for w in kebab(stem).split("-")]
-    name = " ".join(words)
-    return f"{name} API" if direction is Direction.INBOUND and not name.endswith("API") else name
-
-
-def _unique_id(ident: str, direction: Direction, taken: set[str]) -> str:
-    candidate = ident
-    if candidate in taken:
-        candidate = f"{ident}-{'api' if direction is Direction.INBOUND else 'client'}"
-    n = 2
-    while candidate in taken:
-        candidate = f"{ident}-{n}"
-        n += 1
-    taken.add(candidate)
-    return candidate
-
-
-# --- writing the YAML --------------------------------------------------------------------
-
-
-def render_config(found: Scaffold) -> str:
-    """The config as commented YAML (pure). Every scalar from the repository is
-    written as a JSON string, which YAML reads back verbatim."""
-    lines = [*_HEADER, f"title: {_q(found.title)}", *_SETTINGS]
-    lines.extend(_unmapped(found.unmapped))
-    lines.extend(_INTERACTIONS_INTRO)
-    if not found.interactions:
-        lines.append("interactions: []  # nothing found: declare each service this one talks to")
-    else:
-        lines.append("interactions:")
-        for index, p in enumerate(found.interactions):
-            lines.extend(_interaction(p, explained=index == 0))
-    lines.extend(_SAFETY)
-    return "\n".join(lines) + "\n"
-
-
-def _q(value: str) -> str:
-    return json.dumps(value)
-
-
-def _unmapped(globs: Sequence[str]) -> list[str]:
-    lines = [
-        "",
-        "# Source files that must each belong to an interaction: a client added later",
-        "# and never declared shows up as unmapped. policy: fail | warn | ignore.",
-        "unmapped:",
-    ]
-    if globs:
-        lines.append("  paths:")
-        lines.extend(f"    - {_q(g)}" for g in globs)
-        lines.append("  policy: fail")
-    else:
-        lines.append('  paths: []  # e.g. ["app/clients/*.py"]')
-        lines.append("  policy: warn")
-    return lines
-
-
-def _interaction(p: Proposal, *, explained: bool) -> list[str]:
-    def note(text: str) -> str:
-        return f"  # {text}" if explained else ""
-
-    evidence = (
-        ["    evidence:" + note("test files (globs) or pytest node ids that prove it")]
-        + [f"      - {_q(e)}" for e in p.evidence]
-        if p.evidence
-        else [f"    evidence: []  # TODO: no test file named after {p.path.rsplit('/', 1)[-1]}"]
-    )
-    lines = [
-        "",
-        f"  # {p.path}",
-        f"  - id: {p.id}" + note("[a-z0-9-]+, unique; `signal-gate explain <id>`"),
-        f"    name: {_q(p.name)}" + note("shown in the matrix and the document"),
-        f"    direction: {p.direction.value}" + note("outbound | inbound | bidirectional"),
-    ]
-    if p.peer is not None:
-        lines.append(f"    peer: {_q(p.peer)}" + note("the service on the other side"))
-    lines.extend(
-        [
-            "    critical: false" + note("true: must be PRODUCTION READY for the gate to pass"),
-            "    modules:" + note("path globs or dotted module names"),
-            f"      - {_q(p.path)}",
-            *evidence,
-        ]
-    )
-    if explained:
-        lines.extend(_OPTIONAL_KEYS)
-    return lines
-
-
-_OPTIONAL_KEYS = [
-    "    # threshold: {line: 95, branch: 95}  # overrides defaults.threshold",
-    "    # contract: 'JSON {\"value\": ...}'    # the data exchanged, free text",
-    "    # details:                    # facts shown in the document and by explain",
-    "    #   Endpoint: /path/{key}",
-    "    #   Retry logic: 3 retries, 5 s timeout",
-]
-_HEADER = [
-    f"# yaml-language-server: $schema={CONFIG_SCHEMA_URL}",
-    "# signal-gate configuration, scaffolded by `signal-gate init` from the modules",
-    "# and tests it found. Names, peers and evidence are guesses from file names:",
-    "# review each interaction, then run `signal-gate validate` and `signal-gate check`.",
-    "version: 1",
-    "",
-    "# Names this gate's pull-request comment and commit status ([a-z0-9-]+).",
-    "id: default",
-    "# Shown at the top of comments and of the assessment document.",
-]
-_SETTINGS = [
-    '# maintainer: "Your Team"   # shown in the assessment document',
-    "",
-    "defaults:",
-    "  # Percent of its statements / branches an interaction must cover; null turns",
-    "  # a side off. An interaction may override it with its own `threshold`.",
-    "  threshold: {line: 95, branch: 95}",
-    "  # Below its thresholds, an interaction at or above this confidence is",
-    "  # NEAR PRODUCTION READY rather than REQUIRES ATTENTION.",
-    "  near: 90",
-    "  # all: coverage from the whole suite. evidence: only what each interaction's",
-    "  # own evidence tests ran (needs a .coverage file from --cov-context=test).",
-    "  coverage_scope: all",
-    "",
-    "overall:",
-    "  # The gate fails when the weighted mean confidence is below this.",
-    "  min_confidence: 95",
-    "",
-    "# The reports CI already writes (files or globs); --coverage/--junit replace them.",
-    "# With pytest: pytest --cov --cov-branch --cov-report=xml:coverage.xml --junitxml=junit.xml",
-    "reports:",
-    '  coverage: ["coverage.xml"]',
-    '  junit: ["junit.xml"]',
-]
-_INTERACTIONS_INTRO = [
-    "",
-    "# One interaction per service this one talks to (outbound) or serves (inbound).",
-    "# Required by default: each must reach its thresholds with passing evidence.",
-]
-_SAFETY = [
-    "",
-    "# Deployment safety checks, reported N/N; `required: all` or a number.",
-    "# Kinds: command, junit, coverage, file_exists, require_pattern, forbid_pattern, results.",
-    "safety:",
-    "  required: all",
-    "  checks: []",
-    "  # checks:",
-    "  #   - id: no-debug-print",
-    "  #     name: No print() left in the clients",
-    "  #     kind: forbid_pattern",
-    '  #     files: ["app/clients/*.py"]',
-    "  #     pattern: '\\bprint\\('",
-]
-
-
-# --- the edges ---------------------------------------------------------------------------
-
-
-def scaffold(root: Path) -> Scaffold:
-    """Look at the repository under `root` and propose a validated config."""
-    found = detect(scan_repo(root), project_title(root))
-    text = render_config(found)
-    config_from_data(yaml.safe_load(text), "the scaffolded config")  # init never proposes junk
-    ins = sum(1 for p in found.interactions if p.direction is Direction.INBOUND)
-    untested = sum(1 for p in found.interactions if not p.evidence)
-    summary = (
-        f"{len(found.interactions) - ins} outbound and {ins} inbound interactions, "
-        f"{untested} without evidence tests"
-    )
-    return Scaffold(found.title, found.interactions, found.unmapped, text, summary)
+# --- the edges -----------------------------------------------------------------------------
 
 
 def project_title(root: Path) -> str:

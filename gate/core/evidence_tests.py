@@ -1,0 +1,101 @@
+"""What an interaction's evidence tests say: their counts, the pass rate, and the
+gaps and notes they give, with the `skipped` rule (docs/config.md#skipped).
+
+A skipped test proves nothing either way: it did not run. Under `skipped: allow`
+(the default) it is left out and listed as a note, as long as at least one
+evidence test ran and every one that ran passed; when every evidence test
+skipped, nothing ran to judge by and the interaction is UNKNOWN. Under
+`skipped: block` a skip is a gap, like a failure. Pure: test cases in, values out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from fractions import Fraction
+
+from gate.config.schema import Interaction, SkipPolicy
+from gate.core.model import Outcome, TestCase
+from gate.core.patterns import is_glob, matches_path
+from gate.core.report import TestCounts
+from gate.core.selection import tests_matcher
+from gate.records import Record
+from gate.text import plural
+
+_VERB = {Outcome.FAILED: "failed", Outcome.ERROR: "errored", Outcome.SKIPPED: "skipped"}
+
+
+class TestsVerdict(Record, frozen=True):
+    """The evidence tests of one interaction, judged."""
+
+    __test__ = False  # not a pytest class, despite the name
+
+    counts: TestCounts
+    gaps: list[str]  # each keeps it from PRODUCTION READY
+    notes: list[str]  # shown, never gating: the allowed skips
+    # Skips allowed and every selected test skipped: nothing ran to judge by.
+    none_ran: bool
+
+
+def judge_tests(
+    it: Interaction, evidence: Sequence[TestCase], repo_files: Collection[str] | None
+) -> TestsVerdict:
+    """The counts, gaps and notes of the evidence tests `evidence` that `it` selected.
+
+    `repo_files` (the paths under the root, when the source is present) tells a
+    pattern naming no file from one whose file ran no test."""
+    counts = count_tests(evidence)
+    gaps = _pattern_gaps(it, evidence, repo_files)
+    notes: list[str] = []
+    allowed = it.skipped is SkipPolicy.ALLOW
+    for case in evidence:
+        if case.outcome is Outcome.PASSED:
+            continue
+        message = f": {case.message}" if case.message else ""
+        line = f"test {case.nodeid} {_VERB[case.outcome]}{message}"
+        if case.outcome is Outcome.SKIPPED and allowed:
+            notes.append(f"{line} (skip allowed)")
+        else:
+            gaps.append(line)
+    none_ran = allowed and counts.total > 0 and counts.skipped == counts.total
+    if none_ran:
+        noun = plural("test", counts.total)
+        gaps.insert(0, f"every evidence test skipped ({counts.total} {noun}): none ran")
+    return TestsVerdict(counts, gaps, notes, none_ran)
+
+
+def _pattern_gaps(
+    it: Interaction, evidence: Sequence[TestCase], repo_files: Collection[str] | None
+) -> list[str]:
+    """One gap per evidence pattern that selected no test, saying why."""
+    gaps: list[str] = []
+    for pattern in it.evidence:
+        selects = tests_matcher((pattern,))
+        if any(selects(c.nodeid, c.file) for c in evidence):
+            continue
+        if "::" not in pattern and repo_files is not None:
+            if not is_glob(pattern) and pattern.removeprefix("./") not in repo_files:
+                gaps.append(f"evidence file {pattern!r} does not exist")
+                continue
+            if is_glob(pattern) and not any(matches_path(pattern, p) for p in repo_files):
+                gaps.append(f"evidence glob {pattern!r} matches no file")
+                continue
+        gaps.append(f"evidence {pattern!r} matched no test in the JUnit results")
+    return gaps
+
+
+def count_tests(cases: Sequence[TestCase]) -> TestCounts:
+    by = {o: sum(1 for c in cases if c.outcome is o) for o in Outcome}
+    return TestCounts(
+        total=len(cases),
+        passed=by[Outcome.PASSED],
+        failed=by[Outcome.FAILED],
+        errors=by[Outcome.ERROR],
+        skipped=by[Outcome.SKIPPED],
+    )
+
+
+def pass_fraction(counts: TestCounts) -> Fraction:
+    """passed / (passed + failed + errors); 0 when no evidence test ran. Skipped
+    tests did not run, so they are left out under either `skipped` policy."""
+    ran = counts.passed + counts.failed + counts.errors
+    return Fraction(counts.passed, ran) if ran else Fraction(0)

@@ -1,0 +1,1 @@
+"""notifykit: one call, many notification services."""

@@ -1,0 +1,1 @@
+"""XMPP: a raw stream over a socket."""

@@ -1,0 +1,7 @@
+from notifykit.plugins import gotify
+
+
+def test_posts_the_text(opener):
+    assert gotify.send("https://hooks.example/x", "hello", opener=opener)
+    (request,) = opener.sent
+    assert request.data == b'{"text": "hello"}' and request.get_method() == "POST"
