@@ -36,6 +36,11 @@ COVERAGE_VERSION = "7.17.5"
 DTD_URL = "https://raw.githubusercontent.com/cobertura/web/master/htdocs/xml/coverage-04.dtd"
 MODULES_PER_PACKAGE = 20
 INTERACTIONS = 50
+LAYOUTS = ("files", "dirs")
+LAYOUT_HELP = (
+    "files: each interaction's evidence is a test file and a class node id (default); "
+    "dirs: a directory glob, tests/http/<n>/**, each selecting 1/50 of the tests"
+)
 
 
 @dataclass(frozen=True)
@@ -173,21 +178,32 @@ CAPTURED = "\n".join(
 )
 
 
-def case_xml(rng: random.Random, n: int, cases_per_module: int) -> str:
-    module = n // cases_per_module
+def test_module(module: int, size: Size, layout: str) -> tuple[str, str]:
+    """(dotted test module, test class) for a source module: `tests.p007.test_m03`
+    beside package p007, or with `--layout dirs` one of 50 directories
+    `tests.http.<n>` that an interaction's `tests/http/<n>/**` selects whole."""
+    if layout == "dirs":
+        group = module * INTERACTIONS // size.files
+        return f"tests.http.{group:02d}.test_m{module:05d}", f"TestM{module:05d}"
     pkg, mod = module // MODULES_PER_PACKAGE, module % MODULES_PER_PACKAGE
-    classname = f"tests.p{pkg:03d}.test_m{mod:02d}.TestM{mod:02d}"
+    return f"tests.p{pkg:03d}.test_m{mod:02d}", f"TestM{mod:02d}"
+
+
+def case_xml(rng: random.Random, n: int, size: Size, layout: str) -> str:
+    cases_per_module = -(-size.cases // size.files)  # one test module per source module
+    dotted, cls = test_module(n // cases_per_module, size, layout)
+    classname = f"{dotted}.{cls}"
     name = f"test_case_{n % cases_per_module}[param-{n % 7}]"
-    path = f"tests/p{pkg:03d}/test_m{mod:02d}.py"
+    path = dotted.replace(".", "/") + ".py"
     head = f'<testcase classname="{classname}" name="{name}" time="0.{rng.randint(1, 999):03d}"'
     roll = rng.random()
     body = ""
     if roll < 0.02:
-        text = TRACEBACK.format(mod=f"p{pkg:03d}.test_m{mod:02d}", cls=f"TestM{mod:02d}", n=n,
+        text = TRACEBACK.format(mod=dotted.removeprefix("tests."), cls=cls, n=n,
                                 name=name, path=path, line=rng.randint(10, 400))  # fmt: skip
         body = f'<failure message="AssertionError: assert 503 == 200">{escape(text)}</failure>'
     elif roll < 0.05:
-        reason = f"service p{pkg:03d} not deployed in this environment"
+        reason = f"service {dotted.split('.')[1]} not deployed in this environment"
         body = (
             f'<skipped type="pytest.skip" message={quoteattr(reason)}>'
             f"{escape(path)}:{rng.randint(10, 400)}: {escape(reason)}</skipped>"
@@ -197,15 +213,14 @@ def case_xml(rng: random.Random, n: int, cases_per_module: int) -> str:
     return f"{head}>{body}</testcase>" if body else f"{head} />"
 
 
-def junit_cases(size: Size, rng: random.Random) -> Iterator[str]:
-    per_module = -(-size.cases // size.files)  # one test module per source module
+def junit_cases(size: Size, rng: random.Random, layout: str) -> Iterator[str]:
     for n in range(size.cases):
-        yield case_xml(rng, n, per_module)
+        yield case_xml(rng, n, size, layout)
 
 
-def write_junit(out: TextIO, size: Size, rng: random.Random) -> None:
+def write_junit(out: TextIO, size: Size, rng: random.Random, layout: str) -> None:
     """Write pytest-style JUnit XML; the suite's counters are computed, as pytest does."""
-    cases = list(junit_cases(size, rng))
+    cases = list(junit_cases(size, rng, layout))
     failures = sum(1 for c in cases if "<failure" in c)
     skipped = sum(1 for c in cases if "<skipped" in c)
     out.write('<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests">')
@@ -221,9 +236,10 @@ def write_junit(out: TextIO, size: Size, rng: random.Random) -> None:
 # --------------------------------------------------------------------------- config
 
 
-def write_config(out: TextIO, size: Size) -> None:
-    """50 interactions, each owning two modules of one package and its tests, and
-    one deployment safety check of each kind that reads only the gate's inputs."""
+def write_config(out: TextIO, size: Size, layout: str) -> None:
+    """50 interactions, each owning two modules of one package and its tests (with
+    `--layout dirs`: the tests of one directory, `tests/http/<n>/**`), and one
+    deployment safety check of each kind that reads only the gate's inputs."""
     packages = -(-size.files // MODULES_PER_PACKAGE)
     out.write(
         "version: 1\nid: bench\ntitle: Benchmark gate\n"
@@ -235,16 +251,22 @@ def write_config(out: TextIO, size: Size) -> None:
     for i in range(INTERACTIONS):
         pkg = i % packages
         mod = (2 * (i // packages)) % MODULES_PER_PACKAGE
+        evidence = (
+            f'"tests/http/{i:02d}/**"'
+            if layout == "dirs"
+            else f'"tests/p{pkg:03d}/test_m{mod:02d}.py", '
+            f'"tests/p{pkg:03d}/test_m{mod + 1:02d}.py::TestM{mod + 1:02d}"'
+        )
         out.write(
             f"  - id: svc-{i:02d}\n    name: Service {i:02d}\n    direction: outbound\n"
             f"    peer: svc_{i:02d}\n    critical: {str(i % 5 == 0).lower()}\n"
             f'    modules: ["app/p{pkg:03d}/m{mod:02d}.py", "app.p{pkg:03d}.m{mod + 1:02d}"]\n'
-            f'    evidence: ["tests/p{pkg:03d}/test_m{mod:02d}.py", '
-            f'"tests/p{pkg:03d}/test_m{mod + 1:02d}.py::TestM{mod + 1:02d}"]\n'
+            f"    evidence: [{evidence}]\n"
         )
+    smoke = "tests/http/00/**" if layout == "dirs" else "tests/p000/test_m00.py"
     out.write(
         "safety:\n  checks:\n"
-        "    - {id: smoke, name: Smoke tests pass, kind: junit, tests: [tests/p000/test_m00.py]}\n"
+        f"    - {{id: smoke, name: Smoke tests pass, kind: junit, tests: [{smoke}]}}\n"
         "    - {id: core-cov, name: Core covered, kind: coverage, modules: [app.p000],"
         " line: 80}\n"
         "    - {id: config, name: Gate config present, kind: file_exists,"
@@ -257,7 +279,7 @@ def write_config(out: TextIO, size: Size) -> None:
     )
 
 
-def generate(size_name: str, out_dir: Path, root: Path) -> dict[str, Path]:
+def generate(size_name: str, out_dir: Path, root: Path, layout: str = "files") -> dict[str, Path]:
     """Write coverage.xml, junit.xml and signal-gate.yml into out_dir; return their paths."""
     size = SIZES[size_name]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -270,9 +292,9 @@ def generate(size_name: str, out_dir: Path, root: Path) -> dict[str, Path]:
     with paths["coverage"].open("w", encoding="utf-8", newline="\n") as out:
         write_cobertura(out, size, str(root.resolve()), rng)
     with paths["junit"].open("w", encoding="utf-8", newline="\n") as out:
-        write_junit(out, size, rng)
+        write_junit(out, size, rng, layout)
     with paths["config"].open("w", encoding="utf-8", newline="\n") as out:
-        write_config(out, size)
+        write_config(out, size, layout)
     return paths
 
 
@@ -281,8 +303,9 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), required=True)
     parser.add_argument("--out", type=Path, required=True, help="directory to write into")
     parser.add_argument("--root", type=Path, help="repository root (default: --out)")
+    parser.add_argument("--layout", choices=LAYOUTS, default="files", help=LAYOUT_HELP)
     args = parser.parse_args()
-    for kind, path in generate(args.size, args.out, args.root or args.out).items():
+    for kind, path in generate(args.size, args.out, args.root or args.out, args.layout).items():
         print(f"{kind:9} {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 

@@ -4,24 +4,22 @@
     python benchmarks/readers.py --size L --keep     # only what the config claims
 
 Run `run.py` (or `generate.py`) first; this reads <work>/<size>/. With --keep
-the predicates come from `gate.core.selection` when that module exists (see
-proposed-wiring.diff), else from `gate.core.patterns`, one pattern at a time.
-Prints the minimum of --reps runs.
+the predicates are the ones `signal-gate check` hands the readers
+(`gate.check.wanted_paths` and `wanted_tests`). Prints the minimum of --reps runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gate.check import wanted_paths, wanted_tests
 from gate.config.load import load_config
 from gate.config.schema import Config
 from gate.core.paths import PathResolver
-from gate.core.patterns import matches_path, matches_test, module_regex
 from gate.readers.cobertura import read_cobertura
 from gate.readers.junit import read_junit
 
@@ -30,21 +28,7 @@ CaseTest = Callable[[str, str | None], bool]
 
 
 def predicates(config: Config) -> tuple[PathTest, CaseTest]:
-    try:
-        selection = importlib.import_module("gate.core.selection")
-    except ImportError:
-        modules = [module_regex(m) for it in config.interactions for m in it.modules]
-        globs = list(config.unmapped.paths)
-        evidence = [p for it in config.interactions for p in it.evidence]
-
-        def keep_path(path: str) -> bool:
-            return any(r.match(path) for r in modules) or any(matches_path(g, path) for g in globs)
-
-        def keep_case(nodeid: str, file: str | None) -> bool:
-            return any(matches_test(p, nodeid, file) for p in evidence)
-
-        return keep_path, keep_case
-    return selection.wanted_paths(config), selection.wanted_tests(config)
+    return wanted_paths(config), wanted_tests(config)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                      # S, M and L, 5 repetitions each
     python benchmarks/run.py --sizes S --reps 9
+    python benchmarks/run.py --sizes L --layout dirs   # evidence by directory glob
 
 For each size the inputs come from benchmarks/generate.py (written once into
 --work). Two child processes are timed, alternately (A B A B ...), so both see
@@ -39,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import SIZES
+from generate import LAYOUT_HELP, LAYOUTS, SIZES
 
 BARE = """
 import sys
@@ -79,14 +80,16 @@ def gate_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "gate"]
 
 
-def bench(size: str, work: Path, reps: int, env: dict[str, str]) -> dict[str, list[Sample]]:
-    base = work / size
+def bench(
+    size: str, work: Path, reps: int, env: dict[str, str], layout: str = "files"
+) -> dict[str, list[Sample]]:
+    base = work / (size if layout == "files" else f"{size}-{layout}")
     files = {k: base / n for k, n in (("coverage", "coverage.xml"), ("junit", "junit.xml"),
                                        ("config", "signal-gate.yml"))}  # fmt: skip
     if not all(p.exists() for p in files.values()):
         generator = Path(__file__).resolve().with_name("generate.py")
         subprocess.run(
-            [sys.executable, generator, "--size", size, "--out", base],
+            [sys.executable, generator, "--size", size, "--out", base, "--layout", layout],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -114,6 +117,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/signal-gate-bench"))
     parser.add_argument("--fresh", action="store_true", help="regenerate the inputs")
+    parser.add_argument("--layout", choices=LAYOUTS, default="files", help=LAYOUT_HELP)
     parser.add_argument(
         "--pythonpath", help="put this directory first on the gate's sys.path (try a patched tree)"
     )
@@ -127,7 +131,7 @@ def main() -> None:
     print("        wall (s)               CPU (s)               peak (MB)")
     print("size    check   bare  ratio    check   bare  ratio    check   bare   min wall")
     for size in args.sizes:
-        samples = bench(size, args.work, args.reps, env)
+        samples = bench(size, args.work, args.reps, env, args.layout)
         check, bare = samples["check"], samples["bare"]
         row = [size]
         for attr in ("seconds", "cpu"):

@@ -13,13 +13,13 @@ import subprocess
 from pathlib import Path
 
 from gate.config.load import load_config
-from gate.config.schema import Config
+from gate.config.schema import Config, CoverageCheck, JunitCheck
 from gate.core.evaluate import Evaluation, evaluate
 from gate.core.model import CoverageData, Diff, TestResults
 from gate.core.paths import SKIP_DIRS, PathResolver
+from gate.core.patterns import PathSelector, TestSelector, paths_matcher, tests_matcher
 from gate.core.report import Provenance, ProvenanceFile, Report
 from gate.core.scope import require_contexts
-from gate.core.selection import wanted_paths, wanted_tests
 from gate.errors import UsageError
 from gate.readers import expand, read_coverage, read_tests
 from gate.readers.diff import KeepPath, read_diff
@@ -151,3 +151,19 @@ def git_head(root: Path) -> str | None:
         return None
     sha = done.stdout.strip()
     return sha if done.returncode == 0 and len(sha) == 40 else None
+
+
+def wanted_paths(config: Config) -> PathSelector:
+    """True for a repository path an interaction, a `coverage` check or
+    `unmapped.paths` claims: what the coverage readers keep."""
+    modules = [m for it in config.interactions for m in it.modules]
+    modules += [m for c in config.safety.checks if isinstance(c, CoverageCheck) for m in c.modules]
+    return paths_matcher(tuple(modules), tuple(config.unmapped.paths))
+
+
+def wanted_tests(config: Config) -> TestSelector:
+    """True for a test an evidence pattern or a `junit` check selects: what the JUnit
+    reader keeps."""
+    patterns = [p for it in config.interactions for p in it.evidence]
+    patterns += [p for c in config.safety.checks if isinstance(c, JunitCheck) for p in c.tests]
+    return tests_matcher(tuple(patterns))

@@ -1,26 +1,101 @@
-"""gate.core.selection's fast matchers against gate.core.patterns, the reference rules.
+"""gate.core.patterns against reference rules written here, from README "The config".
 
-The readers and the evaluator use the fast forms (set and prefix lookups, one
-combined regex, an index of the test cases); gate.core.patterns states the rules
-plainly. For any patterns and any paths or test ids, both must agree.
+The production matchers are fast (set, prefix and bisection lookups, globs matched
+segment by segment, a bit-parallel NFA, an index of the test cases). The reference
+rules below share no code with them: a glob is read character by character by a
+plain recursion, module and evidence patterns are spelled out as the README says.
+For any patterns and any paths or test ids, both must agree.
 """
 
 from __future__ import annotations
+
+import re
+from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gate.core.model import Outcome, TestCase
-from gate.core.patterns import matches_path, matches_test, module_regex
-from gate.core.selection import CaseIndex, TestSelector, paths_matcher
+from gate.core.patterns import (
+    CaseIndex,
+    TestSelector,
+    matches_module,
+    matches_path,
+    matches_test,
+    paths_matcher,
+)
+
+# --------------------------------------------------------------------------- the reference
+
+
+def ref_glob(pattern: str, path: str) -> bool:
+    """`**/` zero or more directories, `**` anything, `*` any run without `/`, `?` one
+    character but `/`, anything else (`[` included) itself."""
+
+    @cache
+    def match(i: int, j: int) -> bool:
+        if i == len(pattern):
+            return j == len(path)
+        if pattern.startswith("**/", i):
+            rest = i + 3
+            return match(rest, j) or any(
+                path[k] == "/" and match(rest, k + 1) for k in range(j, len(path))
+            )
+        if pattern.startswith("**", i):
+            return any(match(i + 2, k) for k in range(j, len(path) + 1))
+        if pattern[i] == "*":
+            return match(i + 1, j) or (j < len(path) and path[j] != "/" and match(i, j + 1))
+        if pattern[i] == "?":
+            return j < len(path) and path[j] != "/" and match(i + 1, j + 1)
+        return j < len(path) and path[j] == pattern[i] and match(i + 1, j + 1)
+
+    return match(0, 0)
+
+
+def ref_clean(pattern: str) -> str:
+    pattern = pattern.replace("\\", "/")
+    return pattern[2:] if pattern.startswith("./") else pattern
+
+
+def ref_module(pattern: str, path: str) -> bool:
+    """A dotted name: the package's files or the module's .py; a path without a glob
+    or suffix: a directory; anything else: a glob."""
+    p = ref_clean(pattern.strip())
+    if re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", p) and not p.endswith(".py"):
+        base = p.replace(".", "/")
+        return path == base + ".py" or path.startswith(base + "/")
+    if "*" not in p and "?" not in p and "." not in p.split("/")[-1]:
+        return path.startswith(p.rstrip("/") + "/")
+    return ref_glob(p, path)
+
+
+def ref_test(pattern: str, nodeid: str, file: str | None) -> bool:
+    """With `::`: the id itself or an id below it (`::` or `[` next). Without: a glob
+    over the test's file, else the file part of its id."""
+    if "::" in pattern:
+        ends = [k for k in range(len(nodeid)) if nodeid[k] == "[" or nodeid[k : k + 2] == "::"]
+        return any(ref_glob(pattern, nodeid[:k]) for k in [*ends, len(nodeid)])
+    subject = file if file is not None else nodeid.split("::")[0]
+    return ref_glob(ref_clean(pattern), subject)
+
+
+# --------------------------------------------------------------------------- strategies
 
 # A few names reused everywhere, so that patterns and subjects often meet.
-NAMES = ["app", "clients", "a", "b", "a.py", "b.py", "test_a.py", "[id].tsx", "m.b"]
-WILD = ["*", "**", "?", "*.py", "a*", "[id]*"]
+NAMES = ["app", "clients", "a", "b", "a.py", "b.py", "test_a.py", "[id].tsx", "m.b", "a:b", ""]
+WILD = ["*", "**", "?", "*.py", "a*", "[id]*", "?.py", "*a*b", "a**", "**.py", "*?*"]
 
 segments = st.lists(st.sampled_from(NAMES), min_size=1, max_size=4)
 paths = segments.map("/".join)
 path_patterns = st.lists(st.sampled_from(NAMES + WILD), min_size=1, max_size=4).map("/".join)
+# Anything built from the characters that mean something, to reach every odd corner.
+raw_patterns = st.one_of(
+    st.text("ab/*?[.:", max_size=10),
+    st.lists(st.sampled_from(["a", "b", "/", "*", "**", "**/", "?", "[", "."]), max_size=6).map(
+        "".join
+    ),
+)
+raw_paths = st.text("ab/[.:", max_size=10)
 dotted = st.lists(st.sampled_from(["app", "clients", "a", "b"]), min_size=1, max_size=3).map(
     ".".join
 )
@@ -29,65 +104,82 @@ module_patterns = st.one_of(
     dotted,
     paths.map(lambda p: p + "/"),
     paths.map(lambda p: "./" + p),
+    paths.map(lambda p: p.replace("/", "\\")),
 )
 
-TAILS = ["TestA", "test_x", "test_x[1]", "test_x[a-b]"]
+TAILS = ["TestA", "test_a", "test_ab", "test_a[1]", "test_x[a-b]", "test_x[a/b]", ":x"]
 tails = st.lists(st.sampled_from(TAILS), max_size=2)
-some_tails = st.lists(st.sampled_from(TAILS), min_size=1, max_size=2)
+some_tails = st.lists(st.sampled_from([*TAILS, "test_*", "*", "test_a?", "**"]), min_size=1)
 nodeids = st.builds(lambda f, t: "::".join([f, *t]), paths, tails)
 test_patterns = st.one_of(
     path_patterns,
     paths,
-    st.builds(lambda f, t: "::".join([f, *t]), paths, some_tails),
-    st.builds(lambda f, t: "::".join([f, *t]), path_patterns, some_tails),
+    st.builds(lambda f, t: "::".join([f, *t]), paths, some_tails.map(lambda t: t[:2])),
+    st.builds(lambda f, t: "::".join([f, *t]), path_patterns, some_tails.map(lambda t: t[:2])),
     nodeids.map(lambda n: n.rsplit("[", 1)[0] if "[" in n else n + "*"),
+    raw_patterns.map(lambda p: p + "::" + "test_a"),
 )
 files = st.one_of(st.none(), paths)
 
 
-@settings(max_examples=400, deadline=None)
+# --------------------------------------------------------------------------- agreement
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.one_of(path_patterns, raw_patterns), st.one_of(paths, raw_paths))
+def test_globs_agree_with_the_reference(pattern: str, path: str) -> None:
+    assert matches_path(pattern, path) == ref_glob(ref_clean(pattern), path), (pattern, path)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.lists(module_patterns, min_size=1, max_size=4), st.lists(paths, max_size=8))
-def test_paths_matcher_agrees_with_module_regex(patterns: list[str], subjects: list[str]) -> None:
+def test_paths_matcher_agrees_with_the_module_rules(
+    patterns: list[str], subjects: list[str]
+) -> None:
     keep = paths_matcher(tuple(patterns))
     for path in subjects:
-        expected = any(module_regex(p).match(path) for p in patterns)
+        expected = any(ref_module(p, path) for p in patterns)
         assert keep(path) == expected, (patterns, path)
+        assert any(matches_module(p, path) for p in patterns) == expected
     known = sorted(set(subjects))
-    assert keep.pick(known) == [p for p in known if any(module_regex(m).match(p) for m in patterns)]
+    assert keep.pick(known) == [p for p in known if any(ref_module(m, p) for m in patterns)]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     st.lists(module_patterns, max_size=2),
-    st.lists(path_patterns, min_size=1, max_size=3),
-    st.lists(paths, max_size=8),
+    st.lists(st.one_of(path_patterns, raw_patterns), min_size=1, max_size=3),
+    st.lists(st.one_of(paths, raw_paths), max_size=8),
 )
-def test_paths_matcher_globs_agree_with_matches_path(
+def test_paths_matcher_globs_agree_with_the_reference(
     modules: list[str], globs: list[str], subjects: list[str]
 ) -> None:
     keep = paths_matcher(tuple(modules), tuple(globs))
-    for path in subjects:
-        expected = any(module_regex(m).match(path) for m in modules) or any(
-            matches_path(g, path) for g in globs
-        )
-        assert keep(path) == expected, (modules, globs, path)
     known = sorted(set(subjects))
-    assert keep.pick(known) == [p for p in known if keep(p)]
+    expected = [
+        p
+        for p in known
+        if any(ref_module(m, p) for m in modules) or any(ref_glob(ref_clean(g), p) for g in globs)
+    ]
+    assert [p for p in known if keep(p)] == expected, (modules, globs)
+    assert keep.pick(known) == expected, (modules, globs)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None, derandomize=True)
 @given(
     st.lists(test_patterns, min_size=1, max_size=4),
     st.lists(st.tuples(nodeids, files), max_size=12),
 )
-def test_selector_and_its_index_agree_with_matches_test(
+def test_selector_and_its_index_agree_with_the_reference(
     patterns: list[str], tests: list[tuple[str, str | None]]
 ) -> None:
     selector = TestSelector(patterns)
     cases = [TestCase(nodeid, file, Outcome.PASSED) for nodeid, file in tests]
-    expected = [c for c in cases if any(matches_test(p, c.nodeid, c.file) for p in patterns)]
-    assert [c for c in cases if selector(c.nodeid, c.file)] == expected
-    assert selector.pick(CaseIndex(cases)) == expected
+    expected = [c for c in cases if any(ref_test(p, c.nodeid, c.file) for p in patterns)]
+    assert [c for c in cases if selector(c.nodeid, c.file)] == expected, patterns
+    assert selector.pick(CaseIndex(cases)) == expected, patterns
+    for c in cases:
+        assert any(matches_test(p, c.nodeid, c.file) for p in patterns) == (c in expected)
 
 
 def test_literal_patterns_pick_from_the_index_only() -> None:
@@ -104,3 +196,68 @@ def test_literal_patterns_pick_from_the_index_only() -> None:
         cases[3],
     ]
     assert TestSelector(["tests/c.py"]).pick(index) == []
+
+
+# --------------------------------------------------------------------------- each rule, named
+
+
+def test_star_stays_inside_one_segment() -> None:
+    assert matches_path("app/*.py", "app/x.py")
+    assert not matches_path("app/*.py", "app/x/y.py")
+    assert not matches_path("app/*", "app/x/y")
+    assert not matches_path("a*b", "a/b")  # one segment, the whole-path matcher
+    assert not matches_path("a*b**", "a/b/c")  # and the NFA for `**` inside a segment
+    assert not matches_module("app/*.py", "app/x/y.py")
+    assert not matches_test("tests/*.py", "tests/x/test_a.py::test_a", "tests/x/test_a.py")
+
+
+def test_question_mark_is_one_character_never_a_slash() -> None:
+    assert matches_path("a?b", "axb")
+    assert not matches_path("a?b", "a/b")
+    assert not matches_path("a?b**", "a/b/c")
+    assert not matches_path("a?b", "ab")
+    assert not matches_module("app?x.py", "app/x.py")
+
+
+def test_question_mark_makes_a_glob() -> None:
+    assert matches_path("test_?.py", "test_a.py")
+    assert matches_module("app/clien?s", "app/clients")  # a glob, not a directory
+    assert not matches_module("app/clien?s", "app/clients/x.py")
+    selector = TestSelector(["tests/test_?.py"])
+    case = TestCase("tests/test_a.py::test_x", "tests/test_a.py", Outcome.PASSED)
+    assert selector(case.nodeid, case.file)
+    assert selector.pick(CaseIndex([case])) == [case]
+
+
+def test_double_star_slash_matches_zero_or_more_directories() -> None:
+    for path in ("app/x.py", "app/a/x.py", "app/a/b/x.py"):
+        assert matches_path("app/**/x.py", path), path
+    assert matches_path("**/x.py", "x.py")
+    assert matches_path("a**/x.py", "ax.py")  # `**` inside a segment too (the NFA)
+    assert matches_path("a**/x.py", "ab/c/x.py")
+    assert not matches_path("app/**/x.py", "appx.py")
+    assert matches_path("app/**", "app/a/b")  # a final `**`: everything below
+    assert not matches_path("app/**", "app")
+
+
+def test_bracket_is_literal_never_a_character_class() -> None:
+    assert matches_path("pages/[id].tsx", "pages/[id].tsx")
+    assert not matches_path("pages/[id].tsx", "pages/i.tsx")
+    assert matches_path("pages/[id]*.tsx", "pages/[id]-x.tsx")
+    assert not matches_path("pages/[id]*.tsx", "pages/d.tsx")
+    assert matches_test("tests/x.py::test_a[1]", "tests/x.py::test_a[1]", None)
+    assert not matches_test("tests/x.py::test_a[1]", "tests/x.py::test_a1", None)
+
+
+def test_node_id_selects_itself_and_below_never_a_longer_name() -> None:
+    for pattern in ("tests/x.py::test_a", "tests/*.py::test_a", "tests/x.py::test_?"):
+        selector = TestSelector([pattern])
+        for below in ("test_a", "test_a[1]", "test_a::sub", "test_a[x]::y"):
+            assert selector(f"tests/x.py::{below}", "tests/x.py"), (pattern, below)
+        assert not selector("tests/x.py::test_ab", "tests/x.py"), pattern
+        assert not selector("tests/x.py::test_ab[1]", "tests/x.py"), pattern
+
+
+def test_a_file_glob_matches_the_classname_of_tests_from_other_languages() -> None:
+    assert matches_test("com.example.*Test", "com.example.ClientTest::sends", None)
+    assert not matches_test("com.example.*Test", "com.example.Client::sends", None)

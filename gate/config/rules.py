@@ -3,12 +3,13 @@ spec into the `Config` the gate reads: defaults applied, thresholds merged,
 critical interactions made required.
 
 Structural checks (types, ranges, unknown keys) are msgspec's, against
-`gate.config.schema`; what is here needs more than one key to decide.
+`gate.config.schema`; what is here needs more than one key to decide, or bounds
+what a pattern may cost (its length, the number of patterns, RE2 syntax).
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator, Sequence
 
 from msgspec import UnsetType
 
@@ -18,18 +19,28 @@ from gate.config.schema import (
     Config,
     ConfigSpec,
     CoverageCheck,
+    FileExistsCheck,
     ForbidPatternCheck,
     Interaction,
     InteractionSpec,
+    JunitCheck,
     RequirePatternCheck,
     Safety,
     Threshold,
 )
+from gate.config.user_regex import UserRegexError, compile_user_regex
+
+# Patterns come with the config, which a pull request may change: bounded like any
+# other input, so that no pattern list can make matching take unbounded time.
+MAX_PATTERN_CHARS = 1_000
+MAX_PATTERNS = 1_000  # in one list
+MAX_PATTERNS_TOTAL = 10_000  # in the whole config
 
 
 def resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
     """The resolved config; raises one ConfigError listing every rule broken."""
     found: list[Problem] = []
+    _check_patterns(spec, found)
     interactions = _interactions(spec, found)
     checks = _check_safety(spec.safety, found)
     ids = {it.id for it in interactions}
@@ -114,8 +125,8 @@ def _check_safety(safety: Safety, found: list[Problem]) -> set[str]:
             found.append(Problem(where, "a coverage check needs `line` and/or `branch`"))
         if isinstance(check, RequirePatternCheck | ForbidPatternCheck):
             try:
-                re.compile(check.pattern)
-            except re.error as exc:
+                compile_user_regex(check.pattern)
+            except UserRegexError as exc:
                 found.append(Problem(f"{where}.pattern", f"invalid regex: {exc}"))
     if isinstance(safety.required, int) and safety.required > len(safety.checks):
         found.append(
@@ -126,3 +137,48 @@ def _check_safety(safety: Safety, found: list[Problem]) -> set[str]:
             )
         )
     return ids
+
+
+def _check_patterns(spec: ConfigSpec, found: list[Problem]) -> None:
+    """Every pattern list and pattern within the bounds above."""
+    total = 0
+    for key, patterns in _pattern_lists(spec):
+        if len(patterns) > MAX_PATTERNS:
+            found.append(
+                Problem(key, f"{len(patterns):,} patterns; at most {MAX_PATTERNS:,} are allowed")
+            )
+        total += len(patterns)
+        if total > MAX_PATTERNS_TOTAL:
+            message = f"{total:,} patterns so far; a config holds {MAX_PATTERNS_TOTAL:,} at most"
+            found.append(Problem(key, message))
+            return
+        for index, pattern in enumerate(patterns):
+            _check_length(f"{key}[{index}]", pattern, found)
+    for index, check in enumerate(spec.safety.checks):
+        if isinstance(check, RequirePatternCheck | ForbidPatternCheck):
+            _check_length(f"safety.checks[{index}].pattern", check.pattern, found)
+
+
+def _check_length(key: str, pattern: str, found: list[Problem]) -> None:
+    if len(pattern) > MAX_PATTERN_CHARS:
+        message = f"{len(pattern):,} characters long; at most {MAX_PATTERN_CHARS:,} are allowed"
+        found.append(Problem(key, message))
+
+
+def _pattern_lists(spec: ConfigSpec) -> Iterator[tuple[str, Sequence[str]]]:
+    """(key path, patterns) for every key that holds globs or module patterns."""
+    for index, it in enumerate(spec.interactions):
+        yield f"interactions[{index}].modules", it.modules
+        yield f"interactions[{index}].evidence", it.evidence
+    yield "unmapped.paths", spec.unmapped.paths
+    for index, check in enumerate(spec.safety.checks):
+        where = f"safety.checks[{index}]"
+        match check:
+            case RequirePatternCheck() | ForbidPatternCheck():
+                yield f"{where}.files", check.files
+            case FileExistsCheck():
+                yield f"{where}.paths", check.paths
+            case JunitCheck():
+                yield f"{where}.tests", check.tests
+            case CoverageCheck():
+                yield f"{where}.modules", check.modules

@@ -17,6 +17,7 @@ from gate.core.evidence_tests import judge_tests, pass_fraction
 from gate.core.model import ContextIndex, Diff, FileCoverage, TestResults
 from gate.core.numbers import percent_below
 from gate.core.patch import interaction_patch, patch_gaps, patch_to_pass, summarize
+from gate.core.patterns import CaseIndex, paths_matcher, tests_matcher
 from gate.core.report import (
     SCHEMA,
     EvidenceTest,
@@ -32,7 +33,6 @@ from gate.core.report import (
 )
 from gate.core.reproduce import reproduce_command
 from gate.core.scope import ScopedCoverage, interaction_coverage
-from gate.core.selection import CaseIndex, paths_matcher, tests_matcher
 from gate.core.thresholds import exact, missing_branch_labels, missing_detail, shortfall
 from gate.core.verdict import interaction_reasons, verdict_reasons
 from gate.records import Record, field, replace

@@ -15,9 +15,8 @@ from fractions import Fraction
 
 from gate.config.schema import Interaction, SkipPolicy
 from gate.core.model import Outcome, TestCase
-from gate.core.patterns import is_glob, matches_path
+from gate.core.patterns import Kind, evidence_kind, is_glob, matches_path, tests_matcher
 from gate.core.report import TestCounts
-from gate.core.selection import tests_matcher
 from gate.records import Record
 from gate.text import plural
 
@@ -72,11 +71,12 @@ def _pattern_gaps(
         selects = tests_matcher((pattern,))
         if any(selects(c.nodeid, c.file) for c in evidence):
             continue
-        if "::" not in pattern and repo_files is not None:
-            if not is_glob(pattern) and pattern.removeprefix("./") not in repo_files:
+        kind, path = evidence_kind(pattern)
+        if kind is Kind.TEST_FILE and repo_files is not None:
+            if not is_glob(path) and path not in repo_files:
                 gaps.append(f"evidence file {pattern!r} does not exist")
                 continue
-            if is_glob(pattern) and not any(matches_path(pattern, p) for p in repo_files):
+            if is_glob(path) and not any(matches_path(path, p) for p in repo_files):
                 gaps.append(f"evidence glob {pattern!r} matches no file")
                 continue
         gaps.append(f"evidence {pattern!r} matched no test in the JUnit results")

@@ -12,7 +12,7 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 
-from gate.core.patterns import DOTTED, is_glob, matches_test, module_regex
+from gate.core.patterns import Kind, is_glob, matches_module, matches_test, module_kind
 from gate.text import plain
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
@@ -69,18 +69,17 @@ def cov_targets(module: str, files: Sequence[str]) -> list[str]:
     `src/` (the src layout imports below it). A glob becomes the modules of the
     files it matched, or the directory before its first wildcard.
     """
-    pattern = module.strip().replace("\\", "/").removeprefix("./")
-    if DOTTED.match(pattern) and not pattern.endswith(".py"):
+    kind, pattern = module_kind(module)
+    if kind is Kind.DOTTED:
         return [pattern]
     if is_glob(pattern):
-        regex = module_regex(pattern)
-        matched = [path_to_module(f) for f in files if regex.match(f)]
+        matched = [path_to_module(f) for f in files if matches_module(pattern, f)]
         if matched:
             return _unique(matched)
         fixed = pattern.split("/")
         fixed = fixed[: next(i for i, part in enumerate(fixed) if is_glob(part))]
         return [path_to_module("/".join(fixed)) if fixed else "."]
-    return [path_to_module(pattern.rstrip("/"))]
+    return [path_to_module(pattern)]
 
 
 def path_to_module(path: str) -> str:

@@ -30,7 +30,7 @@ from gate.core.model import (
     TestCase,
 )
 from gate.core.numbers import range_labels
-from gate.core.selection import tests_matcher
+from gate.core.patterns import tests_matcher
 from gate.errors import InputError
 from gate.records import Record, field
 from gate.text import plural

@@ -2,24 +2,29 @@
 and `forbid_pattern`.
 
 Every path glob must select at least one file: a glob that matches nothing is
-a typo or a moved file, and a check over nothing proves nothing. Regexes are
-Python `re` patterns searched in each file's whole text with `re.MULTILINE`
-(`^` and `$` match at every line). A file that cannot be read (over the size
-cap, unreadable, outside the root) never counts as "no match".
+a typo or a moved file, and a check over nothing proves nothing. Regexes are RE2
+patterns (`gate.config.user_regex`: linear time, whatever the file holds) searched
+in each file's whole text, `^` and `$` matching at every line. A file that cannot
+be read (over the size cap, unreadable, outside the root) never counts as "no
+match".
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
 from gate.config.schema import FileExistsCheck, ForbidPatternCheck, RequirePatternCheck
+from gate.config.user_regex import UserRegex, UserRegexError, compile_user_regex
 from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.tree import Selection, Unread, read_text, select
 from gate.text import counted, every
 
 LISTED = 10  # files or locations named in a detail before "and N more"
+# Lines with a match counted in one file before the search stops. Each search is
+# linear, but a pattern such as `a(?:[^z]*z)?` may read to the end of the file for
+# every match: the cap keeps a hostile file from multiplying that by its lines.
+LINE_LIMIT = 1_000
 NOTHING_SELECTED = "`{key}` is empty: a check over no file proves nothing"
 
 
@@ -78,11 +83,19 @@ def check_forbid_pattern(check: ForbidPatternCheck, ctx: SafetyContext) -> Findi
     scanned = _scan(check.files, check.pattern, ctx)
     if isinstance(scanned, Finding):
         return scanned
-    hits = [f"{path}:{line}" for path, lines in scanned.matches.items() for line in lines]
+    hits: list[str] = []
+    capped = False
+    for path, numbers in scanned.matches.items():
+        found = [f"{path}:{line}" for line in numbers]
+        capped |= len(found) >= LINE_LIMIT
+        hits.extend(found)
     unread = scanned.unread
     problems = []
     if hits:
-        problems.append(f"/{check.pattern}/ found on {counted(len(hits), 'line')}: {_listed(hits)}")
+        lines = counted(len(hits), "line")
+        if capped:
+            lines = f"at least {lines} (the search stops at {LINE_LIMIT:,} lines a file)"
+        problems.append(f"/{check.pattern}/ found on {lines}: {_listed(hits)}")
     if unread:
         problems.append(f"not read: {_listed(unread)}")
     if problems:
@@ -105,7 +118,10 @@ def _scan(files: Sequence[str], pattern: str, ctx: SafetyContext) -> _Scan | Fin
     selection = select(ctx.root, files)
     if problems := _selection_problems(selection):
         return failed("; ".join(problems))
-    regex = re.compile(pattern, re.MULTILINE)
+    try:
+        regex = compile_user_regex(pattern)
+    except UserRegexError as exc:  # config load refuses it first; never a silent pass
+        return failed(f"invalid regex: {exc}")
     matches: dict[str, Iterator[int]] = {}
     unread: list[str] = []
     for path in selection.files:
@@ -125,15 +141,23 @@ def _selection_problems(selection: Selection) -> list[str]:
     return problems
 
 
-def _match_lines(regex: re.Pattern[str], text: str) -> Iterator[int]:
-    """The distinct line numbers (1-based) where matches start, in order."""
-    line, scanned, last = 1, 0, 0
-    for match in regex.finditer(text):
-        line += text.count("\n", scanned, match.start())
-        scanned = match.start()
-        if line != last:
-            last = line
-            yield line
+def _match_lines(regex: UserRegex, text: str) -> Iterator[int]:
+    """The distinct line numbers (1-based) where matches start, in order, at most
+    LINE_LIMIT of them. After a match the search goes on at the next line (or at the
+    match's end, when the match spans lines): one search per line found."""
+    data = text.encode()  # once: RE2 searches UTF-8, and a str would be re-encoded each time
+    line, scanned, start = 1, 0, 0
+    for _ in range(LINE_LIMIT):
+        span = regex.search(data, start)
+        if span is None:
+            return
+        line += data.count(b"\n", scanned, span[0])
+        scanned = span[0]
+        yield line
+        next_line = data.find(b"\n", span[0]) + 1
+        if next_line == 0:
+            return
+        start = max(span[1], next_line)
 
 
 def _listed(items: Sequence[str], limit: int = LISTED) -> str:

@@ -1,9 +1,9 @@
 """The `junit` and `coverage` kinds: checks over what the reports already measured.
 
 Both use the same matchers and number rules as the interactions
-(docs/numbers.md): patterns through `gate.core.selection` (the rules of
-`gate.core.patterns`), counts through `gate.core.evaluate.measure`, thresholds compared
-on exact counts with `gate.core.evaluate.shortfall`.
+(docs/numbers.md): patterns through `gate.core.patterns`, counts through
+`gate.core.evaluate.measure`, thresholds compared on exact counts with
+`gate.core.evaluate.shortfall`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from gate.config.schema import CoverageCheck, JunitCheck
 from gate.core.evaluate import SOURCE_SUFFIXES, Counts, measure, shortfall
 from gate.core.model import FileCoverage, Outcome, TestCase
 from gate.core.numbers import display_percent
-from gate.core.selection import CaseIndex, paths_matcher, tests_matcher
+from gate.core.patterns import CaseIndex, paths_matcher, tests_matcher
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.text import counted, every, plural
 
