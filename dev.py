@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""One entry point for newcomers and CI: `python3 dev.py demo` and `python3 dev.py test`.
+"""One entry point for newcomers and CI: `python3 dev.py demo` and `python3 dev.py test`
+(and `python3 dev.py mutate`, mutation testing: slow, never part of CI).
 
 Each command prepares its own virtual environment in .venv (created on first use,
 re-installed when pyproject.toml changes), so a fresh clone needs only Python 3.11+
@@ -9,9 +10,11 @@ and git.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -39,9 +42,9 @@ def ensure_venv() -> None:
     stamp.write_text(wanted)
 
 
-def run(*argv: str) -> int:
+def run(*argv: str, env: dict[str, str] | None = None) -> int:
     print("$", " ".join(argv), flush=True)
-    return subprocess.run(argv, cwd=ROOT).returncode
+    return subprocess.run(argv, cwd=ROOT, env=env).returncode
 
 
 def cmd_demo(args: list[str]) -> int:
@@ -62,10 +65,69 @@ def cmd_test(args: list[str]) -> int:
     return 1 if failures else 0
 
 
+EQUIVALENT = ROOT / "tests" / "mutants-equivalent.txt"
+
+
+def cmd_mutate(args: list[str]) -> int:
+    """Mutation testing of gate/core and gate/readers ([tool.mutmut] in pyproject.toml).
+
+    mutmut copies the project into mutants/, runs each mutant against the tests that
+    reach the mutated function, and keeps its results there: a second run tests only
+    what changed. Arguments go to `mutmut run` (mutant names or globs, e.g.
+    "gate.core.numbers.*"). Prints the score: killed (timeouts included) over all
+    mutants but the equivalent ones listed, with a reason each, in
+    tests/mutants-equivalent.txt.
+    """
+    # The fixture project's runs depend on tests/fixture_project only: built once for
+    # every mutant instead of once per mutant (tests/support/cache.py). Outside the
+    # checkout, as a test's temporary folder is: inside it, git would see a commit.
+    checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    cache = Path(tempfile.gettempdir()) / f"signal-gate-test-cache-{checkout}"
+    env = {**os.environ, "SIGNAL_GATE_TEST_CACHE": str(cache)}
+    rc = run(str(BIN / "mutmut"), "run", *args, env=env)
+    if rc != 0:
+        return rc
+    return print_score()
+
+
+def print_score() -> int:
+    """Count mutmut's verdicts from mutants/**/*.meta and print the score."""
+    equivalent = {
+        line.split()[0]
+        for line in EQUIVALENT.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    verdicts: dict[str, int | None] = {}
+    for meta in sorted((ROOT / "mutants" / "gate").rglob("*.meta")):
+        verdicts.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    # mutmut's exit codes: 1 and 3 killed, 0 survived, 36/24/-24/152/255 timeout,
+    # 33 and 5 no tests, None not checked.
+    killed = [k for k, code in verdicts.items() if code in (1, 3, 24, -24, 36, 152, 255)]
+    survived = [k for k, code in verdicts.items() if code == 0]
+    untested = [k for k, code in verdicts.items() if code in (5, 33, None)]
+    counted = [k for k in verdicts if k not in equivalent]
+    killed_counted = [k for k in killed if k not in equivalent]
+    open_ = sorted(k for k in survived + untested if k not in equivalent)
+    print(
+        f"mutants: {len(verdicts)}; killed {len(killed)}, survived {len(survived)}, "
+        f"no tests or not checked {len(untested)}; equivalent (listed) "
+        f"{len(equivalent & verdicts.keys())}"
+    )
+    if counted:
+        score = 100 * len(killed_counted) / len(counted)
+        print(
+            f"score: {len(killed_counted)}/{len(counted)} killed = {score:.1f}% "
+            "(equivalent mutants left out)"
+        )
+    for name in open_:
+        print(f"  open: {name}")
+    return 0
+
+
 def main() -> int:
-    commands = {"demo": cmd_demo, "test": cmd_test}
+    commands = {"demo": cmd_demo, "test": cmd_test, "mutate": cmd_mutate}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        print("usage: python3 dev.py {demo|test} [args...]", file=sys.stderr)
+        print("usage: python3 dev.py {demo|test|mutate} [args...]", file=sys.stderr)
         return 2
     ensure_venv()
     return commands[sys.argv[1]](sys.argv[2:])

@@ -24,7 +24,7 @@ from gate.errors import UsageError
 from gate.readers import expand, read_coverage, read_tests
 from gate.readers.diff import KeepPath, read_diff
 from gate.readers.git_diff import git_changes
-from gate.readers.report_file import read_report
+from gate.readers.report_file import read_baseline
 from gate.records import Record, field
 from gate.safety import SafetyContext, run_safety
 
@@ -68,7 +68,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
     require_contexts(config.interactions, coverage)  # before any safety command runs
     tests = read_tests(junit_paths, resolver, keep=wanted_tests(config))
     diff = read_change(opts, keep=wanted_paths(config))
-    baseline = read_report(opts.root / opts.baseline) if opts.baseline else None
+    baseline = read_baseline(opts.root / opts.baseline) if opts.baseline else None
 
     waivers = {w.target: w for w in config.waivers}
     safety = run_safety(
@@ -81,6 +81,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         config_sha256=config.sha256,
         head_sha=opts.head_sha or git_head(opts.root),
         pull_request=opts.pull_request,
+        root=repository_prefix(opts.root),
         generated=opts.generated,
         files=[
             ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format, i.writer)
@@ -167,3 +168,19 @@ def wanted_tests(config: Config) -> TestSelector:
     patterns = [p for it in config.interactions for p in it.evidence]
     patterns += [p for c in config.safety.checks if isinstance(c, JunitCheck) for p in c.tests]
     return tests_matcher(tuple(patterns))
+
+
+def repository_prefix(root: Path) -> str:
+    """Where root is inside its git repository ("services/x", or "" at the top), so
+    paths relative to root can be made repository-relative for GitHub annotations."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-prefix"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip().strip("/") if done.returncode == 0 else ""

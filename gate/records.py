@@ -10,10 +10,20 @@ them as JSON, which the report needs anyway.
 
 from __future__ import annotations
 
-from msgspec import Struct, field
+from typing import Annotated
+
+from msgspec import Meta, Struct, field
 from msgspec.structs import replace
 
-__all__ = ["Record", "field", "replace"]
+__all__ = ["Ident", "Record", "field", "replace"]
+
+# The one rule for an id (a gate, an interaction, a safety check): the config is
+# validated with it, and so is every report `publish` reads back, since an id ends up
+# in a hidden HTML comment, a status context and a check run name.
+# Not `$` at the end: in Python's re (which msgspec uses) it also matches before a final
+# newline, so "core\n" would pass; the lookahead means "nothing follows" in both Python
+# and the JSON Schema (ECMA-262) regexes the config schema is published with.
+Ident = Annotated[str, Meta(pattern=r"^[a-z0-9-]+(?![\s\S])")]
 
 
 class Record(Struct, frozen=True):

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import CORPUS, GITHUB_API, packaged_report_schema
+from support import CORPUS, GITHUB_API
+from support.cache import built_once
+from support.reports import valid
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
@@ -52,17 +54,10 @@ def github_api() -> Path:
 
 
 @pytest.fixture(scope="session")
-def report_schema() -> Callable[[object], None]:
-    """Validate a report (parsed JSON) against the packaged gate/schemas/report-1.schema.json."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(packaged_report_schema())
-
-    def validate(data: object) -> None:
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
-        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
-
-    return validate
+def report_schema() -> Callable[[object], object]:
+    """Validate a report (parsed JSON) against the packaged gate/schemas/report-1.schema.json
+    (support.reports.valid, which every report a test produces goes through)."""
+    return valid
 
 
 @dataclass(frozen=True)
@@ -97,13 +92,21 @@ def run_fixture_project(dest: Path) -> ProjectRun:
         cwd=dest, capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert (dest / "coverage.xml").is_file(), done.stdout + done.stderr
+    (dest / "pytest-exit-code").write_text(str(done.returncode))
     return ProjectRun(dest, done.returncode)
+
+
+def fixture_project_run(name: str, tmp_path_factory: pytest.TempPathFactory) -> ProjectRun:
+    """The fixture project after a real run (built once when SIGNAL_GATE_TEST_CACHE
+    is set: tests/support/cache.py)."""
+    root = built_once(name, run_fixture_project, tmp_path_factory)
+    return ProjectRun(root, int((root / "pytest-exit-code").read_text()))
 
 
 @pytest.fixture(scope="session")
 def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> ProjectRun:
     """The fixture project, run once per session: 1 failing, 1 skipped test on purpose."""
-    return run_fixture_project(tmp_path_factory.mktemp("fixture") / "project")
+    return fixture_project_run("fixture", tmp_path_factory)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from packaging.requirements import Requirement
 from support import MERGE_SHA, TOKEN, actions_env, event_payload
 from support import fake_github as fakes
 from support.fake_github import FakeGitHub, Op
+from support.reports import report_json
 from test_action_harness import ACTION_FILE, REPO, Run, Runner, load_yaml
 
 fake_github = fakes.fake_github  # the fixture: a running fake that fails invalid requests
@@ -102,11 +104,14 @@ def test_publish_mode_checks_publishes_on_the_head_sha_and_fails_with_the_gate(
     run = run_action(runner_for(workspace, env), **REPORTS)
 
     assert run.exit_code == 1, run.log  # the fixture's gate fails on purpose
-    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 1]
+    # python, the wheel cache (skipped: signal-gate is preinstalled), install, check,
+    # publish, verdict
+    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 1]
+    assert run.step("Restore the cached wheels").stderr == "skipped: `if:` is false"
     report = Path(run.outputs["report"])
     assert report == Path(env["RUNNER_TEMP"]) / "signal-gate" / "report.json"
-    data = json.loads(report.read_text(encoding="utf-8"))
-    assert run.outputs["passed"] == "false"
+    data = report_json(report)
+    assert run.outputs["passed"] == "false" and run.outputs["verdict"] == "failed"
     assert run.outputs["confidence"] == f"{data['overall_confidence']:.2f}"
     assert run.outputs["safety"] == "0/0"
     assert data["provenance"]["head_sha"] == HEAD_SHA
@@ -120,28 +125,37 @@ def test_publish_mode_checks_publishes_on_the_head_sha_and_fails_with_the_gate(
     assert (status["sha"], status["state"], status["context"]) == (
         HEAD_SHA,
         "failure",
-        "signal-gate",
+        "signal-gate/shop",
+    )
+    assert run.outputs["status-context"] == "signal-gate/shop"
+    assert run.outputs["comment-url"].startswith(
+        "https://github.com/octocat/Hello-World/pull/1347#issuecomment-"
     )
     assert status["target_url"] == "https://github.com/octocat/Hello-World/actions/runs/4242"
     [check_run] = fake_github.check_runs.values()
     assert (check_run["head_sha"], check_run["conclusion"]) == (HEAD_SHA, "failure")
+    assert run.outputs["check-run-url"].endswith(f"/runs/{check_run['id']}")
     assert MERGE_SHA not in json.dumps([r.path for r in fake_github.requests])
     assert "::error title=signal-gate::the gate failed" in run.log
     assert TOKEN not in run.log
 
 
-def test_a_second_run_edits_the_one_comment(
-    fake_github: FakeGitHub, workspace: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("mode", "edits", "link"), [("on-change", 0, "4242"), ("always", 1, "4243")]
+)
+def test_a_second_run_keeps_the_one_comment(
+    fake_github: FakeGitHub, workspace: Path, tmp_path: Path, mode: str, edits: int, link: str
 ) -> None:
-    first = run_action(runner_for(workspace, step_env(tmp_path, fake_github.base_url)), **REPORTS)
+    env = step_env(tmp_path, fake_github.base_url)
+    first = run_action(runner_for(workspace, env), comment=mode, **REPORTS)
     env = step_env(tmp_path, fake_github.base_url, run_id="4243")  # a re-run: a new run id
-    second = run_action(runner_for(workspace, env), **REPORTS)
+    second = run_action(runner_for(workspace, env), comment=mode, **REPORTS)
 
     assert (first.exit_code, second.exit_code) == (1, 1)
     [comment] = fake_github.comment_bodies()
-    assert "actions/runs/4243" in comment
+    assert f"actions/runs/{link}" in comment  # on-change: the same verdict, no edit
     assert len(fake_github.calls(Op.CREATE_COMMENT)) == 1
-    assert len(fake_github.calls(Op.UPDATE_COMMENT)) == 1
+    assert len(fake_github.calls(Op.UPDATE_COMMENT)) == edits
     assert [s["sha"] for s in fake_github.statuses] == [HEAD_SHA, HEAD_SHA]
 
 
@@ -159,7 +173,7 @@ def test_a_passing_gate_passes_and_the_inputs_reach_publish(
     assert [(s["context"], s["state"]) for s in fake_github.statuses] == [
         ("integration gate", "success")
     ]
-    assert [r["name"] for r in fake_github.check_runs.values()] == ["integration gate"]
+    assert [r["name"] for r in fake_github.check_runs.values()] == ["integration gate details"]
 
 
 def test_a_publish_failure_never_changes_the_verdict(
@@ -175,16 +189,20 @@ def test_a_publish_failure_never_changes_the_verdict(
     assert fake_github.comment_bodies() == [] and fake_github.statuses == []
 
 
-def test_fail_on_gate_false_reports_without_failing(
+def test_fail_on_gate_false_is_advisory_everywhere(
     fake_github: FakeGitHub, workspace: Path, tmp_path: Path
 ) -> None:
     env = step_env(tmp_path, fake_github.base_url)
-    with_ = {"fail-on-gate": "false", "mode": "check"}
-    run = run_action(runner_for(workspace, env), **with_, **REPORTS)
+    run = run_action(runner_for(workspace, env), **{"fail-on-gate": "false"}, **REPORTS)
 
     assert run.exit_code == 0, run.log
-    assert run.outputs["passed"] == "false"
+    assert run.outputs["verdict"] == "failed"
     assert "::warning title=signal-gate::the gate failed" in run.log
+    # No red cross on the pull request either: the status passes, the check run is neutral.
+    [status] = fake_github.statuses
+    assert status["state"] == "success" and status["description"].startswith("advisory: ")
+    [check_run] = fake_github.check_runs.values()
+    assert check_run["conclusion"] == "neutral"
 
 
 # --- check mode: the fork pull request's first half --------------------------------------
@@ -200,7 +218,7 @@ def test_check_mode_writes_the_artifact_files_and_publishes_nothing(
     assert fake_github.requests == []
     assert Path(run.outputs["report"]) == workspace / "out" / "report.json"
     assert (workspace / "out" / "comment.md").read_text(encoding="utf-8").startswith("## ")
-    report = json.loads((workspace / "out" / "report.json").read_text(encoding="utf-8"))
+    report = report_json(workspace / "out" / "report.json")
     assert report["provenance"]["head_sha"] == HEAD_SHA  # what fork-publish.yml verifies
     assert "untrusted pull_request event: it carries a pull request" in run.log  # a fork
 
@@ -233,21 +251,25 @@ def test_report_lists_split_on_spaces_and_newlines_and_globs_reach_the_gate(
     )
 
     assert run.exit_code == 1, run.log
-    report = json.loads(Path(run.outputs["report"]).read_text(encoding="utf-8"))
+    report = report_json(Path(run.outputs["report"]))
     assert report["inputs"] == {"coverage": ["coverage.xml"], "junit": ["junit.xml", "junit-2.xml"]}
 
 
-def test_an_error_stops_the_action_before_publishing(
+def test_an_error_is_published_then_fails_the_action(
     fake_github: FakeGitHub, workspace: Path, tmp_path: Path
 ) -> None:
     env = step_env(tmp_path, fake_github.base_url)
-    run = run_action(runner_for(workspace, env), coverage="missing.xml", junit="junit.xml")
+    with_ = {"coverage": "missing.xml", "junit": "junit.xml", "fail-on-gate": "false"}
+    run = run_action(runner_for(workspace, env), **with_)
 
-    assert run.exit_code == 2
-    assert [s.exit_code for s in run.steps] == [0, 0, 2, None, None]
+    assert run.exit_code == 2  # advisory or not: there is no verdict to advise on
+    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 2]
     assert "missing.xml" in run.log and "could not evaluate the gate (exit 2)" in run.log
-    assert fake_github.requests == []
-    assert run.outputs == {"passed": "", "confidence": "", "safety": "", "report": ""}
+    assert run.outputs["verdict"] == "error" and run.outputs["passed"] == ""
+    [status] = fake_github.statuses
+    assert (status["context"], status["state"]) == ("signal-gate/shop", "error")
+    [comment] = fake_github.comment_bodies()
+    assert f"could not evaluate commit `{HEAD_SHA}`" in comment and "missing.xml" in comment
 
 
 def test_input_values_are_data_never_shell_code(
@@ -274,7 +296,7 @@ def test_input_values_are_data_never_shell_code(
         ("comment", "sometimes"),
         ("fail-on-gate", "yes"),
         ("no-exec", "1"),
-        ("status-context", ""),
+        ("cache", "yes"),
     ],
 )
 def test_an_invalid_choice_is_refused_before_anything_runs(
@@ -330,6 +352,10 @@ def test_every_run_step_is_bash_and_reads_inputs_only_from_env() -> None:
     steps = load_yaml(ACTION_FILE)["runs"]["steps"]
     assert steps
     for step in steps:
+        if "uses" in step:  # the one action used: the wheel cache, pinned by commit
+            assert re.fullmatch(r"actions/cache@[0-9a-f]{40}", step["uses"]), step["uses"]
+            assert "inputs.cache" in step["if"]
+            continue
         assert step.get("shell") == "bash", step.get("name")
         assert "${{" not in step["run"], f"{step['name']}: an expression inside run:"
         assert "INPUT_" not in step["run"], f"{step['name']}: INPUT_* does not exist on GitHub"
@@ -370,29 +396,47 @@ def test_requirements_pin_every_runtime_dependency_by_hash() -> None:
     "set SIGNAL_GATE_NETWORK_TESTS=1",
 )
 def test_the_install_step_builds_a_venv_from_the_hashed_requirements(tmp_path: Path) -> None:
-    """The real install step (no testing hook): a venv with signal-gate from this checkout."""
-    env = step_env(tmp_path, "http://127.0.0.1:9")
+    """The real install step (no testing hook): a venv with signal-gate from this checkout;
+    then a second run, as on the next workflow run with the wheel cache restored,
+    installs from the wheelhouse alone: the package index is unreachable for it."""
+    wheels = tmp_path / "wheelhouse"  # what actions/cache keeps between runs
+    first = _install(tmp_path / "first", wheels, index="https://pypi.org/simple")
+    second = _install(tmp_path / "second", wheels, index="http://127.0.0.1:9/simple")
+
+    for python in (first, second):
+        version = subprocess.run(
+            [python, "-m", "gate", "--version"], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert version.returncode == 0 and "signal-gate" in version.stdout
+        where = subprocess.run(
+            [python, "-c", "import gate; print(gate.__file__)"],
+            cwd=tmp_path, capture_output=True, text=True,
+        )  # fmt: skip
+        assert Path(where.stdout.strip()).is_relative_to(python.parent.parent)  # not editable
+
+
+def _install(base: Path, wheels: Path, *, index: str) -> Path:
+    """Run the action's first steps (python, wheel cache, install) in a fresh runner."""
+    base.mkdir()
+    env = step_env(base, "http://127.0.0.1:9")
     del env["SIGNAL_GATE_ACTION_PYTHON"]
-    steps = load_yaml(ACTION_FILE)["runs"]["steps"][:2]
-    (tmp_path / "workspace").mkdir()
-    runner = runner_for(tmp_path / "workspace", env)
+    env.update(SIGNAL_GATE_WHEELHOUSE=str(wheels), PIP_INDEX_URL=index)
+    steps = load_yaml(ACTION_FILE)["runs"]["steps"][:3]
+    (base / "workspace").mkdir()
+    runner = runner_for(base / "workspace", env)
     declared = load_yaml(ACTION_FILE)["inputs"]
     inputs = {name: str(spec.get("default", "")) for name, spec in declared.items()}
     context: dict[str, Any] = {"inputs": inputs, "github": {"action_path": str(REPO)}}
-    results = runner.run_steps(steps, context)
+    restored: list[Mapping[str, str]] = []
+    results = runner.run_steps(steps, context, uses={"actions/cache": restored.append})
 
-    assert [r.exit_code for r in results] == [0, 0], "\n".join(r.stdout + r.stderr for r in results)
-    python = Path(results[1].outputs["python"])
-    assert python.parent.parent == tmp_path / "runner-temp" / "signal-gate-venv"
-    version = subprocess.run(
-        [python, "-m", "gate", "--version"], cwd=tmp_path, capture_output=True, text=True
+    assert [r.exit_code for r in results] == [0, 0, 0], "\n".join(
+        r.stdout + r.stderr for r in results
     )
-    assert version.returncode == 0 and "signal-gate" in version.stdout
-    where = subprocess.run(
-        [python, "-c", "import gate; print(gate.__file__)"],
-        cwd=tmp_path, capture_output=True, text=True,
-    )  # fmt: skip
-    assert Path(where.stdout.strip()).is_relative_to(python.parent.parent)  # not editable
+    assert restored[0]["key"].startswith("signal-gate-wheels-Linux-X64-py3.")
+    python = Path(results[2].outputs["python"])
+    assert python.parent.parent == base / "runner-temp" / "signal-gate-venv"
+    return python
 
 
 def _doc_table(heading: str) -> dict[str, list[str]]:

@@ -143,7 +143,7 @@ def test_act_runs_the_action_and_it_posts_one_comment_and_one_status(
     assert (status["sha"], status["state"], status["context"]) == (
         HEAD_SHA,
         "failure",
-        "signal-gate",
+        "signal-gate/shop",
     )
     assert local_head != HEAD_SHA  # act's GITHUB_SHA: the status was not posted there
     [check_run] = fake.check_runs.values()

@@ -83,6 +83,26 @@ def evaluate(expression: str, context: Mapping[str, Any]) -> str:
     return str(value)
 
 
+_COMPARISON = re.compile(r"\s*([A-Za-z_][\w.-]*)\s*(==|!=)\s*'([^']*)'\s*")
+
+
+def condition(expression: str, context: Mapping[str, Any]) -> bool:
+    """Return the value of an `if:` made of `path == 'x'` / `path != 'x'` joined by `&&`.
+
+    Anything else (`||`, functions, status checks) is refused, not guessed at.
+    """
+    inner = _EXPRESSION.fullmatch(expression.strip())
+    body = inner[1] if inner else expression
+    result = True
+    for part in body.split("&&"):
+        match = _COMPARISON.fullmatch(part)
+        if match is None:
+            raise UnsupportedExpression(f"the harness evaluates `if:` comparisons only: {part!r}")
+        equal = evaluate(match[1], context) == match[3]
+        result = result and (equal if match[2] == "==" else not equal)
+    return result
+
+
 def substitute(text: str, context: Mapping[str, Any]) -> str:
     """Replace every `${{ expression }}` in `text`."""
     return _EXPRESSION.sub(lambda m: evaluate(m[1], context), text)
@@ -177,8 +197,9 @@ class Runner:
             if failed:
                 results.append(StepResult(name, None, {}, "", "", ""))
                 continue
-            if "if" in step:
-                raise UnsupportedExpression(f"{name}: the harness does not evaluate `if:`")
+            if "if" in step and not condition(str(step["if"]), context):
+                results.append(StepResult(name, 0, {}, "", "", "skipped: `if:` is false"))
+                continue
             if "uses" in step:
                 action = str(step["uses"]).split("@", 1)[0]
                 handler = (uses or {}).get(action)
@@ -204,6 +225,8 @@ class Runner:
         number: int,
     ) -> StepResult:
         assert step.get("shell", "bash") == "bash", f"{name}: only `shell: bash` is emulated"
+        if os.name == "nt":  # Windows runners run these steps under Git Bash, with its own paths
+            pytest.skip("the harness runs the steps with a POSIX bash; Windows has none")
         script = str(step["run"])
         (self.temp / "_runner_files").mkdir(exist_ok=True)
         files = Path(tempfile.mkdtemp(prefix=f"step{number}-", dir=self.temp / "_runner_files"))
@@ -312,3 +335,16 @@ def test_a_failing_step_skips_the_rest_and_outputs_flow_between_steps(tmp_path: 
     results = runner.run_steps(steps, {})
     assert [r.exit_code for r in results] == [0, 0, 1, None]
     assert "not reached" not in results[2].stdout  # bash -e, as GitHub runs it
+
+
+def test_if_conditions_are_comparisons_joined_by_and() -> None:
+    context = {"inputs": {"cache": "true"}, "steps": {"python": {"outputs": {"x": "true"}}}}
+
+    assert condition("${{ inputs.cache == 'true' }}", context)
+    assert not condition(
+        "${{ inputs.cache == 'true' && steps.python.outputs.x != 'true' }}", context
+    )
+    assert condition("inputs.cache != 'false' && steps.python.outputs.missing == ''", context)
+    for unsupported in ("${{ always() }}", "inputs.cache == 'true' || true", "inputs.cache"):
+        with pytest.raises(UnsupportedExpression):
+            condition(unsupported, context)

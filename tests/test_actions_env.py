@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from support.reports import report_json
 
 from gate.github.actions import fit_summary, output_lines, read_event
 
@@ -68,7 +69,7 @@ def test_check_writes_outputs_and_summary(fixture_run, cli, tmp_path: Path) -> N
     assert values["passed"] == "false"
     assert values["safety"] == "0/0"
     assert float(values["confidence"]) == pytest.approx(
-        json.loads(report.read_text())["overall_confidence"], abs=0.01
+        report_json(report)["overall_confidence"], abs=0.01
     )
     assert values["report"] == str(report.resolve())
     assert summary.read_text().startswith("## ❌ Shop integration gate: failed")
@@ -85,4 +86,4 @@ def test_check_records_the_pr_head_not_the_merge_commit(
         "GITHUB_SHA": "0" * 40,
     }
     done = cli("check", "--format", "json", cwd=fixture_run.root, env=env)
-    assert json.loads(done.stdout)["provenance"]["head_sha"] == head
+    assert report_json(done.stdout)["provenance"]["head_sha"] == head

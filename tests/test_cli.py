@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from conftest import PASSING_CONFIG
+from support import assert_error_report_only
+from support.reports import report_json
 
 
 def test_exit_1_when_the_gate_fails(fixture_run, cli, tmp_path: Path) -> None:
@@ -16,17 +17,16 @@ def test_exit_1_when_the_gate_fails(fixture_run, cli, tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "Verdict: FAILED" in done.stdout
     assert "interaction inventory is REQUIRES ATTENTION" in done.stdout
-    assert json.loads(out_json.read_text())["passed"] is False
+    assert report_json(out_json)["passed"] is False
     assert out_md.read_text().startswith("## ❌ Shop integration gate: failed")
 
 
-def test_exit_0_when_the_gate_passes(fixture_run, cli, tmp_path: Path, report_schema) -> None:
+def test_exit_0_when_the_gate_passes(fixture_run, cli, tmp_path: Path) -> None:
     config = tmp_path / "pass.yml"
     config.write_text(PASSING_CONFIG)
     done = cli("check", "--config", str(config), "--format", "json", cwd=fixture_run.root)
     assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
-    report_schema(data)
+    data = report_json(done.stdout)
     assert data["passed"] is True and data["reasons"] == []
 
 
@@ -35,7 +35,7 @@ def test_inputs_on_the_command_line_replace_the_configs(fixture_run, cli) -> Non
     done = cli("check", "--coverage", str(root / "coverage.xml"), "--junit", "junit*.xml",
                "--format", "json", cwd=root)  # fmt: skip
     assert done.returncode == 1
-    assert json.loads(done.stdout)["inputs"] == {
+    assert report_json(done.stdout)["inputs"] == {
         "coverage": ["coverage.xml"],
         "junit": ["junit.xml"],
     }
@@ -79,7 +79,7 @@ def test_empty_or_unreadable_coverage_never_passes(
     done = cli("check", "--coverage", str(bad), "--json-out", str(out), cwd=fixture_run.root)
     assert done.returncode == 2
     assert str(bad) in done.stderr and message in done.stderr
-    assert not out.exists()  # nothing half-written
+    assert_error_report_only(out)  # nothing half-written: only why there is no verdict
 
 
 def test_bad_config_is_exit_2(tmp_path: Path, cli) -> None:

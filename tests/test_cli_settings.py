@@ -4,13 +4,13 @@ reading; a malformed value is exit 2 naming its variable."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
+from support.reports import report_json
 
 from gate.cli.settings import GITHUB_VARIABLES, settings_from_env
 from gate.errors import UsageError
@@ -113,7 +113,7 @@ def test_signal_gate_today_decides_the_waivers(fixture_run, cli, tmp_path: Path)
     def waiver_on(day: str) -> dict:
         done = cli("check", "--config", str(config), "--format", "json",
                    cwd=fixture_run.root, env={"SIGNAL_GATE_TODAY": day})  # fmt: skip
-        return json.loads(done.stdout)["interactions"][0]["waiver"]
+        return report_json(done.stdout)["interactions"][0]["waiver"]
 
     assert waiver_on("2026-06-30")["expired"] is False
     assert waiver_on("2026-07-01")["expired"] is True

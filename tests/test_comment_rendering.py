@@ -31,8 +31,9 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.core.report import Report
 from gate.render.escape import ZWSP, plain
 from gate.render.markdown import render_markdown, render_summary

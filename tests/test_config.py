@@ -134,7 +134,7 @@ def test_minimal_config_gets_design_defaults(tmp_path: Path) -> None:
         ("  - {id: a, name: A, direction: outbound, modules: [app], modulez: [x]}",
          "signal-gate.yml: interactions[0].modulez: unknown key"),
         ("  - {id: A_B, name: A, direction: outbound, modules: [app]}",
-         "interactions[0].id: expected `str` matching regex '^[a-z0-9-]+$'"),
+         "interactions[0].id: expected `str` matching regex '^[a-z0-9-]+(?![\\\\s\\\\S])'"),
         ("  - {id: a, name: A, direction: sideways, modules: [app]}",
          "interactions[0].direction: invalid enum value 'sideways'"),
         ("  - {id: a, name: A, direction: outbound}",

@@ -72,7 +72,7 @@ def benchmark_config() -> str:
     sys.modules["generate"] = generate  # its dataclasses look their module up
     spec.loader.exec_module(generate)
     out = io.StringIO()
-    generate.write_config(out, generate.SIZES["S"])
+    generate.write_config(out, generate.SIZES["S"], "files")
     return out.getvalue()
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from support import CORPUS
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.errors import GateError
 from gate.render.text import render_text
 

@@ -3,7 +3,6 @@ and as a note when its major.minor differs from the coverage.py analysing it."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 from contextlib import closing
@@ -12,6 +11,7 @@ from pathlib import Path
 import coverage
 import pytest
 from conftest import TESTS, signal_gate
+from support.reports import report_json
 
 from gate.core.paths import PathResolver
 from gate.readers import read_coverage
@@ -108,7 +108,7 @@ def test_the_note_reaches_the_report_and_the_terminal(tmp_path: Path) -> None:
             "junit.xml", "--no-exec")  # fmt: skip
     as_json = signal_gate(*args, "--format", "json", cwd=root)
     assert as_json.returncode in (0, 1), as_json.stderr
-    report = json.loads(as_json.stdout)
+    report = report_json(as_json.stdout)
     assert any("written by coverage.py 7.6.1" in n for n in report["notes"])
     text = signal_gate(*args, cwd=root)
     assert "coverage.py versions differ" in text.stdout

@@ -5,7 +5,6 @@ to prove the example ships inside the package."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from conftest import InstalledWheel
+from support.reports import report_json
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def assert_demo_matrix(workdir: Path, stdout: str, report_schema) -> None:
-    data = json.loads((workdir / "report.json").read_text())
-    report_schema(data)
+def assert_demo_matrix(workdir: Path, stdout: str) -> None:
+    data = report_json(workdir / "report.json")
     statuses = {i["id"]: i["status"] for i in data["interactions"]}
     assert len(statuses) == 12
     assert set(statuses.values()) == {
@@ -60,14 +59,14 @@ def assert_demo_matrix(workdir: Path, stdout: str, report_schema) -> None:
     assert [row.split()[0] for row in table_rows] == list(statuses)
 
 
-def test_demo_from_the_checkout(tmp_path: Path, report_schema) -> None:
+def test_demo_from_the_checkout(tmp_path: Path) -> None:
     workdir = tmp_path / "demo"
     done = subprocess.run(
         [sys.executable, "-m", "gate", "demo", "--workdir", str(workdir)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert_demo_matrix(workdir, done.stdout, report_schema)
+    assert_demo_matrix(workdir, done.stdout)
 
 
 def test_demo_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
@@ -84,7 +83,7 @@ def test_demo_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> N
 
 @pytest.mark.slow
 def test_demo_from_an_installed_wheel_in_any_folder(
-    tmp_path: Path, installed_wheel: InstalledWheel, report_schema
+    tmp_path: Path, installed_wheel: InstalledWheel
 ) -> None:
     with zipfile.ZipFile(installed_wheel.wheel) as archive:
         shipped = [n for n in archive.namelist() if n.startswith("gate/_examples/")]
@@ -103,4 +102,4 @@ def test_demo_from_an_installed_wheel_in_any_folder(
         cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert_demo_matrix(elsewhere / "signal-gate-demo", done.stdout, report_schema)
+    assert_demo_matrix(elsewhere / "signal-gate-demo", done.stdout)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from conftest import PASSING_CONFIG
+from support.reports import report_json
 
 
 def test_report_writes_the_document_for_a_failing_gate(fixture_run, cli, tmp_path: Path) -> None:
@@ -92,7 +93,7 @@ def test_input_errors_exit_2_and_write_nothing(fixture_run, cli, tmp_path: Path)
     assert not out.exists()
 
 
-def test_evidence_package(fixture_run, cli, tmp_path: Path, report_schema) -> None:
+def test_evidence_package(fixture_run, cli, tmp_path: Path) -> None:
     ev = tmp_path / "evidence"
     (ev / "interactions" / "gone").mkdir(parents=True)
     (ev / "interactions" / "gone" / "tests.json").write_text("{}")
@@ -111,7 +112,7 @@ def test_evidence_package(fixture_run, cli, tmp_path: Path, report_schema) -> No
         "interactions/shipping/coverage.json", "interactions/shipping/tests.json",
         "report.json",
     ]  # fmt: skip
-    report_schema(json.loads((ev / "report.json").read_text()))
+    report_json(ev / "report.json")
     assert (ev / "comment.md").read_text().startswith("## ❌ Shop integration gate: failed")
     coverage = json.loads((ev / "interactions/inventory/coverage.json").read_text())
     assert coverage["statements"] == 14 and coverage["covered_branches"] == 5

@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.core.report import FileSummary, InteractionResult, Report
 from gate.records import replace
 from gate.render.explain import (

@@ -15,6 +15,7 @@ from pathlib import Path
 import coverage
 import pytest
 from conftest import TESTS
+from support.cache import built_once
 
 from gate.core.model import CoverageData
 from gate.core.paths import PathResolver
@@ -79,8 +80,10 @@ def assert_same_as_coverage_py(root: Path, data_file: str = ".coverage") -> None
 
 @pytest.fixture(scope="module")
 def branch_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return project(
-        tmp_path_factory.mktemp("data") / "p", "--cov", "--cov-branch", "--cov-context=test"
+    return built_once(
+        "data-branch",
+        lambda dest: project(dest, "--cov", "--cov-branch", "--cov-context=test"),
+        tmp_path_factory,
     )
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gate.core.paths import PathResolver, normalise
+from gate.core.paths import PathResolver, escapes, normalise
+from gate.readers import read_coverage
 
 
 @pytest.fixture
@@ -63,11 +64,29 @@ def test_paths_remap_a_prefix_that_does_not_exist_here(tree: Path) -> None:
     assert windows.resolve("D:\\build\\code\\app\\client.py") == "src/app/client.py"
 
 
-def test_without_the_source_the_best_guess_stays_inside_the_root(tmp_path: Path) -> None:
+def test_without_the_source_the_guess_is_relative_and_an_escape_is_marked(
+    tmp_path: Path,
+) -> None:
+    """With nothing on disk to match, a path resolves as written, normalised; one
+    that leaves the root stays visibly outside (`escapes`), never silently inside,
+    and a report naming it is never read as a file of the checkout."""
     resolver = PathResolver(tmp_path)
     assert resolver.resolve("./pkg/mod.py") == "pkg/mod.py"
     assert resolver.resolve("mod.py", ["pkg"]) == "pkg/mod.py"
-    assert not resolver.resolve("../outside/mod.py").startswith("/")
+    assert resolver.resolve("pkg/../mod.py") == "mod.py"
+    for outside in ("../outside/mod.py", "pkg/../../outside/mod.py"):
+        guess = resolver.resolve(outside)
+        assert guess == "../outside/mod.py" and escapes(guess)
+    report = tmp_path / "coverage.xml"
+    report.write_text(
+        '<coverage><packages><package name="p"><classes>'
+        '<class name="m" filename="pkg/mod.py"><lines><line number="1" hits="1"/></lines></class>'
+        '<class name="o" filename="../outside/mod.py"><lines><line number="1" hits="1"/></lines>'
+        "</class></classes></package></packages></coverage>"
+    )
+    data = read_coverage([report], resolver)
+    assert list(data.files) == ["pkg/mod.py"]
+    assert any("outside the repository root ignored" in n for n in data.notes)
 
 
 @pytest.mark.parametrize(

@@ -8,79 +8,31 @@ OpenAPI description (or a GitHub limit) would refuse.
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import logging
 import socket
 from pathlib import Path
-from typing import Any
 
 import pytest
-from support import MERGE_SHA, TOKEN, actions_env, event_payload
+from support import MERGE_SHA, publishing
 from support import fake_github as fakes
-from support.fake_github import FakeGitHub, Op, Trouble
-
-from gate.github.publication import Annotation, CommentMode, Publication
-from gate.github.publisher import (
-    COMMENT_LIMIT,
-    CommentAction,
-    PublishOutcome,
-    PublishSettings,
-    comment_marker,
-    publish,
+from support.fake_github import FakeGitHub, Op
+from support.publishing import (
+    HEAD,
+    MARKER,
+    Sleeps,
+    publication,
+    publish_now,
+    run_on,
+    uncovered,
 )
-from gate.github.run import GitHubRun, github_run_from_env
-from gate.records import replace
+
+from gate.github.comments import CommentAction, comment_marker
+from gate.github.limits import COMMENT_LIMIT
+from gate.github.publication import CommentMode, Verdict
+from gate.github.run import GitHubRun
 
 fake_github = fakes.fake_github  # the fixture: a running fake that fails invalid requests
-
-MARKER = comment_marker("default")
-FAST = PublishSettings(seconds_between_requests=0, seconds_between_writes=0, timeout=5)
-
-
-# --- builders ----------------------------------------------------------------------------
-
-
-def publication(**changes: Any) -> Publication:
-    base = Publication(
-        gate_id="default",
-        passed=True,
-        comment="## Integration matrix\n\n| interaction | status |\n|---|---|\n| config | READY |",
-        comment_summary="## Integration matrix\n\n10/10 interactions PRODUCTION READY",
-        status_context="signal-gate",
-        status_description="96.8% confidence · 22/22 safety",
-        check_title="signal-gate: passed",
-        check_summary="10/10 interactions ready; 22/22 safety checks.",
-    )
-    return replace(base, **changes)
-
-
-def uncovered(path: str, count: int) -> tuple[Annotation, ...]:
-    return tuple(
-        Annotation(path, line, line, f"line {line} is not covered") for line in range(1, count + 1)
-    )
-
-
-def run_on(api_url: str, tmp_path: Path, example: str = "event-pull_request") -> GitHubRun:
-    """A pull_request run against `api_url`, read from a real-looking Actions environment."""
-    env = actions_env(tmp_path, "pull_request", event_payload(example), GITHUB_API_URL=api_url)
-    return github_run_from_env(env)
-
-
-@pytest.fixture
-def run(fake_github: FakeGitHub, tmp_path: Path) -> GitHubRun:
-    return run_on(fake_github.base_url, tmp_path)
-
-
-class Sleeps(list[float]):
-    """The injected sleep: records the waits instead of waiting."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def publish_now(run: GitHubRun, pub: Publication, sleeps: Sleeps | None = None) -> PublishOutcome:
-    return publish(run, pub, sleep=sleeps if sleeps is not None else Sleeps(), settings=FAST)
+run = publishing.run  # the fixture: a pull_request run against it
 
 
 # --- the sticky comment, the status and the check run ------------------------------------
@@ -90,12 +42,15 @@ def test_first_run_creates_second_run_edits_the_same_comment(
     fake_github: FakeGitHub, run: GitHubRun
 ) -> None:
     first = publish_now(run, publication())
-    second = publish_now(run, publication(passed=False, comment="now failing"))
+    failing = publication(verdict=Verdict.FAILED, comment="now failing", comment_key="k2")
+    second = publish_now(run, failing)
 
     assert first.comment is CommentAction.CREATED
     assert second.comment is CommentAction.UPDATED
     assert first.comment_id == second.comment_id
-    assert fake_github.comment_bodies() == [f"{MARKER}\nnow failing"]
+    assert fake_github.comment_bodies() == [
+        f"{MARKER}\n<!-- signal-gate-content:k2 -->\nnow failing"
+    ]
     assert len(fake_github.calls(Op.CREATE_COMMENT)) == 1
     assert len(fake_github.calls(Op.UPDATE_COMMENT)) == 1
     # One status per run, on the PR head, the newest saying what the gate says now.
@@ -103,12 +58,12 @@ def test_first_run_creates_second_run_edits_the_same_comment(
         (run.head_sha, "success"),
         (run.head_sha, "failure"),
     ]
-    assert [s["context"] for s in fake_github.statuses] == ["signal-gate", "signal-gate"]
+    assert [s["context"] for s in fake_github.statuses] == ["signal-gate/default"] * 2
     assert fake_github.statuses[0]["target_url"] == run.run_url
     runs = list(fake_github.check_runs.values())
     assert [(r["name"], r["head_sha"], r["conclusion"]) for r in runs] == [
-        ("signal-gate", run.head_sha, "success"),
-        ("signal-gate", run.head_sha, "failure"),
+        ("signal-gate/default details", run.head_sha, "success"),
+        ("signal-gate/default details", run.head_sha, "failure"),
     ]
     assert runs[0]["title"] == "signal-gate: passed"
     assert second.status_posted and second.check_run_id == max(fake_github.check_runs)
@@ -166,7 +121,7 @@ def test_duplicate_marked_comments_leave_one_the_oldest(
     assert (outcome.comment, outcome.comment_id) == (CommentAction.UPDATED, oldest)
     assert fake_github.comment_bodies() == [
         "a human comment",
-        f"{MARKER}\nfresh",
+        f"{HEAD}\nfresh",
         f"> {MARKER} quoted by a human",
         f"{comment_marker('other-gate')}\nanother gate's comment",
     ]
@@ -175,20 +130,21 @@ def test_duplicate_marked_comments_leave_one_the_oldest(
 
 
 @pytest.mark.parametrize(
-    ("mode", "passed", "existing", "expected", "bodies"),
+    ("mode", "verdict", "existing", "expected", "bodies"),
     [
-        (CommentMode.ON_FAILURE, True, False, CommentAction.SKIPPED, []),
-        (CommentMode.ON_FAILURE, False, False, CommentAction.CREATED, ["new"]),
+        (CommentMode.ON_FAILURE, Verdict.PASSED, False, CommentAction.SKIPPED, []),
+        (CommentMode.ON_FAILURE, Verdict.FAILED, False, CommentAction.CREATED, ["new"]),
+        (CommentMode.ON_FAILURE, Verdict.ERROR, False, CommentAction.CREATED, ["new"]),
         # An existing comment is corrected even when passing, or it would lie.
-        (CommentMode.ON_FAILURE, True, True, CommentAction.UPDATED, ["new"]),
-        (CommentMode.NEVER, False, True, CommentAction.SKIPPED, ["old"]),
+        (CommentMode.ON_FAILURE, Verdict.PASSED, True, CommentAction.UPDATED, ["new"]),
+        (CommentMode.NEVER, Verdict.FAILED, True, CommentAction.SKIPPED, ["old"]),
     ],
 )
 def test_comment_mode(
     fake_github: FakeGitHub,
     run: GitHubRun,
     mode: CommentMode,
-    passed: bool,
+    verdict: Verdict,
     existing: bool,
     expected: CommentAction,
     bodies: list[str],
@@ -196,10 +152,11 @@ def test_comment_mode(
     if existing:
         fake_github.seed_comment(f"{MARKER}\nold")
 
-    outcome = publish_now(run, publication(comment_mode=mode, passed=passed, comment="new"))
+    outcome = publish_now(run, publication(comment_mode=mode, verdict=verdict, comment="new"))
 
     assert outcome.comment is expected
-    assert fake_github.comment_bodies() == [f"{MARKER}\n{b}" for b in bodies]
+    head = {"old": MARKER, "new": HEAD}
+    assert fake_github.comment_bodies() == [f"{head[b]}\n{b}" for b in bodies]
     assert outcome.status_posted  # the status does not depend on the comment mode
     if mode is CommentMode.NEVER:
         assert fake_github.calls(Op.LIST_COMMENTS) == []
@@ -215,7 +172,7 @@ def test_a_comment_too_long_for_github_posts_the_summary_and_a_link(
 
     (body,) = fake_github.comment_bodies()
     assert len(body) <= COMMENT_LIMIT
-    assert body.startswith(f"{MARKER}\n## Integration matrix\n\n10/10 interactions")
+    assert body.startswith(f"{HEAD}\n## Integration matrix\n\n10/10 interactions")
     assert f"[job summary]({run.run_url})" in body
     assert "x" * 100 not in body
     assert [r.status for r in fake_github.requests if r.status == 422] == []
@@ -241,7 +198,7 @@ def test_emoji_count_double_so_no_way_of_counting_can_exceed_the_limit(
 
     (body,) = fake_github.comment_bodies()
     assert len(body.encode("utf-16-le")) // 2 <= COMMENT_LIMIT
-    assert body.startswith(f"{MARKER}\n🔴") and body.endswith(f"({run.run_url}).")
+    assert body.startswith(f"{HEAD}\n🔴") and body.endswith(f"({run.run_url}).")
     assert outcome.comment is CommentAction.CREATED
 
 
@@ -391,165 +348,3 @@ def test_a_pr_that_moved_on_keeps_its_newer_comment(
     assert "the run for the newer commit will comment" in outcome.warnings[0]
     assert fake_github.comment_bodies() == [f"{MARKER}\nfrom the newer commit's run"]
     assert [s["sha"] for s in fake_github.statuses] == [run.head_sha]
-
-
-# --- retries -----------------------------------------------------------------------------
-
-
-def test_a_5xx_after_github_created_the_comment_makes_no_duplicate(
-    fake_github: FakeGitHub, run: GitHubRun
-) -> None:
-    # The worst case for a blind retry: the comment exists, but the answer was a 502.
-    fake_github.trouble(Op.CREATE_COMMENT, Trouble.SERVER_ERROR_AFTER_WRITE)
-    sleeps = Sleeps()
-
-    outcome = publish_now(run, publication(), sleeps)
-
-    assert len(fake_github.comments) == 1
-    assert fake_github.comment_bodies() == [f"{MARKER}\n{publication().comment}"]
-    assert len(fake_github.calls(Op.CREATE_COMMENT)) == 1  # found again, not re-created
-    assert outcome.comment is CommentAction.UNCHANGED
-    assert outcome.comment_id in fake_github.comments
-    assert sleeps == [2.0] and outcome.warnings == ()
-
-
-def test_5xx_before_success_is_retried_with_backoff(
-    fake_github: FakeGitHub, run: GitHubRun
-) -> None:
-    fake_github.trouble(Op.GET_PULL, Trouble.SERVER_ERROR, times=1)
-    fake_github.trouble(Op.CREATE_COMMENT, Trouble.SERVER_ERROR, times=2)
-    fake_github.trouble(Op.CREATE_STATUS, Trouble.SERVER_ERROR, times=1)
-    sleeps = Sleeps()
-
-    outcome = publish_now(run, publication(), sleeps)
-
-    assert outcome.comment is CommentAction.CREATED and outcome.status_posted
-    assert len(fake_github.comments) == 1 and len(fake_github.statuses) == 1
-    assert [r.status for r in fake_github.calls(Op.GET_PULL)] == [502, 200]
-    assert [r.status for r in fake_github.calls(Op.CREATE_COMMENT)] == [502, 502, 201]
-    assert sleeps == [2.0, 2.0, 4.0, 2.0]
-    assert outcome.warnings == ()
-
-
-def test_a_5xx_after_the_check_run_was_created_makes_no_second_check_run(
-    fake_github: FakeGitHub, run: GitHubRun
-) -> None:
-    fake_github.pr_files = ["a.py"]
-    fake_github.trouble(Op.CREATE_CHECK_RUN, Trouble.SERVER_ERROR_AFTER_WRITE)
-
-    outcome = publish_now(run, publication(annotations=uncovered("a.py", 70)))
-
-    (check,) = fake_github.check_runs.values()
-    assert outcome.check_run_id == check["id"]
-    assert len(check["annotations"]) == 70  # the first batch went in with the lost create
-    assert len(fake_github.calls(Op.LIST_CHECK_RUNS)) == 1
-    assert outcome.warnings == ()
-
-
-def test_exhausted_retries_are_a_warning(fake_github: FakeGitHub, run: GitHubRun) -> None:
-    fake_github.trouble(Op.CREATE_STATUS, Trouble.SERVER_ERROR, times=10)
-    sleeps = Sleeps()
-
-    outcome = publish_now(run, publication(), sleeps)
-
-    assert not outcome.status_posted
-    assert outcome.warnings == (
-        "could not post the commit status: GitHub answered 502 Server Error (after 4 attempts)",
-    )
-    assert sleeps == [2.0, 4.0, 8.0]
-    assert outcome.comment is CommentAction.CREATED and outcome.check_run_id is not None
-
-
-def test_a_secondary_rate_limit_is_waited_out_as_github_asks(
-    fake_github: FakeGitHub, run: GitHubRun
-) -> None:
-    fake_github.trouble(Op.CREATE_STATUS, Trouble.SECONDARY_RATE_LIMIT, retry_after=7)
-    fake_github.trouble(Op.LIST_COMMENTS, Trouble.SECONDARY_RATE_LIMIT, retry_after=3)
-    sleeps = Sleeps()
-
-    outcome = publish_now(run, publication(), sleeps)
-
-    assert sleeps == [3.0, 7.0]
-    assert outcome.status_posted and len(fake_github.statuses) == 1
-    assert outcome.comment is CommentAction.CREATED
-    assert outcome.warnings == ()
-
-
-def test_a_primary_rate_limit_waits_until_the_reset(
-    fake_github: FakeGitHub, run: GitHubRun
-) -> None:
-    fake_github.trouble(Op.CREATE_STATUS, Trouble.PRIMARY_RATE_LIMIT, retry_after=30)
-    sleeps = Sleeps()
-
-    outcome = publish_now(run, publication(), sleeps)
-
-    assert outcome.status_posted
-    (wait,) = sleeps
-    assert 29 <= wait <= 32  # until x-ratelimit-reset, plus a second
-
-
-def test_a_rate_limit_longer_than_we_wait_is_a_warning_not_a_long_sleep(
-    fake_github: FakeGitHub, run: GitHubRun
-) -> None:
-    fake_github.trouble(Op.CREATE_STATUS, Trouble.SECONDARY_RATE_LIMIT, retry_after=3600)
-    sleeps = Sleeps()
-
-    outcome = publish_now(run, publication(), sleeps)
-
-    assert sleeps == [] and not outcome.status_posted
-    assert "asks to wait 3600 s" in outcome.warnings[0]
-
-
-def test_a_rate_limited_annotation_batch_is_resent_but_a_5xx_one_is_not(
-    fake_github: FakeGitHub, run: GitHubRun
-) -> None:
-    # A rate limit is refused before anything is done; a 5xx may have appended the batch.
-    fake_github.pr_files = ["a.py"]
-    fake_github.trouble(Op.UPDATE_CHECK_RUN, Trouble.SECONDARY_RATE_LIMIT, times=1)
-    fake_github.trouble(Op.UPDATE_CHECK_RUN, Trouble.SERVER_ERROR, times=1)
-
-    outcome = publish_now(run, publication(annotations=uncovered("a.py", 150)))
-
-    (check,) = fake_github.check_runs.values()
-    # batch 2 was rate-limited, resent, then got a 502: not resent; batch 3 went in.
-    assert len(check["annotations"]) == 100
-    assert [r.status for r in fake_github.calls(Op.UPDATE_CHECK_RUN)] == [403, 502, 200]
-    assert outcome.warnings == (
-        "could not add annotation batch 2 of 3 to the check run: GitHub answered 502 "
-        "Server Error (after 2 attempts)",
-    )
-
-
-# --- the token stays secret --------------------------------------------------------------
-
-
-def test_the_token_never_appears_in_output_logs_or_warnings(
-    fake_github: FakeGitHub,
-    run: GitHubRun,
-    caplog: pytest.LogCaptureFixture,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    caplog.set_level(logging.DEBUG)  # PyGithub and urllib3 log every request at DEBUG
-    fake_github.pr_files = ["a.py"]
-    ok = publish_now(run, publication(annotations=uncovered("a.py", 60)))
-    fake_github.read_only = True
-    fake_github.trouble(Op.CREATE_STATUS, Trouble.SERVER_ERROR, times=10)
-    failed = publish_now(run, publication(passed=False))
-    bad_token = publish_now(dataclasses.replace(run, token=TOKEN + "x"), publication())
-
-    assert caplog.records, "DEBUG logging should have captured PyGithub's requests"
-    assert failed.warnings and bad_token.warnings
-    assert "401" in bad_token.warnings[0]
-    captured = capsys.readouterr()
-    for text in (
-        caplog.text,
-        captured.out,
-        captured.err,
-        repr(ok),
-        repr(failed),
-        repr(bad_token),
-        repr(run),
-        *failed.warnings,
-        *bad_token.warnings,
-    ):
-        assert TOKEN not in text

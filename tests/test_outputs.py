@@ -220,7 +220,6 @@ class SignalsMidCommit:
         pass
 
 
-@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
 def test_a_signal_waits_until_every_rename_is_done() -> None:
     log: list[str] = []
     with pytest.raises(KeyboardInterrupt), Outputs() as outputs:
@@ -228,6 +227,26 @@ def test_a_signal_waits_until_every_rename_is_done() -> None:
             outputs.add(SignalsMidCommit(log, name))
         outputs.commit()
     assert log == ["json", "markdown", "evidence"]
+
+
+def test_a_signal_is_held_even_when_another_thread_receives_it() -> None:
+    """CPython runs handlers in the main thread wherever the kernel delivered the
+    signal: holding it must not depend on which thread that was."""
+    import threading
+
+    stop = threading.Event()
+    idle = threading.Thread(target=stop.wait, daemon=True)  # a library's thread
+    idle.start()
+    try:
+        for _ in range(20):  # the kernel picks the thread: try it many times
+            log: list[str] = []
+            with pytest.raises(KeyboardInterrupt), Outputs() as outputs:
+                for name in ("json", "markdown", "evidence"):
+                    outputs.add(SignalsMidCommit(log, name))
+                outputs.commit()
+            assert log == ["json", "markdown", "evidence"]
+    finally:
+        stop.set()
 
 
 # --- the evidence package ----------------------------------------------------------------

@@ -32,7 +32,7 @@ from support.gitrepo import GIT_ENV, git
 
 from gate.check import CheckOptions, run_check
 from gate.core.report import RatchetState, Report, Status, to_json
-from gate.readers.report_file import read_report
+from gate.readers.report_file import read_baseline
 from gate.render.markdown import render_markdown
 from gate.render.text import render_text
 
@@ -180,7 +180,7 @@ def test_patch_counts_equal_diff_cover_per_file(base: Path, tmp_path: Path) -> N
 
 def test_deltas_are_the_difference_of_the_two_reports(base: Path) -> None:
     head = loop(scenario(base, "fails"))
-    before = read_report(base / "base-report.json")
+    before = read_baseline(base / "base-report.json")
     assert head.baseline is not None
     assert (head.baseline.head_sha, head.baseline.generated) == (BASE_SHA, BASE_GENERATED)
     assert b'"generated": "2026-11-28T10:00:00Z"' in (base / "base-report.json").read_bytes()
@@ -279,3 +279,16 @@ def test_one_change_at_a_time_and_a_bad_baseline_is_an_input_error(base: Path, c
     (root / "not-a-report.json").write_text('{"schema": "something/else"}')
     bad = cli("check", "--baseline", "not-a-report.json", cwd=root)
     assert bad.returncode == 2 and "not-a-report.json: not a signal-gate report" in bad.stderr
+
+
+def test_an_error_report_is_no_baseline(base: Path, cli) -> None:
+    root = scenario(base, "fails")
+    error_report = {
+        "schema": "signal-gate/report@1", "verdict": "error", "passed": False,
+        "error": {"message": "signal-gate.yml: interactions[0].id: ...", "file": None},
+        "provenance": {"config_sha256": "", "head_sha": BASE_SHA},
+    }  # fmt: skip
+    (root / "error-report.json").write_text(json.dumps(error_report))
+    done = cli("check", "--diff-base", "base", "--baseline", "error-report.json", cwd=root)
+    assert done.returncode == 2
+    assert "error-report.json: an error report (its check could not be evaluated)" in done.stderr

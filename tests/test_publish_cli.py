@@ -3,12 +3,12 @@ real subprocesses, PyGithub against the fake GitHub server."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from support import TOKEN, actions_env, event_payload
 from support import fake_github as fakes
 from support.fake_github import FakeGitHub, Op
+from support.reports import report_json
 
 fake_github = fakes.fake_github
 
@@ -65,7 +65,7 @@ def test_fork_flow_publishes_only_the_artifact_of_the_runs_head(
     pr_event = event_payload("event-pull_request-fork-opened")
     check_env = publish_env(tmp_path, "pull_request", pr_event, fake_github)
     report, comment = check_then_files(fixture_run, cli, tmp_path, check_env)
-    data = json.loads(report.read_text())
+    data = report_json(report)
     head = pr_event["pull_request"]["head"]["sha"]
     assert data["provenance"]["head_sha"] == head
     assert data["provenance"]["pull_request"] == pr_event["number"]

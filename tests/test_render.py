@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gate.check import CheckOptions, run_check
+from support.reports import run_check
+
+from gate.check import CheckOptions
 from gate.core.numbers import display_percent, format_ranges
 from gate.records import replace
 from gate.render.markdown import render_markdown, render_summary

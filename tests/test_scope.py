@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import TESTS, ProjectRun, run_fixture_project, signal_gate
+from conftest import TESTS, ProjectRun, fixture_project_run, signal_gate
+from support import assert_error_report_only
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.core.report import InteractionResult, Status
 from gate.errors import InputError
 
@@ -84,7 +86,7 @@ def gate_config(interactions: dict[str, dict[str, Any]], scope: str = "evidence"
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> ProjectRun:
     """The fixture project after `pytest --cov --cov-branch --cov-context=test`."""
-    project = run_fixture_project(tmp_path_factory.mktemp("scope") / "project")
+    project = fixture_project_run("scope", tmp_path_factory)
     assert (project.root / ".coverage").is_file()
     return project
 
@@ -260,7 +262,7 @@ def test_the_cli_exits_2_and_writes_nothing(run: ProjectRun, tmp_path: Path) -> 
     )  # fmt: skip
     assert done.returncode == 2, done.stdout + done.stderr
     assert "per-test contexts" in done.stderr
-    assert not out.exists()
+    assert_error_report_only(out)  # nothing half-written: only why there is no verdict
 
 
 def test_data_without_contexts_is_an_input_error_naming_it(tmp_path: Path) -> None:

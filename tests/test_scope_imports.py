@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.core.report import Report
 
 pytestmark = pytest.mark.slow

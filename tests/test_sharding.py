@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import TESTS
+from support.cache import built_once
+from support.reports import run_check
 
-from gate.check import CheckOptions, CheckRun, run_check
+from gate.check import CheckOptions, CheckRun
 from gate.core.paths import PathResolver
 from gate.core.report import InteractionResult
 from gate.readers import read_tests
@@ -47,20 +49,24 @@ class Sharded:
 def sharded(tmp_path_factory: pytest.TempPathFactory) -> Sharded:
     """One checkout, the whole suite run once, and run again as 3 shards that each
     write shards/<n>/{coverage.xml,junit.xml,.coverage.<n>} as a CI matrix would."""
-    root = tmp_path_factory.mktemp("sharding") / "project"
-    shutil.copytree(TESTS / "fixture_project", root, ignore=shutil.ignore_patterns("__pycache__"))
-    pytest_run(root, "--cov-report=xml:coverage.xml", "--junitxml=junit.xml")
-    for number, subset in enumerate(SHARDS, start=1):
-        out = f"shards/{number}"
-        (root / out).mkdir(parents=True)
-        pytest_run(
-            root,
-            f"--cov-report=xml:{out}/coverage.xml",
-            f"--junitxml={out}/junit.xml",
-            *subset,
-            data_file=f"{out}/.coverage.{number}",
+
+    def build(root: Path) -> None:
+        shutil.copytree(
+            TESTS / "fixture_project", root, ignore=shutil.ignore_patterns("__pycache__")
         )
-    return Sharded(root)
+        pytest_run(root, "--cov-report=xml:coverage.xml", "--junitxml=junit.xml")
+        for number, subset in enumerate(SHARDS, start=1):
+            out = f"shards/{number}"
+            (root / out).mkdir(parents=True)
+            pytest_run(
+                root,
+                f"--cov-report=xml:{out}/coverage.xml",
+                f"--junitxml={out}/junit.xml",
+                *subset,
+                data_file=f"{out}/.coverage.{number}",
+            )
+
+    return Sharded(built_once("sharding", build, tmp_path_factory))
 
 
 def check(

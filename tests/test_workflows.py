@@ -144,9 +144,12 @@ def test_only_the_release_job_can_write_contents() -> None:
 
 def test_ci_tests_the_oldest_and_newest_python_and_gates_itself_with_its_action() -> None:
     ci = load_yaml(REPO / ".github" / "workflows" / "ci.yml")
-    assert ci["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.14"]
+    matrix = ci["jobs"]["test"]["strategy"]["matrix"]
+    assert matrix["python"] == ["3.11", "3.14"]
+    others = {(extra["os"], extra["python"]) for extra in matrix["include"]}
+    assert others == {("windows-latest", "3.14"), ("macos-latest", "3.14")}
     runs = [s.get("run", "") for s in ci["jobs"]["test"]["steps"]]
-    assert "python3 dev.py test" in runs
+    assert "python dev.py test" in runs
     gate = next(s for s in ci["jobs"]["gate"]["steps"] if s.get("uses") == "./")
     assert (REPO / gate["with"]["config"]).is_file()
     assert "'publish' || 'check'" in gate["with"]["mode"]
@@ -347,9 +350,34 @@ def test_fork_publish_refuses_an_artifact_without_a_pull_request_number(
 def test_the_simple_example_publishes_only_for_pull_requests_of_this_repository() -> None:
     with_ = _action_inputs(REPO / "examples" / "workflows" / "signal-gate.yml", Path("/t"))
     assert with_["mode"] == (
-        "${{ github.event.pull_request.head.repo.full_name == github.repository "
+        "${{ (github.event_name == 'merge_group' "
+        "|| github.event.pull_request.head.repo.full_name == github.repository) "
         "&& 'publish' || 'check' }}"
     )
+
+
+@pytest.mark.parametrize("name", ["signal-gate.yml", "ci.yml"])
+def test_merge_queue_runs_and_their_concurrency_never_collide(name: str) -> None:
+    """A queue run has no pull request number: the group must not collapse to one key
+    for every queue entry (they would cancel each other), and only PR runs cancel."""
+    path = REPO / ("examples/workflows" if name == "signal-gate.yml" else ".github/workflows")
+    workflow = load_yaml(path / name)
+    assert "merge_group" in workflow["on"]
+    for event in ("pull_request", "merge_group"):
+        assert "paths" not in (workflow["on"].get(event) or {}), "a filtered required check waits"
+    group = " ".join(workflow["concurrency"]["group"].split())
+    for key in ("github.event.pull_request.number", "github.event.merge_group.head_ref"):
+        assert key in group
+    assert group.endswith("|| github.ref }}")
+    assert workflow["concurrency"]["cancel-in-progress"] == (
+        "${{ github.event_name == 'pull_request' }}"
+    )
+
+
+def test_the_job_is_named_unlike_the_status_and_the_check_run() -> None:
+    workflow = load_yaml(REPO / "examples" / "workflows" / "signal-gate.yml")
+    [job] = workflow["jobs"].values()
+    assert not job["name"].startswith("signal-gate")  # signal-gate/<id>, "... details"
 
 
 # --- the release job, against a local origin ----------------------------------------------

@@ -53,7 +53,7 @@ def baseline(
     """
     from gate.github.artifact import BaselineQuery, fetch_baseline
     from gate.outputs.files import write_file
-    from gate.readers.report_file import read_report
+    from gate.readers.report_file import read_baseline
 
     workflow = workflow or _workflow_file(workflow_ref)
     missing = [name for name, value in (("--branch", branch), ("--repository", repository),
@@ -70,7 +70,7 @@ def baseline(
         return
     write_file(out, found.report)
     try:
-        read_report(out)  # validated now, so a bad artifact means "no baseline", not exit 2
+        read_baseline(out)  # validated now, so a bad artifact means "no baseline", not exit 2
     except InputError as exc:
         out.unlink(missing_ok=True)
         click.echo(f"{notice}signal-gate: no baseline: {found.detail} is unusable: {exc}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,8 +13,11 @@ from gate.cli.guard import EXIT_FAIL, EXIT_PASS, handle_errors, with_settings
 from gate.cli.options import CheckInputs, change_options, check_options, evidence_dir_option
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from gate.cli.settings import RunSettings
     from gate.core.report import Report
+    from gate.errors import GateError
     from gate.outputs.files import Outputs
 
 
@@ -42,7 +46,11 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--github-output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-    help="Append passed/confidence/safety/report to FILE (e.g. $GITHUB_OUTPUT).",
+    help="Append verdict/passed/confidence/safety/report to FILE (e.g. $GITHUB_OUTPUT).",
+)  # fmt: skip
+@click.option(
+    "--junit-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Write the verdict as JUnit XML (GitLab, Jenkins, Azure DevOps test tabs).",
 )  # fmt: skip
 @evidence_dir_option
 @handle_errors
@@ -55,18 +63,21 @@ def check(
     markdown_out: Path | None,
     summary_out: Path | None,
     github_output: Path | None,
+    junit_out: Path | None,
     evidence_dir: Path | None,
 ) -> None:
     """Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on bad input.
 
     Every output asked for is staged first and written only once all of them could be
-    (gate.outputs.files): a run that ends in an error writes none of them.
+    (gate.outputs.files): a run that ends in an error writes none of them, except
+    that --json-out then gets the error report (verdict "error", the message and the
+    file), so `publish` can say why there is no verdict.
     """
     from gate.cli.check_run import run_check_for, stage_evidence
     from gate.outputs.files import Outputs
 
-    report = run_check_for(settings, inputs).report
-    with Outputs() as outputs:
+    with _error_report_on_failure(settings, inputs, json_out), Outputs() as outputs:
+        report = run_check_for(settings, inputs).report
         # Renderers are imported when asked for: start-up time is CI time.
         if json_out is not None:
             from gate.core.report import to_json
@@ -76,6 +87,10 @@ def check(
             from gate.render.markdown import render_markdown
 
             outputs.write(markdown_out, render_markdown(report))
+        if junit_out is not None:
+            from gate.outputs.junit import render_junit
+
+            outputs.write(junit_out, render_junit(report))
         _stage_runner_files(outputs, report, summary_out, github_output, json_out)
         if evidence_dir is not None:
             from gate.render.document import generated_timestamp
@@ -85,6 +100,43 @@ def check(
         outputs.commit()
     click.echo(_rendered(report, fmt), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
+
+
+@contextlib.contextmanager
+def _error_report_on_failure(
+    settings: RunSettings, inputs: CheckInputs, json_out: Path | None
+) -> Iterator[None]:
+    """On a GateError (exit 2), write the error report to json_out, then let it go on:
+    it is the one output an error writes."""
+    from gate.errors import GateError
+
+    try:
+        yield
+    except GateError as exc:
+        if json_out is not None:
+            _write_error_report(settings, inputs, json_out, exc)
+        raise
+
+
+def _write_error_report(
+    settings: RunSettings, inputs: CheckInputs, json_out: Path, exc: GateError
+) -> None:
+    from gate.core.report import to_json
+    from gate.errors import GateError
+    from gate.outputs.error_report import error_report
+    from gate.outputs.files import write_file
+
+    report = error_report(
+        exc,
+        config=inputs.config,
+        root=inputs.root,
+        head_sha=settings.head_sha,
+        pull_request=settings.event.pull_request,
+    )
+    # The error being reported may be that json_out cannot be written: then it is all
+    # there is to say, and the guard says it.
+    with contextlib.suppress(GateError):
+        write_file(json_out, to_json(report))
 
 
 def _rendered(report: Report, fmt: str) -> str:
@@ -120,6 +172,7 @@ def _stage_runner_files(
         s = report.safety
         report_file = json_out if json_out is not None and str(json_out) != "-" else None
         values = {
+            "verdict": "passed" if report.passed else "failed",
             "passed": "true" if report.passed else "false",
             "confidence": f"{report.overall_confidence:.2f}",
             "safety": f"{s.passed}/{s.total}",

@@ -16,13 +16,12 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 from gate.errors import ConfigError
-from gate.records import Record
+from gate.records import Ident, Record
 
 Percent = Annotated[float, Meta(ge=0, le=100)]
 # Every number is bounded, so none can be infinite or NaN (`.inf`, `.nan` are refused).
 Weight = Annotated[float, Meta(ge=0, le=1000)]
 Seconds = Annotated[float, Meta(gt=0, le=3600)]
-Ident = Annotated[str, Meta(pattern=r"^[a-z0-9-]+$")]
 NonEmpty = Annotated[str, Meta(min_length=1)]
 NonEmptyList = Annotated[list[NonEmpty], Meta(min_length=1)]
 Globs = Annotated[

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
-from gate.records import Record, field
+from gate.records import Ident, Record, field
 
 SCHEMA = "signal-gate/report@1"
 
@@ -155,7 +155,7 @@ class WaiverInfo(Record, frozen=True):
 
 
 class InteractionResult(Record, frozen=True):
-    id: str
+    id: Ident  # the config's rule, checked again when `publish` reads a report back
     name: str
     direction: str
     peer: str | None
@@ -216,7 +216,7 @@ class InteractionResult(Record, frozen=True):
 
 
 class SafetyCheckResult(Record, frozen=True):
-    id: str
+    id: str  # a check's Ident, or `<check id>/<entry id>` for what a `results` check imported
     name: str
     kind: str
     passed: bool
@@ -252,6 +252,9 @@ class Provenance(Record, frozen=True):
     head_sha: str | None = None
     files: list[ProvenanceFile] = field(default_factory=list)
     pull_request: int | None = None  # the PR the run checked, when it ran for one
+    # The folder of the repository that the report's paths are relative to ("" for the
+    # top), so annotations can name repository-relative paths (a monorepo's service).
+    root: str = ""
     generated: dt.datetime | None = None  # when the report was made (ISO 8601 in the JSON)
 
 
@@ -266,7 +269,7 @@ class Report(Record, frozen=True):
     inputs: dict[str, list[str]]
     provenance: Provenance
     # Additions to the @1 contract.
-    id: str = "default"
+    id: Ident = "default"  # names the PR comment marker and the status context
     title: str = "signal-gate"
     maintainer: str | None = None
     reasons: list[str] = field(default_factory=list)  # why the gate failed, one line each
@@ -288,7 +291,27 @@ class Report(Record, frozen=True):
         return [r for r in self.interactions if r.critical]
 
 
-def to_json(report: Report) -> bytes:
+class ReportError(Record, frozen=True):
+    """Why the gate could not be evaluated: the message, and the file it names."""
+
+    message: str
+    file: str | None = None
+
+
+class ErrorReport(Record, frozen=True):
+    """What `check --json-out` writes on exit 2, so `publish` can say why there is no
+    verdict instead of leaving the last one (or a pending required check) in place."""
+
+    schema: str
+    error: ReportError
+    provenance: Provenance
+    verdict: Literal["error"] = "error"
+    passed: bool = False
+    id: Ident = "default"  # the config's id when it could be read
+    title: str = "signal-gate"
+
+
+def to_json(report: Report | ErrorReport) -> bytes:
     """The report as formatted JSON bytes (stable key order, trailing newline)."""
     return msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n"
 

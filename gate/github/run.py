@@ -37,11 +37,13 @@ MAX_PAYLOAD_BYTES = 25 * 2**20
 
 
 class EventName(Enum):
-    """The workflow events that carry a pull request, so something to publish on."""
+    """The workflow events with a commit to publish on: a pull request's head, or the
+    merge queue's group (GitHub docs, "Events that trigger workflows")."""
 
     PULL_REQUEST = "pull_request"
     PULL_REQUEST_TARGET = "pull_request_target"
     WORKFLOW_RUN = "workflow_run"
+    MERGE_GROUP = "merge_group"  # no pull request: a status and a check run, no comment
 
 
 # A dataclass, not a gate.records.Record, so that the token can stay out of its repr.
@@ -59,8 +61,8 @@ class GitHubRun:
     server_url: str
     repository: str  # "owner/name"
     event_name: EventName
-    pr_number: int
-    head_sha: str  # the PR head commit: statuses and check runs go here
+    pr_number: int | None  # None in a merge queue: nothing to comment on
+    head_sha: str  # the PR head (or merge group) commit: statuses and check runs go here
     is_fork: bool
     trusted: bool
     run_id: int
@@ -104,13 +106,13 @@ def github_run_from_env(
     event_path, payload = read_event_payload(env)
     ref = _pull_request_ref(event_name, payload, event_path)
     number = pr_number if pr_number is not None else ref.number
-    if number is None:
+    if number is None and event_name is not EventName.MERGE_GROUP:
         raise UsageError(
             f"{event_path}: workflow_run.pull_requests is empty, so the pull request is unknown",
             hint="GitHub leaves it empty for pull requests from forks; pass the PR number "
             "saved by the workflow that ran the check",
         )
-    if number < 1:
+    if number is not None and number < 1:
         raise UsageError(f"pull request number must be positive, not {number}")
     server_url = _url(env, "GITHUB_SERVER_URL", None, DEFAULT_SERVER_URL)
     repository = _repository(env)
@@ -201,6 +203,8 @@ def _pull_request_ref(
 ) -> PullRequestRef:
     if event_name is EventName.WORKFLOW_RUN:
         return _workflow_run_ref(payload, path)
+    if event_name is EventName.MERGE_GROUP:
+        return _merge_group_ref(payload, path)
     # pull_request and pull_request_target share the webhook schema
     # (webhook-pull-request-* in webhooks-pull_request-subset.json).
     pr = _get(payload, "pull_request", dict, path)
@@ -227,6 +231,16 @@ def _workflow_run_ref(payload: Mapping[str, Any], path: Path) -> PullRequestRef:
         is_fork=_differs(run.get("head_repository"), run.get("repository")),
         # The checking run holds the job summary; link there, not to the publisher.
         run_url=html_url if isinstance(html_url, str) and html_url.startswith("http") else None,
+    )
+
+
+def _merge_group_ref(payload: Mapping[str, Any], path: Path) -> PullRequestRef:
+    # webhook-merge-group-checks-requested: merge_group.head_sha is "the commit SHA
+    # that should be validated and have status reported on" (GitHub changelog,
+    # 2022-08-18). The queue's branch lives in the base repository.
+    group = _get(payload, "merge_group", dict, path)
+    return PullRequestRef(
+        number=None, head_sha=_sha_at(group, "merge_group.head_sha", path), is_fork=False
     )
 
 

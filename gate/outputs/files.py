@@ -26,7 +26,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from gate.errors import UsageError
 
@@ -125,15 +125,27 @@ def sibling_temp(target: Path, kind: str) -> Path:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block is done (POSIX); elsewhere, nothing."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    """SIGINT and SIGTERM wait until the block is done, then are delivered as usual.
+
+    Python-level handlers, not a signal mask: CPython runs handlers in the main
+    thread whichever thread the kernel delivered the signal to, so a mask on this
+    thread alone would not hold back a signal that lands on another one (a library's
+    thread). Outside the main thread handlers cannot be set, and nothing is held.
+    """
+    caught: list[int] = []
+    previous: dict[signal.Signals, Any] = {}
+    try:
+        for signum in _HELD_SIGNALS:
+            previous[signum] = signal.signal(signum, lambda n, _frame: caught.append(n))
+    except ValueError:  # not the main thread
+        pass
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for held, handler in previous.items():
+            signal.signal(held, handler)
+        for number in dict.fromkeys(caught):
+            signal.raise_signal(number)
 
 
 def _stage_write(path: Path, data: bytes) -> Staged:

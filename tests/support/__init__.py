@@ -63,3 +63,10 @@ def actions_env(
     }
     env.update(overrides)
     return env
+
+
+def assert_error_report_only(path: Path) -> None:
+    """On exit 2, `check --json-out` writes the error report and nothing half-done."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["verdict"] == "error" and data["passed"] is False, data
+    assert "interactions" not in data, "an error report carries no verdict's data"

@@ -140,6 +140,11 @@ class Reply:
     status: int
     body: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    trickle: float = 0.0  # seconds between the bytes of the body: a server that stalls
+
+
+# handler(fake, path parameters, query, parsed JSON body) -> reply; see `FakeGitHub.serve`.
+Handler = Callable[["FakeGitHub", Mapping[str, str], Mapping[str, list[str]], Any], Reply]
 
 
 # handler(fake, path parameters, query, parsed JSON body) -> reply; see `FakeGitHub.serve`.
@@ -719,7 +724,16 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in {**rate, **reply.headers}.items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(data)
+        if not reply.trickle:
+            self.wfile.write(data)
+            return
+        for byte in data:  # bounded by the body's size; the client may give up first
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(reply.trickle)
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _serve
 

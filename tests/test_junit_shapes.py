@@ -1,0 +1,230 @@
+"""The rarer shapes of JUnit results, each against the rule docs/numbers.md states:
+
+- a test case's outcome is the worst of its `<error>`, `<failure>` and `<skipped>`
+  elements (error > failure > skipped), whatever their order, and its message is
+  the worst element's;
+- without one it passed, unless `status` or `result` says notrun, skipped, disabled
+  or suppressed;
+- across JUnit files the same test is the same test seen again: its last outcome
+  counts (README.md, "a test counts by its last outcome");
+- the pass rate is passed / (passed + failed + errors): an errored test counts
+  against it, a skipped one does not.
+
+The pytest shape (a failing test whose teardown errors too) is written by a real
+pytest run; the others are the shapes their writers produce, written out here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from support.reports import evaluate
+
+from gate.config.load import config_from_data
+from gate.core.evaluate import Evaluation
+from gate.core.model import FileCoverage, Outcome
+from gate.core.paths import PathResolver
+from gate.core.report import InteractionResult
+from gate.readers import read_tests
+
+TEARDOWN_PROJECT = """\
+import pytest
+
+@pytest.fixture
+def broken_teardown():
+    yield
+    raise RuntimeError("teardown broke")
+
+def test_fails_then_teardown_errors(broken_teardown):
+    assert 1 == 2, "the test itself failed"
+
+def test_passes_then_teardown_errors(broken_teardown):
+    pass
+
+@pytest.mark.skip(reason="not today")
+def test_skipped():
+    pass
+
+def test_passes():
+    pass
+"""
+
+
+@pytest.fixture(scope="module")
+def pytest_junit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """junit.xml from a real pytest run of TEARDOWN_PROJECT (xunit2, pytest's default)."""
+    root = tmp_path_factory.mktemp("teardown")
+    (root / "test_shapes.py").write_text(TEARDOWN_PROJECT)
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+         "--junitxml=junit.xml", "test_shapes.py"],
+        cwd=root, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return root / "junit.xml"
+
+
+def outcomes(*paths: Path) -> dict[str, tuple[Outcome, str]]:
+    results = read_tests(list(paths), PathResolver(paths[0].parent))
+    return {c.nodeid.split("::")[-1]: (c.outcome, c.message) for c in results.cases.values()}
+
+
+def children(path: Path, name: str) -> list[str]:
+    """The result elements pytest wrote for one test case, independently of gate."""
+    for case in ET.parse(path).getroot().iter("testcase"):
+        if case.get("name") == name:
+            return [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
+    raise AssertionError(f"no test case {name} in {path}")
+
+
+def test_a_failure_then_a_teardown_error_is_two_cases_neither_passing(pytest_junit: Path) -> None:
+    """pytest writes a failed test whose teardown errors as two <testcase> elements of
+    one name, the first with the <failure>, the second with the <error>. Within one
+    file each counts, so the test counts once failed and once errored."""
+    cases = ET.parse(pytest_junit).getroot().iter("testcase")
+    twice = [c for c in cases if c.get("name") == "test_fails_then_teardown_errors"]
+    assert [[child.tag for child in c] for c in twice] == [["failure"], ["error"]]
+    results = read_tests([pytest_junit], PathResolver(pytest_junit.parent))
+    seen = {k: c.outcome for k, c in results.cases.items() if "test_fails_then" in k}
+    assert sorted(o.value for o in seen.values()) == ["error", "failed"]
+
+
+def test_a_teardown_error_after_a_pass_is_an_error(pytest_junit: Path) -> None:
+    assert children(pytest_junit, "test_passes_then_teardown_errors") == ["error"]
+    by_name = outcomes(pytest_junit)
+    assert by_name["test_passes_then_teardown_errors"][0] is Outcome.ERROR
+    assert by_name["test_skipped"][0] is Outcome.SKIPPED
+    assert by_name["test_passes"] == (Outcome.PASSED, "")
+
+
+def write(tmp_path: Path, name: str, cases: str) -> Path:
+    path = tmp_path / name
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites><testsuite name="shapes" tests="9">{cases}</testsuite></testsuites>\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("elements", "expected", "message"),
+    [
+        # in any order, the worst element decides and explains
+        ('<skipped message="s"/><failure message="f"/>', Outcome.FAILED, "f"),
+        ('<failure message="f"/><skipped message="s"/>', Outcome.FAILED, "f"),
+        ('<error message="e"/><failure message="f"/>', Outcome.ERROR, "e"),
+        ('<failure message="f"/><error message="e"/>', Outcome.ERROR, "e"),
+        ('<skipped message="s"/><error message="e"/><failure message="f"/>', Outcome.ERROR, "e"),
+        # two of the worst: the first one's message
+        ('<failure message="first"/><failure message="second"/>', Outcome.FAILED, "first"),
+    ],
+)
+def test_the_worst_result_element_wins(
+    tmp_path: Path, elements: str, expected: Outcome, message: str
+) -> None:
+    path = write(
+        tmp_path, "junit.xml", f'<testcase classname="t" name="case">{elements}</testcase>'
+    )
+    assert outcomes(path)["case"] == (expected, message)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [
+        ('status="disabled"', Outcome.SKIPPED),  # CTest
+        ('status="Disabled"', Outcome.SKIPPED),
+        ('status="notrun" result="suppressed"', Outcome.SKIPPED),  # GoogleTest DISABLED_
+        ('status="run" result="skipped"', Outcome.SKIPPED),  # GoogleTest 1.10 GTEST_SKIP
+        ('status="skipped"', Outcome.SKIPPED),
+        ('status="run" result="completed"', Outcome.PASSED),  # GoogleTest
+        ('status="passed"', Outcome.PASSED),
+        ("", Outcome.PASSED),
+    ],
+)
+def test_a_case_without_result_elements_is_judged_by_its_status(
+    tmp_path: Path, attributes: str, expected: Outcome
+) -> None:
+    path = write(tmp_path, "junit.xml", f'<testcase classname="t" name="case" {attributes}/>')
+    assert outcomes(path)["case"] == (expected, "")
+
+
+def test_a_result_element_beats_a_status_attribute(tmp_path: Path) -> None:
+    case = '<testcase classname="t" name="case" status="disabled"><failure message="f"/></testcase>'
+    assert outcomes(write(tmp_path, "junit.xml", case))["case"] == (Outcome.FAILED, "f")
+
+
+FAILED_RUN = '<testcase classname="t" name="flaky"><failure message="timeout"/></testcase>'
+PASSED_RUN = '<testcase classname="t" name="flaky"/>'
+
+
+def test_a_passing_rerun_in_a_later_file_makes_the_test_pass(tmp_path: Path) -> None:
+    first = write(tmp_path, "junit-1.xml", FAILED_RUN)
+    rerun = write(tmp_path, "junit-rerun.xml", PASSED_RUN)
+    assert outcomes(first, rerun)["flaky"] == (Outcome.PASSED, "")
+    assert len(read_tests([first, rerun], PathResolver(tmp_path)).cases) == 1
+
+
+def test_a_failing_rerun_in_a_later_file_makes_the_test_fail(tmp_path: Path) -> None:
+    """The order of the files given, not pass-beats-fail: the last outcome counts."""
+    first = write(tmp_path, "junit-1.xml", PASSED_RUN)
+    rerun = write(tmp_path, "junit-rerun.xml", FAILED_RUN)
+    assert outcomes(first, rerun)["flaky"] == (Outcome.FAILED, "timeout")
+
+
+def test_in_one_file_two_cases_of_one_name_both_count(tmp_path: Path) -> None:
+    """Within a file, a repeated identity is another test (same title twice), not a rerun."""
+    path = write(tmp_path, "junit.xml", FAILED_RUN + PASSED_RUN)
+    results = read_tests([path], PathResolver(tmp_path))
+    assert sorted(c.outcome.value for c in results.cases.values()) == ["failed", "passed"]
+
+
+# --- the pass rate: errors count against it ------------------------------------------------
+
+
+def evaluated(tmp_path: Path, cases: str) -> InteractionResult:
+    """The interaction over a fully covered app/a.py, its evidence read from `cases`."""
+    junit = write(tmp_path, "junit.xml", cases)
+    tests = read_tests([junit], PathResolver(tmp_path))
+    config = config_from_data(
+        {"version": 1, "interactions": [
+            {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py"],
+             "evidence": ["tests/test_a.py"]}]},
+        "signal-gate.yml",
+    )  # fmt: skip
+    lines = frozenset(range(1, 11))
+    coverage = {"app/a.py": FileCoverage("app/a.py", lines, lines, {})}
+    (a,) = evaluate(Evaluation(config, coverage, tests, dt.date(2026, 11, 29))).interactions
+    return a
+
+
+def case(name: str, body: str = "") -> str:
+    return (
+        f'<testcase classname="tests.test_a" name="{name}" file="tests/test_a.py">{body}</testcase>'
+    )
+
+
+def test_an_errored_test_counts_against_the_pass_rate_a_skipped_one_does_not(
+    tmp_path: Path,
+) -> None:
+    cases = (
+        case("test_1")
+        + case("test_2")
+        + case("test_3", '<error message="setup"/>')
+        + case("test_4", '<skipped message="later"/>')
+    )
+    a = evaluated(tmp_path, cases)
+    assert (a.tests.passed, a.tests.errors, a.tests.skipped, a.tests.total) == (2, 1, 1, 4)
+    assert a.pass_rate == float(Fraction(2, 3))
+    assert a.confidence == pytest.approx(100 * 2 / 3)
+    assert "test tests/test_a.py::test_3 errored: setup" in a.gaps
+
+
+def test_only_errors_is_a_pass_rate_of_zero(tmp_path: Path) -> None:
+    a = evaluated(tmp_path, case("test_1", '<error message="e"/>'))
+    assert a.pass_rate == 0 and a.confidence == 0
