@@ -20,6 +20,7 @@ from support import fake_github as fakes
 from support.artifacts import Artifact, Run, Storage, report_zip, serve_artifacts, storage_server
 from support.fake_github import FakeGitHub, Op
 from support.gitrepo import git
+from support.reports import report_json
 from test_action import REPORTS, run_action, runner_for, step_env, workspace
 
 fake_github = fakes.fake_github
@@ -58,7 +59,7 @@ def pull_request_env(tmp_path: Path, fake: FakeGitHub, base: str) -> dict[str, s
 
 
 def checked(run) -> dict:
-    return json.loads(Path(run.outputs["report"]).read_text())
+    return report_json(Path(run.outputs["report"]))
 
 
 def test_a_pull_request_gets_patch_coverage_and_the_base_branch_report(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from support.reports import evaluate
 
 from gate.config.load import config_from_data
-from gate.core.evaluate import Evaluation, evaluate
+from gate.core.evaluate import Evaluation
 from gate.core.model import Diff, FileCoverage, LineBranches, Outcome, TestCase, TestResults
 from gate.core.report import RatchetState, Report, Status
 

@@ -21,6 +21,7 @@ from support import TOKEN, actions_env, event_payload
 from support import fake_github as fakes
 from support.artifacts import Artifact, Run, Storage, report_zip, serve_artifacts, storage_server
 from support.fake_github import FakeGitHub, Op
+from support.reports import run_check
 
 from gate.github import artifact as fetch
 from gate.github.artifact import BaselineQuery, fetch_baseline
@@ -37,7 +38,7 @@ def storage() -> Iterator[Storage]:
 @pytest.fixture(scope="module")
 def report_bytes(fixture_run, tmp_path_factory) -> bytes:
     """A real report of the fixture project, as the base branch's run uploaded it."""
-    from gate.check import CheckOptions, run_check
+    from gate.check import CheckOptions
     from gate.core.report import to_json
 
     report = run_check(CheckOptions(root=fixture_run.root, head_sha=BASE_SHA)).report

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from support.browser import chromium, measure
 from support.many import COUNT, write_project
+from support.reports import run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.core.report import to_json
 from gate.render.escape import code
 from gate.render.markdown import render_markdown

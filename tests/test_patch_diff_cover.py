@@ -29,8 +29,9 @@ from pathlib import Path
 import pytest
 from conftest import PYTEST_REPORT_ARGS, TESTS
 from support.gitrepo import GIT_ENV, git
+from support.reports import report_json, run_check
 
-from gate.check import CheckOptions, run_check
+from gate.check import CheckOptions
 from gate.core.report import RatchetState, Report, Status, to_json
 from gate.readers.report_file import read_baseline
 from gate.render.markdown import render_markdown
@@ -255,13 +256,12 @@ def test_comment_golden(base: Path, golden, name: str, file: str) -> None:
 # --- the command line ------------------------------------------------------------------------
 
 
-def test_check_takes_the_change_on_the_command_line(base: Path, cli, report_schema) -> None:
+def test_check_takes_the_change_on_the_command_line(base: Path, cli) -> None:
     root = scenario(base, "fails")
     done = cli("check", "--diff-base", "base", "--baseline", "base-report.json", "--format", "json",
                cwd=root, env={"SIGNAL_GATE_HEAD_SHA": HEAD_SHA})  # fmt: skip
     assert done.returncode == 1, done.stderr
-    data = json.loads(done.stdout)
-    report_schema(data)
+    data = report_json(done.stdout)
     payments = next(i for i in data["interactions"] if i["id"] == "payments")
     assert (payments["patch"]["statements"], payments["patch"]["covered_statements"]) == (5, 1)
     assert payments["delta"]["status"] == "PRODUCTION READY"
