@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -54,12 +52,9 @@ def test_the_measurement_sees_a_table_cut_off() -> None:
     assert table["scrollWidth"] > table["clientWidth"]
 
 
-def test_the_demo_comment_fits_the_column(tmp_path: Path) -> None:
+def test_the_demo_comment_fits_the_column(tmp_path: Path, cli) -> None:
     workdir = tmp_path / "demo"
-    done = subprocess.run(
-        [sys.executable, "-m", "gate", "demo", "--workdir", str(workdir)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    done = cli("demo", "--workdir", str(workdir), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     comment = (workdir / "comment.md").read_text(encoding="utf-8")
     assert "### This change" in comment
