@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate.config.load import load_config
 from gate.config.schema import Config, CoverageCheck, JunitCheck
@@ -27,6 +28,9 @@ from gate.readers.git_diff import git_changes
 from gate.readers.report_file import read_baseline
 from gate.records import Record, field
 from gate.safety import SafetyContext, run_safety
+
+if TYPE_CHECKING:
+    from gate.outputs.evidence_package import PackageSources
 
 
 class CheckOptions(Record, frozen=True):
@@ -123,6 +127,20 @@ def read_change(opts: CheckOptions, keep: KeepPath) -> Diff | None:
     return None
 
 
+def evidence_sources(run: CheckRun, root: Path, generated: str) -> PackageSources:
+    """What the evidence package of a finished check is made from."""
+    from gate.outputs.evidence_package import PackageSources
+
+    return PackageSources(
+        report=run.report,
+        generated=generated,
+        root=root,
+        tests=run.tests.cases,
+        coverage=run.coverage.files,
+        contexts=run.coverage.contexts,
+    )
+
+
 def shown(path: Path, root: Path) -> str:
     """A path as reports show it: relative to root when inside it."""
     try:
@@ -163,9 +181,9 @@ def wanted_paths(config: Config) -> PathSelector:
 
 
 def wanted_tests(config: Config) -> TestSelector:
-    """True for a test an evidence pattern or a `junit` check selects: what the JUnit
-    reader keeps."""
-    patterns = [p for it in config.interactions for p in it.evidence]
+    """True for a test an evidence pattern, a contract test pattern or a `junit` check
+    selects: what the JUnit reader keeps."""
+    patterns = [p for it in config.interactions for p in (*it.evidence, *it.contract.tests)]
     patterns += [p for c in config.safety.checks if isinstance(c, JunitCheck) for p in c.tests]
     return tests_matcher(tuple(patterns))
 

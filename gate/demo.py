@@ -1,21 +1,25 @@
 """`signal-gate demo`: run the bundled example service's tests for real, then the gate.
 
 The example ships inside the package (gate/_examples in a wheel, examples/ in a
-checkout), so the demo works from any folder. It is copied to a work folder,
-its tests run under pytest with coverage (branches, per-test contexts) and
-JUnit output, and the gate evaluates what they produced.
+checkout), so the demo works from any folder. It is copied to a work folder
+that becomes a git repository of its own (one commit, so the document's
+`Commit:` names the example's state, not whatever repository holds the
+folder), its tests run under pytest with coverage (branches, per-test
+contexts) and JUnit output, and the gate evaluates what they produced and
+writes the assessment and its evidence package.
 
-Then, where git is installed, it plays a pull request: the copy becomes a git
-repository whose first commit is the example as shipped (its report is the
-baseline), `change.diff` (a new, partly tested method in the instrument client)
-is committed on top, the tests run again, and the gate judges the change with
-`--diff-base` and `--baseline`, as the GitHub Action does on a pull request.
+Where git is installed it then plays a pull request: the example's commit is the
+base (its report, `base-report.json`, the baseline), `change.diff` (a new, partly
+tested method in the instrument client) is committed on top, the tests run again,
+and the gate judges the change with `--diff-base` and `--baseline`, as the GitHub
+Action does on a pull request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -25,12 +29,6 @@ from pathlib import Path
 from gate.errors import UsageError
 
 MARKER = ".signal-gate-demo"
-CHANGE = "change.diff"  # the simulated pull request, committed on top of the example
-BASE_TAG = "demo-base"
-# A commit that works whatever the user's git configuration: no identity needed,
-# no signing prompt, no hooks.
-GIT = ("git", "-c", "user.name=signal-gate demo", "-c", "user.email=demo@signal-gate.invalid",
-       "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null")  # fmt: skip
 PYTEST_ARGS = (
     "-q",
     "-p",
@@ -38,11 +36,23 @@ PYTEST_ARGS = (
     "--cov",
     "--cov-branch",
     "--cov-context=test",
-    "--cov-report=xml:coverage.xml",
     "--junitxml=junit.xml",
     "-o",
     "junit_family=xunit1",
+    "-o",
+    "junit_logging=all",  # captured output goes into the JUnit file: the evidence package
 )
+EVIDENCE_DIR = "evidence"
+CHANGE = "change.diff"  # the simulated pull request, committed on top of the example
+# One fixed author and date: the same example is the same commit, run after run.
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "signal-gate demo",
+    "GIT_AUTHOR_EMAIL": "demo@signal-gate.invalid",
+    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+    "GIT_COMMITTER_NAME": "signal-gate demo",
+    "GIT_COMMITTER_EMAIL": "demo@signal-gate.invalid",
+    "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+}
 
 
 def example_dir() -> Path:
@@ -70,7 +80,29 @@ def prepare(workdir: Path) -> Path:
         ignore=shutil.ignore_patterns("__pycache__", ".coverage*", "coverage.xml", "junit.xml"),
     )
     (workdir / MARKER).write_text("created by `signal-gate demo`; safe to delete\n")
+    commit_example(workdir)
     return workdir
+
+
+def commit_example(workdir: Path) -> str | None:
+    """Make the copy a git repository with the example as its one commit; return
+    the commit, or None where git is not installed (the document then names none)."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    env = {**os.environ, **GIT_IDENTITY}
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "commit.gpgsign=false", "commit", "-q", "-m", "signal-gate demo: the example"],
+    ):
+        done = subprocess.run([git, *args], cwd=workdir, env=env, capture_output=True, timeout=60)
+        if done.returncode != 0:
+            return None
+    head = subprocess.run(
+        [git, "rev-parse", "HEAD"], cwd=workdir, capture_output=True, text=True, timeout=60
+    )
+    return head.stdout.strip() or None
 
 
 def run_tests(workdir: Path, echo: Callable[[str], None]) -> int:
@@ -96,35 +128,34 @@ def run_tests(workdir: Path, echo: Callable[[str], None]) -> int:
 
 def tested(workdir: Path, code: int) -> None:
     """Refuse to go on when the example's tests wrote no reports."""
-    if not (workdir / "coverage.xml").exists() or not (workdir / "junit.xml").exists():
+    if not (workdir / ".coverage").exists() or not (workdir / "junit.xml").exists():
         raise UsageError(f"the example's tests (exit {code}) wrote no coverage or JUnit report")
 
 
-def simulate_change(workdir: Path, echo: Callable[[str], None]) -> bool:
-    """Make the work folder a git repository holding the example as its base
-    commit; False (the demo then shows no change) where git is not installed."""
-    if shutil.which("git") is None:
-        echo("git is not installed: the demo shows no pull request (This change)")
-        return False
-    echo(f"$ git init && git commit   (the example as shipped, tagged {BASE_TAG})")
-    _git(workdir, "init", "-q")
-    _git(workdir, "add", "-A")
-    _git(workdir, "commit", "-q", "-m", "The example as shipped")
-    _git(workdir, "tag", BASE_TAG)
-    return True
-
-
 def commit_change(workdir: Path, echo: Callable[[str], None]) -> None:
-    """Apply and commit the simulated pull request."""
+    """Apply and commit the simulated pull request on top of the example."""
     echo(f"$ git apply {CHANGE} && git commit   (a simulated pull request)")
-    _git(workdir, "apply", CHANGE)
-    _git(workdir, "commit", "-q", "-a", "-m", "Instrument lookup by ISIN")
+    for args in (
+        ["apply", CHANGE],
+        ["-c", "commit.gpgsign=false", "commit", "-q", "-a", "-m", "Instrument lookup by ISIN"],
+    ):
+        done = subprocess.run(
+            ["git", *args], cwd=workdir, env={**os.environ, **GIT_IDENTITY},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise UsageError(f"the demo's git {args[0]} failed: {done.stderr.strip()[:300]}")
 
 
-def _git(workdir: Path, *args: str) -> None:
-    done = subprocess.run([*GIT, *args], cwd=workdir, capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise UsageError(f"the demo's git {args[0]} failed: {done.stderr.strip()[:300]}")
+def _head(workdir: Path) -> str | None:
+    """The commit prepare() made of the example; None without git."""
+    git = shutil.which("git")
+    if git is None or not (workdir / ".git").is_dir():
+        return None
+    done = subprocess.run(
+        [git, "rev-parse", "HEAD"], cwd=workdir, capture_output=True, text=True, timeout=60
+    )
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
 def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generated: str) -> int:
@@ -132,9 +163,10 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
 
     `today` judges the waivers; `generated` is the assessment's timestamp.
     """
-    from gate.check import CheckOptions, run_check
+    from gate.check import CheckOptions, evidence_sources, run_check
     from gate.core.report import to_json
-    from gate.outputs.files import write_file
+    from gate.outputs.evidence_package import package_files, stage_package
+    from gate.outputs.files import Outputs, write_file
     from gate.render.document import render_document
     from gate.render.markdown import render_markdown
     from gate.render.text import render_text
@@ -142,21 +174,30 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
     workdir = prepare(workdir.resolve())
     tested(workdir, run_tests(workdir, echo))
     options = CheckOptions(root=workdir, today=today)
-    if simulate_change(workdir, echo):
+    base = _head(workdir)
+    if base is not None:  # git is installed: the example's commit is the base
         write_file(workdir / "base-report.json", to_json(run_check(options).report))
         commit_change(workdir, echo)
         tested(workdir, run_tests(workdir, echo))
         options = CheckOptions(
-            root=workdir, today=today, diff_base=BASE_TAG, baseline="base-report.json"
+            root=workdir, today=today, diff_base=base, baseline="base-report.json"
         )
-    report = run_check(options).report
-    write_file(workdir / "report.json", to_json(report))
-    write_file(workdir / "comment.md", render_markdown(report))
-    write_file(workdir / "assessment.md", render_document(report, generated))
+    run = run_check(options)
+    report = run.report
+    package = package_files(evidence_sources(run, workdir, generated))
+    with Outputs() as outputs:  # all of them or none
+        outputs.write(workdir / "report.json", to_json(report))
+        outputs.write(workdir / "comment.md", render_markdown(report))
+        outputs.write(workdir / "assessment.md", render_document(report, generated))
+        stage_package(outputs, workdir / EVIDENCE_DIR, package)
+        outputs.commit()
     echo("")
     echo(render_text(report).rstrip())
     echo("")
-    echo(f"Wrote report.json, comment.md and assessment.md in {workdir}")
+    echo(
+        f"Wrote report.json, comment.md, assessment.md and the evidence package "
+        f"{EVIDENCE_DIR}/ in {workdir}"
+    )
     if report.patch is not None:
         echo(f"The simulated change is {CHANGE}; base-report.json is the report before it.")
     verdict = "PASSED" if report.passed else "FAILED"

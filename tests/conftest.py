@@ -60,6 +60,28 @@ def report_schema() -> Callable[[object], object]:
     return valid
 
 
+# The fixture project judged by evidence scope, from its coverage.py data file.
+EVIDENCE_SCOPED_CONFIG = """
+version: 1
+id: shop
+title: Shop
+defaults: {coverage_scope: evidence}
+reports: {coverage: [.coverage], junit: [junit.xml]}
+interactions:
+  - id: payments
+    name: Payment Gateway
+    direction: outbound
+    modules: [shop.payments]
+    evidence: ["tests/integration/test_*.py::TestCharge"]
+  - id: inventory
+    name: Inventory Service
+    direction: outbound
+    modules: ["shop/clients/inventory_client.py"]
+    evidence: ["tests/integration/test_inventory.py::test_*"]
+    threshold: {line: 80}
+"""
+
+
 @dataclass(frozen=True)
 class ProjectRun:
     """A copy of the fixture project after a real pytest run with coverage."""

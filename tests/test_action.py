@@ -105,7 +105,8 @@ def test_publish_mode_checks_publishes_on_the_head_sha_and_fails_with_the_gate(
 
     assert run.exit_code == 1, run.log  # the fixture's gate fails on purpose
     # python, the wheel cache (skipped: signal-gate is preinstalled), install, the base
-    # branch's report, check, publish, verdict
+    # branch's report, check, the evidence package (skipped: none asked for), publish,
+    # verdict
     assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 1]
     assert run.step("Restore the cached wheels").stderr == "skipped: `if:` is false"
     report = Path(run.outputs["report"])
@@ -352,9 +353,14 @@ def test_every_run_step_is_bash_and_reads_inputs_only_from_env() -> None:
     steps = load_yaml(ACTION_FILE)["runs"]["steps"]
     assert steps
     for step in steps:
-        if "uses" in step:  # the one action used: the wheel cache, pinned by commit
-            assert re.fullmatch(r"actions/cache@[0-9a-f]{40}", step["uses"]), step["uses"]
-            assert "inputs.cache" in step["if"]
+        if "uses" in step:  # the actions used: the wheel cache and the evidence upload
+            wanted = {
+                "actions/cache": "inputs.cache",
+                "actions/upload-artifact": "inputs.evidence-dir",
+            }
+            name, _, ref = step["uses"].partition("@")
+            assert name in wanted and re.fullmatch(r"[0-9a-f]{40}", ref), step["uses"]  # pinned
+            assert wanted[name] in step["if"]
             continue
         assert step.get("shell") == "bash", step.get("name")
         assert "${{" not in step["run"], f"{step['name']}: an expression inside run:"

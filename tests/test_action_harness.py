@@ -270,11 +270,13 @@ class Runner:
         github: Mapping[str, Any],
         extra_env: Mapping[str, str] | None = None,
         action_file: Path = ACTION_FILE,
+        uses: Mapping[str, Callable[[Mapping[str, str]], None]] | None = None,
     ) -> Run:
         """Run a composite action as `uses: ./` would, with inputs `with_`.
 
         `github` is the `github` context (`token`, `action_path`, ...). Inputs not
-        given take their defaults, which may themselves be expressions.
+        given take their defaults, which may themselves be expressions. `uses`
+        emulates the actions its steps use, as for `run_steps`.
         """
         action = load_yaml(action_file)
         declared = action.get("inputs") or {}
@@ -288,7 +290,7 @@ class Runner:
         context: dict[str, Any] = {**base, "inputs": inputs, "steps": {}}
         env = {"GITHUB_ACTION_PATH": str(github["action_path"]), **(extra_env or {})}
         assert action["runs"]["using"] == "composite"
-        steps = self.run_steps(action["runs"]["steps"], context, extra_env=env)
+        steps = self.run_steps(action["runs"]["steps"], context, uses=uses, extra_env=env)
         finished = all(s.exit_code is not None for s in steps)
         outputs = {
             name: substitute(str(spec["value"]), context) if finished else ""

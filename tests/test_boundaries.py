@@ -27,7 +27,8 @@ from gate.core.model import (
 )
 from gate.core.report import Report, SafetyCheckResult, SafetyResult, Status
 from gate.core.scope import GAP_TEST_LIMIT, evidence_scope
-from gate.render.document import TESTS_LISTED, render_document
+from gate.render.document import render_document
+from gate.render.document_interaction import TESTS_LISTED
 from gate.render.markdown import SAFETY_OPEN_LIMIT, render_markdown
 from gate.safety import SafetyContext, run_safety
 

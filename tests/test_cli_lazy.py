@@ -14,15 +14,16 @@ from gate.cli.main import COMMANDS
 
 # What `signal-gate --help` shows: every command with its short help.
 SHORT_HELP = {
+    "assessment-pr": "Open or update the pull request that commits DOCUMENT,...",
     "baseline": "Download the base branch's report for check --baseline.",
-    "check": "Evaluate the gate: exit 0 if it passes, 1 if it fails, 2 on...",
-    "demo": "Run the bundled example service's tests for real, then the...",
+    "check": "Evaluate the gate: exit 0 if it passes, 1 if it fails, 2...",
+    "demo": "Run the bundled example service's tests for real, then...",
     "explain": "Show one interaction in full: files, missing lines and...",
     "init": "Propose a signal-gate.yml from the code and its tests.",
-    "publish": "Post a report on its pull request: sticky comment, commit...",
+    "publish": "Post a report on its pull request: sticky comment,...",
     "report": "Write the integration assessment document (Markdown).",
-    "schema": "Print the JSON Schema of the config file or of the report JSON.",
-    "validate": "Check a config file alone; exit 0 when it is valid, 2 when not.",
+    "schema": "Print the JSON Schema of the config file or of the...",
+    "validate": "Check a config file alone; exit 0 when it is valid, 2...",
 }
 # The work behind the commands, which neither --version nor --help needs.
 HEAVY = [

@@ -53,7 +53,7 @@ def test_every_structural_problem_is_reported_at_once(tmp_path: Path) -> None:
         "'^[a-z0-9-]+(?![\\\\s\\\\S])'",
         "signal-gate.yml: interactions[0].name: expected `str` of length >= 1",
         "signal-gate.yml: interactions[0].direction: invalid enum value 'sideways'; "
-        "expected one of: outbound, inbound, bidirectional",
+        "expected one of: outbound, inbound, bidirectional, unknown",
         "signal-gate.yml: interactions[0].modulez: unknown key; did you mean `modules`?",
         "signal-gate.yml: interactions[0].modules: required key is missing",
         "signal-gate.yml: interactions[1].modules: expected `array`, got `str`",

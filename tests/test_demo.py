@@ -6,6 +6,7 @@ to prove the example ships inside the package."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,17 +16,49 @@ import pytest
 from conftest import InstalledWheel
 from support.reports import report_json
 
+from gate.core.numbers import display_percent
+from gate.demo import GIT_IDENTITY, PYTEST_ARGS
+
 REPO = Path(__file__).resolve().parent.parent
+
+
+# The integration assessment the demo models, point by point: id -> (name, direction,
+# critical). The demo's config must say the same (test below).
+SOURCE_DOCUMENT = {
+    "config-service": ("Config Service (Bootstrap/Secrets)", "outbound", True),
+    "ticker-service": ("Ticker Service (Historical Prices/Moneyness)", "outbound", False),
+    "instrument-service": ("Instrument Service (Reference Data)", "outbound", False),
+    "marketplace": ("Marketplace (Entitlements/Watermark)", "bidirectional", True),
+    "alert-service": ("Alert Service (Price Alerts)", "outbound", False),
+    "comms-service": ("Comms Service (E-mail/SMS)", "outbound", False),
+    "metrics-sidecar": ("Metrics Sidecar (Push Metrics)", "outbound", True),
+    "user-service-acl": ("User Service ACL (Gateway-Only)", "outbound", True),
+    "sdk-signal-streams": ("SDK Signal Streams (Server-Sent Events)", "inbound", False),
+    "monitoring": ("Monitoring (Health/Metrics)", "inbound", False),
+    "automation-endpoints": ("Automation Endpoints (Rules)", "inbound", False),
+    "screener-backend": ("Screener Backend (Callers)", "unknown", False),
+}
+# What each interaction's own evidence proves (README.md, "The interactions").
+STATUSES = {
+    "config-service": "PRODUCTION READY",
+    "ticker-service": "REQUIRES ATTENTION",
+    "instrument-service": "PRODUCTION READY",
+    "marketplace": "PRODUCTION READY",
+    "alert-service": "REQUIRES ATTENTION",
+    "comms-service": "NEAR PRODUCTION READY",
+    "metrics-sidecar": "PRODUCTION READY",
+    "user-service-acl": "PRODUCTION READY",
+    "sdk-signal-streams": "PRODUCTION READY",
+    "monitoring": "PRODUCTION READY",
+    "automation-endpoints": "PRODUCTION READY",
+    "screener-backend": "UNKNOWN",
+}
 
 
 def assert_demo_matrix(workdir: Path, stdout: str) -> None:
     data = report_json(workdir / "report.json")
     statuses = {i["id"]: i["status"] for i in data["interactions"]}
-    assert len(statuses) == 12
-    assert set(statuses.values()) == {
-        "PRODUCTION READY", "NEAR PRODUCTION READY", "REQUIRES ATTENTION", "UNKNOWN",
-    }  # fmt: skip
-    assert statuses["screener-backend"] == "UNKNOWN"
+    assert statuses == STATUSES
     assert data["unmapped"] == ["app/clients/news_client.py"]
     assert "The demo ran. The gate's verdict on the example: FAILED." in stdout
     safety = data["safety"]
@@ -53,20 +86,124 @@ def assert_demo_matrix(workdir: Path, stdout: str) -> None:
     document = (workdir / "assessment.md").read_text()
     assert document.startswith("# Integration assessment: Signal Service integration gate")
     assert "pytest tests/integration/test_ticker_service.py --cov=" in document
+    # The document names the demo's own commit, not the repository around it.
+    head = git(workdir, "rev-parse", "HEAD")
+    assert f"Commit: `{head}`" in document
+    assert git(workdir, "log", "--format=%s") == "signal-gate demo: the example"
+    evidence = workdir / "evidence"
+    assert (evidence / "interactions" / "config-service" / "html" / "index.html").is_file()
+    assert (evidence / "inputs" / ".coverage").is_file()
     lines = stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("-----"))
     table_rows = lines[start + 1 : lines.index("", start)]
     assert [row.split()[0] for row in table_rows] == list(statuses)
 
 
-def test_demo_from_the_checkout(tmp_path: Path) -> None:
-    workdir = tmp_path / "demo"
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One `signal-gate demo` per module: its folder and what it printed."""
+    workdir = tmp_path_factory.mktemp("demo") / "demo"
     done = subprocess.run(
         [sys.executable, "-m", "gate", "demo", "--workdir", str(workdir)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=workdir.parent, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert_demo_matrix(workdir, done.stdout)
+    return workdir, done.stdout
+
+
+def test_demo_from_the_checkout(demo_run: tuple[Path, str]) -> None:
+    workdir, stdout = demo_run
+    assert_demo_matrix(workdir, stdout)
+
+
+def test_the_demo_follows_the_source_document(demo_run: tuple[Path, str]) -> None:
+    """Its 12 interactions, point by point: names, directions, criticality; and the
+    assessment filled in (owners, risks, the contract) for each documented one."""
+    data = report_json(demo_run[0] / "report.json")
+    found = {i["id"]: (i["name"], i["direction"], i["critical"]) for i in data["interactions"]}
+    assert found == SOURCE_DOCUMENT
+    for i in data["interactions"]:
+        assert i["contract"], i["id"]
+        if i["id"] != "screener-backend":
+            assert i["owner"], i["id"]  # nobody owns the undocumented one yet
+    assert all(i["risks"] for i in data["interactions"] if i["status"] != "PRODUCTION READY")
+    assert data["review"]["cycle_days"] == 180 and data["next_steps"]
+
+
+def test_every_reproduce_command_gives_the_documents_figure(
+    demo_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Each interaction's commands, pasted into a shell in the demo folder, make
+    the gate say what the document says: line and branch figures and status."""
+    copy = shutil.copytree(demo_run[0], tmp_path / "copy", symlinks=True)
+    report = report_json(copy / "report.json")
+    document = (copy / "assessment.md").read_text()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    ran = []
+    for r in report["interactions"]:
+        if r["reproduce"] is None:
+            continue
+        assert r["reproduce"] in document.replace("```sh\n", "")  # as the document prints it
+        pytest_line, explain_line = r["reproduce"].splitlines()
+        subprocess.run(pytest_line, shell=True, cwd=copy, env=env, capture_output=True, timeout=300)
+        done = subprocess.run(
+            explain_line, shell=True, cwd=copy, env=env, capture_output=True, text=True,
+            timeout=300,
+        )  # fmt: skip
+        assert done.returncode == (0 if r["status"] == "PRODUCTION READY" else 1), done.stderr
+        figures = f"{r['covered_statements']}/{r['statements']} statements"
+        assert f"line    {display_percent(r['line_percent'])} ({figures})" in done.stdout
+        branches = f"{r['covered_branches']}/{r['branches']} branches"
+        assert f"branch  {display_percent(r['branch_percent'])} ({branches})" in done.stdout
+        ran.append(r["id"])
+    assert len(ran) == 11  # all but the screener backend, which declares no evidence
+
+
+def test_the_document_changes_only_when_the_facts_change(
+    demo_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Commit the document (HEAD moves), run the same tests again: --check passes.
+    Make one evidence test fail: --check fails and names it."""
+    copy = shutil.copytree(demo_run[0], tmp_path / "copy", symlinks=True)
+    env = {**os.environ, **GIT_IDENTITY}
+    subprocess.run(["git", "add", "-f", "assessment.md"], cwd=copy, env=env, check=True)
+    subprocess.run(["git", "commit", "-qm", "assessment"], cwd=copy, env=env, check=True)
+    rerun = [sys.executable, "-m", "pytest", *PYTEST_ARGS]
+    subprocess.run(rerun, cwd=copy, capture_output=True, timeout=300)
+    check = [sys.executable, "-m", "gate", "report", "--out", "assessment.md", "--check"]
+    done = subprocess.run(check, cwd=copy, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    test_file = copy / "tests" / "integration" / "test_monitoring.py"
+    source = test_file.read_text()
+    assert 'match="only goes up"' in source
+    test_file.write_text(source.replace('match="only goes up"', 'match="goes down too"'))
+    subprocess.run(rerun, cwd=copy, capture_output=True, timeout=300)
+    done = subprocess.run(check, cwd=copy, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "tests/integration/test_monitoring.py::TestMetrics::test_counters_only_go_up" in (
+        done.stdout
+    )
+    assert "@@ Monitoring (Health/Metrics) (`monitoring`) @@" in done.stdout
+
+
+def test_the_evidence_package_verifies(demo_run: tuple[Path, str]) -> None:
+    evidence = demo_run[0] / "evidence"
+    done = subprocess.run(
+        ["sha256sum", "--strict", "-c", "SHA256SUMS"],
+        cwd=evidence, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (evidence / "contracts/docs/contracts/marketplace.md").is_file()
+    page = (evidence / "interactions/marketplace/html/index.html").read_text()
+    assert "marketplace_client.py" in page and "marketplace_events.py" in page
 
 
 def test_demo_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:

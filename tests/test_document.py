@@ -10,9 +10,18 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
+from conftest import EVIDENCE_SCOPED_CONFIG
 from support.reports import run_check
 
 from gate.check import CheckOptions
+from gate.config.schema import (
+    ContractSpec,
+    Direction,
+    Interaction,
+    Scope,
+    SkipPolicy,
+    Threshold,
+)
 from gate.core.report import (
     SCHEMA,
     EvidenceTest,
@@ -29,12 +38,13 @@ from gate.core.report import (
 from gate.core.reproduce import cov_targets, evidence_args, path_to_module, reproduce_command
 from gate.records import replace
 from gate.render.document import (
-    comparable_lines,
+    PROVENANCE_HEADING,
     generated_timestamp,
     ordered_interactions,
     render_document,
-    stale_diff,
 )
+from gate.render.document_check import comparable_lines, stale_diff
+from gate.render.phrases import side_measured
 
 TODAY = dt.date(2026, 11, 29)
 STAMP = "2026-11-29T12:00:00Z"
@@ -155,8 +165,8 @@ def test_sections_in_order_and_critical_gaps_first(fixture_run, tmp_path: Path) 
         "## Integration matrix",
         "## Interactions",
         "## Deployment safety checks: 2/3 (2 required)",
-        "## Inputs and provenance",
         "## Unmapped files and overlaps",
+        "## Provenance (not compared by `signal-gate report --check`)",
     ]
     sections = [line for line in document.splitlines() if line.startswith("### ")]
     assert sections[1:] == [
@@ -292,65 +302,116 @@ def test_evidence_args_expand_what_pytest_cannot_take() -> None:
     assert evidence_args(both, tests) == ["tests/a/test_x.py"]
 
 
-def test_reproduce_command_is_quoted_for_the_shell() -> None:
+def test_reproduce_commands_follow_the_scope() -> None:
+    """Evidence scope: the evidence alone; scope all: the whole suite. Then the
+    gate judges the fresh data itself, line and branch apart, never a combined
+    --cov-fail-under."""
     evidence = ["tests/test_p.py::test_u[500]"]
-    modules = ["shop.payments"]
-    assert reproduce_command(evidence, [], modules, [], 95.5) == (
+    scoped = scoped_interaction(evidence, Scope.EVIDENCE)
+    assert reproduce_command(scoped, [], []) == (
         "pytest 'tests/test_p.py::test_u[500]' --cov=shop.payments --cov-branch "
-        "--cov-fail-under=95.5"
+        "--cov-context=test --junitxml=reproduce-junit.xml\n"
+        "signal-gate explain payments --coverage .coverage --junit reproduce-junit.xml"
     )
-    assert "--cov-fail-under" not in (reproduce_command(evidence, [], modules, [], None) or "")
-    assert reproduce_command([], [], modules, [], 95.5) is None
+    whole = reproduce_command(scoped_interaction(evidence, Scope.ALL), [], []) or ""
+    assert whole.splitlines()[0] == (
+        "pytest --cov=shop.payments --cov-branch --cov-context=test --junitxml=reproduce-junit.xml"
+    )
+    assert "--cov-fail-under" not in whole
+    assert reproduce_command(scoped_interaction([], Scope.EVIDENCE), [], []) is None
 
 
-@pytest.mark.parametrize("interaction", ["payments", "inventory"])
-def test_reproduced_figure_matches_the_gate(fixture_run, tmp_path: Path, interaction: str) -> None:
-    """The command, run for real, measures what the gate reports for the evidence
-    tests: in evidence scope the gate's figure is what the evidence alone ran, and
-    pytest-cov's total (lines + branches) must equal it, at 100% (payments) and
-    below (inventory: 1 branch short, one evidence test failing)."""
-    import shlex
-    import shutil
+def scoped_interaction(evidence: list[str], scope: Scope) -> Interaction:
+    return Interaction(
+        id="payments", name="Payments", direction=Direction.OUTBOUND, peer=None,
+        critical=False, required=True, modules=("shop.payments",), evidence=tuple(evidence),
+        threshold=Threshold(), contract=ContractSpec(), details={}, weight=1.0,
+        coverage_scope=scope, skipped=SkipPolicy.ALLOW,
+    )  # fmt: skip
+
+
+def run_reproduce(command: str, cwd: Path) -> str:
+    """Run the document's commands as a user pastes them: one shell line each,
+    the second whatever the first's exit code; return the gate's verdict text."""
+    import os
     import subprocess
     import sys
 
-    import yaml
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**os.environ, "PATH": path}
+    pytest_line, explain_line = command.splitlines()
+    subprocess.run(pytest_line, shell=True, cwd=cwd, env=env, capture_output=True, timeout=300)
+    done = subprocess.run(
+        explain_line, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("scope", ["all", "evidence"])
+def test_reproduce_commands_give_the_gates_figures(fixture_run, tmp_path: Path, scope) -> None:
+    """Each interaction's commands, run for real in a copy of the project, give
+    the figures the report gives, line and branch apart."""
+    import shutil
 
     copy = shutil.copytree(fixture_run.root, tmp_path / "copy")  # the session's data stays
-    config = yaml.safe_load((copy / "signal-gate.yml").read_text())
-    config.setdefault("defaults", {})["coverage_scope"] = "evidence"
-    config["reports"] = {**config.get("reports", {}), "coverage": [".coverage"]}
-    scoped = tmp_path / "evidence.yml"
-    scoped.write_text(yaml.safe_dump(config))
-    result = fixture_report(copy, str(scoped)).interaction(interaction)
-    assert result is not None and result.coverage_percent is not None
-    command = shlex.split(result.reproduce or "")
-    assert command[0] == "pytest"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *command[1:],
-         "--cov-report=term"],
-        cwd=copy, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    total = re.search(r"Total coverage: ([0-9.]+)%", done.stdout)
-    assert total is not None, done.stdout + done.stderr
-    assert total[1] == f"{result.coverage_percent:.2f}"
-    assert (done.returncode == 0) is (interaction == "payments")
-    assert (result.coverage_percent == 100.0) is (interaction == "payments")
+    config = None
+    if scope == "evidence":
+        (copy / "signal-gate.yml").write_text(EVIDENCE_SCOPED_CONFIG)
+    report = fixture_report(copy, config)
+    checked = 0
+    for r in report.interactions:
+        if r.reproduce is None:
+            continue
+        shown = run_reproduce(r.reproduce, copy)
+        assert f"line    {side_measured(r, 'line')}" in shown, shown
+        assert f"branch  {side_measured(r, 'branch')}" in shown, shown
+        assert f"status     {r.status.value}" in shown, shown
+        checked += 1
+    assert checked == 2
 
 
 # --- staleness and the timestamp ---------------------------------------------------------------
 
 
-def test_only_the_timestamp_line_is_ignored() -> None:
-    a = render_document(build_report(interaction()), "2026-01-01T00:00:00Z")
-    b = render_document(build_report(interaction()), "2027-06-30T23:59:59Z")
+def test_the_provenance_footer_is_never_compared() -> None:
+    """Timestamp, commit, input hashes and reading notes change with every run:
+    they are in the footer, and --check ignores it (and line endings)."""
+    report = build_report(interaction())
+    a = render_document(report, "2026-01-01T00:00:00Z")
+    other_run = replace(
+        report,
+        provenance=Provenance("1" * 64, "ab" * 20, [ProvenanceFile("coverage.xml", "e" * 64, "x")]),
+        notes=["coverage.xml: written by coverage.py 7.6, read with 7.18"],
+    )
+    b = render_document(other_run, "2027-06-30T23:59:59Z")
     assert a != b
+    assert "ab" * 20 in b.split(PROVENANCE_HEADING)[1]  # the commit is in the footer only
     assert comparable_lines(a) == comparable_lines(b)
     assert stale_diff(a, b.replace("\n", "\r\n"), "doc.md") == []
-    changed = b.replace("85.7%", "85.8%")
-    diff = stale_diff(a, changed, "doc.md")
-    assert diff[0] == "--- doc.md (committed)" and diff[1] == "+++ doc.md (fresh)"
-    assert any(line.startswith("+") and "85.8%" in line for line in diff)
+
+
+def test_a_changed_fact_is_shown_by_section() -> None:
+    before = interaction(evidence_tests=[EvidenceTest("tests/t.py::test_a", "passed")])
+    after = interaction(evidence_tests=[EvidenceTest("tests/t.py::test_a", "failed", "boom")])
+    diff = stale_diff(
+        render_document(build_report(before), STAMP),
+        render_document(build_report(after), STAMP),
+        "doc.md",
+    )
+    assert diff == [
+        "--- doc.md (committed)",
+        "+++ doc.md (fresh)",
+        "@@ Inventory Service (`inventory`) @@",
+        "-| ✅ passed | `tests/t.py::test_a` |  |",
+        "+| ❌ failed | `tests/t.py::test_a` | boom |",
+    ]
+
+
+def test_a_body_without_a_footer_is_compared_whole() -> None:
+    assert comparable_lines("# A\n\nx\n") == ["# A", "", "x"]
+    faked = f"# A\n\n{PROVENANCE_HEADING}\n\nsecret\n---\n\n{PROVENANCE_HEADING}\n\nts\n"
+    assert comparable_lines(faked)[-1] == "secret"  # only the last heading starts the footer
 
 
 def test_long_diffs_are_cut() -> None:

@@ -105,11 +105,15 @@ def test_evidence_package(fixture_run, cli, tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     names = sorted(str(p.relative_to(ev)) for p in ev.rglob("*") if p.is_file())
     assert names == [
-        "assessment.md", "comment.md",
-        "interactions/inventory/coverage.json", "interactions/inventory/tests.json",
+        "MANIFEST.json", "SHA256SUMS", "assessment.md", "comment.md",
+        "inputs/coverage.xml", "inputs/junit.xml",
+        "interactions/inventory/coverage.json", "interactions/inventory/html/index.html",
+        "interactions/inventory/tests.json",
         "interactions/kept/notes.txt",
-        "interactions/payments/coverage.json", "interactions/payments/tests.json",
-        "interactions/shipping/coverage.json", "interactions/shipping/tests.json",
+        "interactions/payments/coverage.json", "interactions/payments/html/index.html",
+        "interactions/payments/tests.json",
+        "interactions/shipping/coverage.json", "interactions/shipping/html/index.html",
+        "interactions/shipping/tests.json",
         "report.json",
     ]  # fmt: skip
     report_json(ev / "report.json")
@@ -123,9 +127,11 @@ def test_evidence_package(fixture_run, cli, tmp_path: Path) -> None:
     }]  # fmt: skip
     tests = json.loads((ev / "interactions/inventory/tests.json").read_text())
     assert tests["counts"] == {"total": 5, "passed": 3, "failed": 1, "errors": 0, "skipped": 1}
-    failed = [t for t in tests["tests"] if t["outcome"] == "failed"]
-    assert failed == [{"id": "tests/integration/test_inventory.py::test_stock_missing_is_reported",
-                       "outcome": "failed", "message": "LookupError: sku-404"}]  # fmt: skip
+    (failed,) = [t for t in tests["tests"] if t["outcome"] == "failed"]
+    assert failed["id"] == "tests/integration/test_inventory.py::test_stock_missing_is_reported"
+    assert failed["message"] == "LookupError: sku-404"
+    assert "raise LookupError" in failed["details"]  # the traceback, not only its first line
+    assert failed["duration"] >= 0 and failed["report"].endswith("junit.xml")
 
 
 def test_check_also_writes_an_evidence_package(fixture_run, cli, tmp_path: Path) -> None:

@@ -125,7 +125,7 @@ def test_init_on_the_example_service(cli, tmp_path: Path) -> None:
         done.stderr
     )
     assert {it["id"] for it in config["interactions"] if it["direction"] == "inbound"} == {
-        "automation", "monitoring", "sdk-streams",
+        "automation", "marketplace-events", "monitoring", "sdk-streams",
     }  # fmt: skip
     for it in config["interactions"]:
         for evidence in it["evidence"]:

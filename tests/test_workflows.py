@@ -126,6 +126,7 @@ def test_permissions_are_read_only_unless_a_job_needs_more(path: Path) -> None:
         writes = {scope for scope, level in granted.items() if level == "write"}
         allowed = {
             "release": {"contents"},
+            "assessment": {"contents", "pull-requests"},  # the assessment pull request
             "gate": {"pull-requests", "statuses", "checks"},
             "publish": {"pull-requests", "statuses", "checks"},
         }.get(name, set())

@@ -52,6 +52,10 @@ if TYPE_CHECKING:
     "--junit-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
     help="Write the verdict as JUnit XML (GitLab, Jenkins, Azure DevOps test tabs).",
 )  # fmt: skip
+@click.option(
+    "--document-out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+    help="Also write the assessment document (as `report --out FILE` would).",
+)  # fmt: skip
 @evidence_dir_option
 @handle_errors
 @with_settings
@@ -63,6 +67,7 @@ def check(
     markdown_out: Path | None,
     summary_out: Path | None,
     github_output: Path | None,
+    document_out: Path | None,
     junit_out: Path | None,
     evidence_dir: Path | None,
 ) -> None:
@@ -77,7 +82,8 @@ def check(
     from gate.outputs.files import Outputs
 
     with _error_report_on_failure(settings, inputs, json_out), Outputs() as outputs:
-        report = run_check_for(settings, inputs).report
+        run = run_check_for(settings, inputs)
+        report = run.report
         # Renderers are imported when asked for: start-up time is CI time.
         if json_out is not None:
             from gate.core.report import to_json
@@ -92,11 +98,14 @@ def check(
 
             outputs.write(junit_out, render_junit(report))
         _stage_runner_files(outputs, report, summary_out, github_output, json_out)
-        if evidence_dir is not None:
-            from gate.render.document import generated_timestamp
+        if document_out is not None or evidence_dir is not None:
+            from gate.render.document import generated_timestamp, render_document
 
             generated = generated_timestamp(settings.generated)
-            stage_evidence(outputs, evidence_dir, report, generated)
+            if document_out is not None:
+                outputs.write(document_out, render_document(report, generated))
+            if evidence_dir is not None:
+                stage_evidence(outputs, evidence_dir, run, inputs.root, generated)
         outputs.commit()
     click.echo(_rendered(report, fmt), nl=False)
     sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from gate.check import CheckRun
     from gate.cli.options import CheckInputs
     from gate.cli.settings import RunSettings
-    from gate.core.report import Report
     from gate.outputs.files import Outputs
 
 
@@ -48,8 +47,11 @@ def run_check_for(settings: RunSettings, inputs: CheckInputs) -> CheckRun:
     return run_check(opts)
 
 
-def stage_evidence(outputs: Outputs, directory: Path, report: Report, generated: str) -> None:
+def stage_evidence(
+    outputs: Outputs, directory: Path, run: CheckRun, root: Path, generated: str
+) -> None:
     """Stage the evidence package of `--evidence-dir` with the run's other outputs."""
+    from gate.check import evidence_sources
     from gate.outputs.evidence_package import package_files, stage_package
 
-    stage_package(outputs, directory, package_files(report, generated))
+    stage_package(outputs, directory, package_files(evidence_sources(run, root, generated)))

@@ -20,6 +20,7 @@ import click
 from gate import __version__
 
 COMMANDS = {
+    "assessment-pr": "gate.cli.assessment_pr_command:assessment_pr",
     "baseline": "gate.cli.baseline_command:baseline",
     "check": "gate.cli.check_command:check",
     "demo": "gate.cli.demo_command:demo",

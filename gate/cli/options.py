@@ -105,7 +105,8 @@ def evidence_dir_option(func: F) -> F:
     """`--evidence-dir DIR`, shared by check and report."""
     option = click.option(
         "--evidence-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-        help="Also write the evidence package here: report.json, assessment.md, comment.md, "
-        "interactions/<id>/coverage.json and tests.json.",
+        help="Also write the evidence package here: the report, the document, copies of the "
+        "inputs and contract documents, per interaction its coverage, an HTML page and its "
+        "tests; MANIFEST.json and SHA256SUMS list every file.",
     )  # fmt: skip
     return option(func)

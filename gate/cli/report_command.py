@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 )  # fmt: skip
 @click.option(
     "--check", "check_only", is_flag=True,
-    help="Write nothing; exit 1 (with a diff) when FILE differs from a fresh document "
-    "other than in its Generated: line, 0 when it is up to date.",
+    help="Write nothing; exit 1 (with a diff of the facts) when FILE's body differs from "
+    "a fresh document's, 0 when it is up to date. The provenance footer is not compared.",
 )  # fmt: skip
 @evidence_dir_option
 @handle_errors
@@ -59,7 +59,7 @@ def report_command(
     with Outputs() as outputs:  # the document and the package: both or neither
         outputs.write(out, document)
         if evidence_dir is not None:
-            stage_evidence(outputs, evidence_dir, run.report, generated)
+            stage_evidence(outputs, evidence_dir, run, inputs.root, generated)
         outputs.commit()
     if str(out) != "-":
         verdict = "passed" if run.report.passed else "failed"
@@ -70,7 +70,7 @@ def report_command(
 def _check_document(path: Path, fresh: str) -> int:
     """Compare the committed document with a fresh one; print why when stale."""
     from gate.errors import InputError
-    from gate.render.document import stale_diff
+    from gate.render.document_check import stale_diff
 
     regenerate = f"regenerate it with `signal-gate report ... --out {path}` and commit it"
     try:

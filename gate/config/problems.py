@@ -25,6 +25,7 @@ DOC_SECTIONS = (
     "unmapped",
     "paths",
     "overall",
+    "review",
 )
 DOCS = "docs/config.md"
 SHOWN = 50  # problems listed in one error; a hostile file can hold millions

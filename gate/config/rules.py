@@ -18,6 +18,7 @@ from gate.config.schema import (
     CommandCheck,
     Config,
     ConfigSpec,
+    ContractSpec,
     CoverageCheck,
     FileExistsCheck,
     ForbidPatternCheck,
@@ -68,6 +69,9 @@ def resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
         safety=spec.safety,
         waivers=tuple(spec.waivers),
         paths={canon: tuple(seen_as) for canon, seen_as in spec.paths.items()},
+        summary=spec.summary,
+        next_steps=tuple(spec.next_steps),
+        review=spec.review,
     )
 
 
@@ -83,12 +87,40 @@ def _interactions(spec: ConfigSpec, found: list[Problem]) -> tuple[Interaction, 
             found.append(Problem(f"interactions[{index}].id", message))
             continue
         seen[it.id] = index
-        out.append(_interaction(it, spec, default_threshold, default_patch))
+        contract = _contract(it.contract, f"interactions[{index}].contract", found)
+        out.append(_interaction(it, spec, default_threshold, default_patch, contract))
     return tuple(out)
 
 
+def _contract(raw: str | ContractSpec | None, where: str, found: list[Problem]) -> ContractSpec:
+    """The contract as one value (a string is its summary); its documents must
+    be relative paths that stay inside the repository."""
+    if raw is None or isinstance(raw, str):
+        return ContractSpec(summary=raw)
+    for index, doc in enumerate(raw.docs):
+        if problem := _outside_root(doc):
+            found.append(Problem(f"{where}.docs[{index}]", f"{doc!r} {problem}"))
+    return raw
+
+
+def _outside_root(path: str) -> str | None:
+    """Why a path from the config could leave the repository, or None."""
+    normal = path.replace("\\", "/")
+    if normal.startswith("/") or (normal[1:2] == ":" and normal[:1].isalpha()):
+        return "is absolute; name a file inside the repository, relative to its root"
+    if ".." in normal.split("/"):
+        return "climbs out with '..'; name a file inside the repository"
+    if any(c in normal for c in "*?["):
+        return "is a glob; name each contract document"
+    return None
+
+
 def _interaction(
-    it: InteractionSpec, spec: ConfigSpec, threshold: Threshold, patch: Threshold
+    it: InteractionSpec,
+    spec: ConfigSpec,
+    threshold: Threshold,
+    patch: Threshold,
+    contract: ContractSpec,
 ) -> Interaction:
     scope = it.coverage_scope
     return Interaction(
@@ -101,10 +133,14 @@ def _interaction(
         modules=tuple(it.modules),
         evidence=tuple(it.evidence),
         threshold=threshold.overridden(it.threshold),
-        contract=it.contract,
+        contract=contract,
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=spec.defaults.coverage_scope if isinstance(scope, UnsetType) else scope,
+        owner=it.owner,
+        clients=tuple(it.clients),
+        risks=tuple(it.risks),
+        actions=tuple(it.actions),
         skipped=spec.defaults.skipped if isinstance(it.skipped, UnsetType) else it.skipped,
         patch_threshold=patch.overridden(it.patch_threshold),
         ratchet=spec.defaults.ratchet if isinstance(it.ratchet, UnsetType) else it.ratchet,

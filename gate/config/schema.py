@@ -42,6 +42,7 @@ class Direction(Enum):
     OUTBOUND = "outbound"
     INBOUND = "inbound"
     BIDIRECTIONAL = "bidirectional"
+    UNKNOWN = "unknown"  # an undocumented interaction: found, not yet understood
 
 
 class Scope(Enum):
@@ -123,6 +124,38 @@ class Unmapped(_Strict, frozen=True):
     policy: UnmappedPolicy = UnmappedPolicy.WARN
 
 
+class OverduePolicy(Enum):
+    """What an overdue review does: a warning in the document, or also a verdict reason."""
+
+    WARN = "warn"
+    FAIL = "fail"
+
+
+class ActionSpec(_Strict, frozen=True):
+    """A follow-up on an interaction; one past its `due` date is a warning."""
+
+    text: NonEmpty
+    owner: str | None = None
+    due: dt.date | None = None
+
+
+class ContractSpec(_Strict, frozen=True):
+    """The data contract: a summary, the documents that specify it (paths inside
+    the repository) and the tests that check it (at least one must pass)."""
+
+    summary: str | None = None
+    docs: list[NonEmpty] = field(default_factory=list)
+    tests: list[NonEmpty] = field(default_factory=list)
+
+
+class ReviewSpec(_Strict, frozen=True):
+    """The assessment's review cycle: due `cycle_days` after `last_reviewed`."""
+
+    cycle_days: Annotated[int, Meta(ge=1, le=3660)]
+    last_reviewed: dt.date
+    overdue: OverduePolicy = OverduePolicy.WARN
+
+
 class InteractionSpec(_Strict, frozen=True):
     """One service this one talks to (outbound) or serves (inbound)."""
 
@@ -137,10 +170,14 @@ class InteractionSpec(_Strict, frozen=True):
     required: bool = True
     evidence: TestPatterns = field(default_factory=list)
     threshold: ThresholdSpec | UnsetType = UNSET
-    contract: str | None = None
+    contract: str | ContractSpec | None = None  # a string is the summary alone
     details: dict[str, str] = field(default_factory=dict)
     weight: Annotated[Weight, Meta(description="Its share in the overall confidence.")] = 1.0
     coverage_scope: Scope | UnsetType = UNSET
+    owner: str | None = None
+    clients: list[NonEmpty] = field(default_factory=list)
+    risks: list[NonEmpty] = field(default_factory=list)
+    actions: list[ActionSpec] = field(default_factory=list)
     skipped: SkipPolicy | UnsetType = UNSET
     patch_threshold: Annotated[ThresholdSpec | UnsetType, Meta(description=PATCH_THRESHOLD)] = UNSET
     ratchet: Annotated[bool | UnsetType, Meta(description=RATCHET)] = UNSET
@@ -258,6 +295,11 @@ class ConfigSpec(_Strict, frozen=True):
         dict[NonEmpty, list[NonEmpty]],
         Meta(description="Canonical path prefix -> the prefixes reports use for it."),
     ] = field(default_factory=dict)
+    summary: Annotated[
+        str | None, Meta(description="The assessment's opening words, rendered as written.")
+    ] = None
+    next_steps: list[NonEmpty] = field(default_factory=list)
+    review: ReviewSpec | None = None
 
 
 # --- the resolved config the rest of the gate uses ------------------------------
@@ -273,11 +315,15 @@ class Interaction(Record, frozen=True):
     modules: tuple[str, ...]
     evidence: tuple[str, ...]
     threshold: Threshold
-    contract: str | None
+    contract: ContractSpec  # `contract: "text"` resolves to ContractSpec(summary="text")
     details: Mapping[str, str]
     weight: float
     coverage_scope: Scope
     skipped: SkipPolicy
+    owner: str | None = None
+    clients: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+    actions: tuple[ActionSpec, ...] = ()
     # Additions: the change against the base (docs/patch-coverage.md).
     patch_threshold: Threshold = Threshold()
     ratchet: bool = False
@@ -297,6 +343,9 @@ class Config(Record, frozen=True):
     safety: Safety
     waivers: tuple[Waiver, ...]
     paths: Mapping[str, tuple[str, ...]]
+    summary: str | None = None
+    next_steps: tuple[str, ...] = ()
+    review: ReviewSpec | None = None
 
     def interaction(self, interaction_id: str) -> Interaction:
         for it in self.interactions:

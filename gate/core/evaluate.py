@@ -12,6 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from gate.config.schema import Config, Interaction, Waiver
+from gate.core.assessment import (
+    contract_check,
+    interaction_assessment,
+    report_assessment,
+    review_info,
+    review_reason,
+)
 from gate.core.baseline import NO_BASELINE, baseline_info, delta, judge_ratchet
 from gate.core.evidence_tests import judge_tests, pass_fraction
 from gate.core.model import ContextIndex, Diff, FileCoverage, TestResults
@@ -91,7 +98,8 @@ def evaluate(ev: Evaluation) -> Report:
     substantial = [p for p in known if p not in ev.coverage or ev.coverage[p].statements]
     unmapped = unmapped_files(config.unmapped.paths, substantial, claims.values())
     safety = ev.safety
-    reasons = verdict_reasons(config, results, overall, safety, unmapped)
+    review = review_info(config.review, ev.today)
+    reasons = [*verdict_reasons(config, results, overall, safety, unmapped), *review_reason(review)]
     notes = list(ev.notes)
     if ev.baseline is None and any(it.ratchet for it in config.interactions):
         notes.append(f"ratchet not applied: {NO_BASELINE}")
@@ -112,6 +120,7 @@ def evaluate(ev: Evaluation) -> Report:
         unmapped_policy=config.unmapped.policy.value,
         overlaps=overlaps(claims),
         notes=notes,
+        **report_assessment(config, results, review),
         patch=None
         if ev.diff is None
         else summarize(ev.diff, ev.coverage, (p for f in claims.values() for p in f), unmapped),
@@ -138,7 +147,8 @@ def evaluate_interaction(
     counts = judged.counts
     confidence = float(exact_confidence(n, counts))
     found = interaction_gaps(it, files, details, n, ev)
-    gaps = [*found.lines, *judged.gaps, *scoped.gaps]
+    contract = contract_check(it, index, ev.repo_files)
+    gaps = [*found.lines, *judged.gaps, *scoped.gaps, *contract.gaps]
     notes = [*scoped.notes, *judged.notes]
     unknown = not files or not it.evidence or judged.none_ran
     status = decide_status(unknown=unknown, gaps=gaps, confidence=confidence, near=ev.config.near)
@@ -165,7 +175,7 @@ def evaluate_interaction(
         gaps=[] if status is Status.READY else [*gaps, *notes],
         modules=list(it.modules),
         evidence=list(it.evidence),
-        contract=it.contract,
+        contract=it.contract.summary,
         details=dict(it.details),
         weight=it.weight,
         coverage_scope=it.coverage_scope.value,
@@ -176,11 +186,10 @@ def evaluate_interaction(
         waiver=waiver_info(waiver, ev.today),
         notes=notes,
         shortfall=side_shortfalls(it, n, measured=bool(details)),
-        reproduce=reproduce_command(
-            it.evidence, [c.nodeid for c in evidence], it.modules, files, it.threshold.line
-        ),
+        reproduce=reproduce_command(it, [c.nodeid for c in evidence], files),
+        **interaction_assessment(it, contract, ev.today),
     )
-    only = found.shortfall_only and not (unknown or judged.gaps or scoped.gaps)
+    only = found.shortfall_only and not (unknown or judged.gaps or scoped.gaps or contract.gaps)
     return against_base(it, result, scoped, ev, shortfall_only=only)
 
 

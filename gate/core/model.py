@@ -140,6 +140,10 @@ class TestCase(Record, frozen=True):
     outcome: Outcome
     message: str = ""  # first line of the failure, error or skip message
     report: str = ""  # the report file it came from
+    # For the evidence package (never in the document): bounded, see gate.readers.junit_details.
+    duration: float | None = None  # seconds, from the `time` attribute
+    details: str = ""  # the failure, error or skip text (a traceback)
+    output: str = ""  # captured <system-out> and <system-err>
 
 
 class InputFile(Record, frozen=True):

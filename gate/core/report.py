@@ -154,6 +154,25 @@ class WaiverInfo(Record, frozen=True):
     expired: bool = False
 
 
+class ActionInfo(Record, frozen=True):
+    """A follow-up from the config; `overdue` once its due date has passed."""
+
+    text: str
+    owner: str | None = None
+    due: str | None = None  # ISO date
+    overdue: bool = False
+
+
+class ReviewInfo(Record, frozen=True):
+    """The assessment's review cycle: due `cycle_days` after `last_reviewed`."""
+
+    cycle_days: int
+    last_reviewed: str  # ISO date
+    due: str  # ISO date
+    overdue: bool
+    enforced: bool  # an overdue review fails the gate (`overdue: fail`)
+
+
 class InteractionResult(Record, frozen=True):
     id: Ident  # the config's rule, checked again when `publish` reads a report back
     name: str
@@ -191,7 +210,15 @@ class InteractionResult(Record, frozen=True):
     # Per side ("line", "branch"): how many more covered items meet its threshold
     # (0: met); None when the side has no threshold or nothing was measured.
     shortfall: dict[str, int | None] = field(default_factory=dict)
-    reproduce: str | None = None  # the shell command that reproduces the figure
+    reproduce: str | None = None  # the shell commands that reproduce the figures
+    # The assessment, word for word from the config (contract = its summary).
+    owner: str | None = None
+    clients: list[str] = field(default_factory=list)
+    risks: list[str] = field(default_factory=list)
+    actions: list[ActionInfo] = field(default_factory=list)
+    contract_docs: list[str] = field(default_factory=list)
+    contract_tests: list[str] = field(default_factory=list)  # the patterns
+    contract_results: list[EvidenceTest] = field(default_factory=list)  # what they matched
     # The change against the base (docs/patch-coverage.md): None without a diff,
     # without a baseline, without `ratchet: true`.
     patch: PatchCoverage | None = None
@@ -276,6 +303,10 @@ class Report(Record, frozen=True):
     unmapped_policy: str = "warn"
     overlaps: list[Overlap] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    summary: str | None = None
+    next_steps: list[str] = field(default_factory=list)
+    review: ReviewInfo | None = None
+    warnings: list[str] = field(default_factory=list)  # overdue review and actions; never gating
     patch: PatchSummary | None = None  # None: no diff given
     baseline: Baseline | None = None  # None: no baseline given
 

@@ -1,9 +1,10 @@
-"""The one command that reproduces an interaction's figure locally.
+"""The commands that reproduce an interaction's figures locally: pytest records
+what the gate counts, `signal-gate explain` judges it the way the gate did.
 
 pytest takes neither globs nor the gate's module patterns, so the evidence and
 module patterns are turned into what pytest and pytest-cov accept, using what
 the patterns selected in this run. Computed once, with the verdict; every
-renderer prints the report's `reproduce` field as it is.
+renderer prints the report's `reproduce` field as it is (one command a line).
 """
 
 from __future__ import annotations
@@ -12,32 +13,39 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 
+from gate.config.schema import Interaction, Scope
 from gate.core.patterns import Kind, is_glob, matches_module, matches_test, module_kind
 from gate.text import plain
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
+REPRODUCE_JUNIT = "reproduce-junit.xml"  # beside the project's own reports, never over them
 
 
 def reproduce_command(
-    evidence_patterns: Sequence[str],
-    selected_ids: Sequence[str],
-    modules: Sequence[str],
-    files: Sequence[str],
-    line_threshold: float | None,
+    it: Interaction, selected_ids: Sequence[str], files: Sequence[str]
 ) -> str | None:
-    """`pytest <evidence> --cov=<module>... --cov-branch --cov-fail-under=<line>`,
-    shell-quoted, or None when the interaction declares no evidence.
+    """Two shell lines that reproduce the gate's figures for one interaction, or
+    None when it declares no evidence.
 
-    `selected_ids` are the evidence tests this run found (node ids): they stand
-    in for the glob patterns pytest cannot take."""
-    evidence = evidence_args(evidence_patterns, selected_ids)
+    The first runs the tests the figure counts (under evidence scope its
+    evidence, under scope `all` the whole suite) with branch coverage and
+    per-test contexts; the second has the gate judge what they recorded, line
+    and branch separately, exactly as it judged the interaction
+    (`signal-gate explain` exits 0 only when it is PRODUCTION READY, and never
+    runs `command` safety checks). `selected_ids` are the evidence
+    tests this run found (node ids): they stand in for glob patterns, which
+    pytest cannot take.
+    """
+    evidence = evidence_args(it.evidence, selected_ids)
     if not evidence:
         return None
-    targets = _unique(t for m in modules for t in cov_targets(m, files))
-    args = ["pytest", *evidence, *(f"--cov={t}" for t in targets), "--cov-branch"]
-    if line_threshold is not None:
-        args.append(f"--cov-fail-under={line_threshold:g}")
-    return " ".join(shlex.quote(plain(a)) for a in args)
+    targets = _unique(t for m in it.modules for t in cov_targets(m, files))
+    tests = evidence if it.coverage_scope is Scope.EVIDENCE else []
+    run = ["pytest", *tests, *(f"--cov={t}" for t in targets)]
+    run += ["--cov-branch", "--cov-context=test", f"--junitxml={REPRODUCE_JUNIT}"]
+    judge = ["signal-gate", "explain", it.id]
+    judge += ["--coverage", ".coverage", "--junit", REPRODUCE_JUNIT]
+    return "\n".join(" ".join(shlex.quote(plain(a)) for a in line) for line in (run, judge))
 
 
 def evidence_args(patterns: Sequence[str], test_ids: Sequence[str]) -> list[str]:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from gate.errors import UsageError
 from gate.outputs.files import new_file_mode, process_umask, sibling_temp
@@ -28,6 +28,13 @@ MAX_CARRIED = 1_000
 
 
 Folders: TypeAlias = Callable[[str], bool]
+
+
+class Streamed(Protocol):
+    """Content too large to hold as bytes (a copy of an input report): it writes
+    itself to a new file, raising GateError when it cannot be what it should."""
+
+    def write_to(self, path: Path) -> None: ...
 
 
 class StagedDirectory:
@@ -67,7 +74,7 @@ class StagedDirectory:
 
 def stage_directory(
     target: Path,
-    files: dict[str, bytes],
+    files: Mapping[str, bytes | Streamed],
     carry: Callable[[str], bool],
     folder: Folders = lambda rel: False,
 ) -> StagedDirectory:
@@ -94,7 +101,10 @@ def stage_directory(
         for name, content in files.items():
             path = temp / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                content.write_to(path)
             path.chmod(new_file_mode())
         if target.is_dir():
             _carry(target, temp, carry, lambda rel: rel in ours or folder(rel))

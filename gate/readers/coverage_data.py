@@ -37,11 +37,10 @@ from gate.readers.coverage_records import (
     read_contexts,
 )
 from gate.readers.fanout import fan_out
-from gate.readers.import_lines import import_time_lines
+from gate.readers.import_lines import MAX_SOURCE_BYTES, import_time_lines
 from gate.records import Record
 from gate.text import show_path
 
-MAX_SOURCE_BYTES = 16 * 1024 * 1024  # larger than any hand-written or generated module
 # What coverage.py's parser lets through from a hostile source: deep nesting
 # (RecursionError, MemoryError), NUL bytes and bad encodings (ValueError).
 _ANALYSIS_ERRORS = (CoverageException, SyntaxError, ValueError, RecursionError, MemoryError)

@@ -10,25 +10,28 @@ and class docstrings and lines of excluded code that ran, and some versions list
 line 0 for empty modules. The summary's own counts are the statements, so they
 decide: `missing_lines` are statements; of the executed lines that are neither
 excluded nor line 0, `summary.covered_lines` are statements. When more than that
-ran, the lowest-numbered ones are taken as the docstrings (the module docstring
-comes first); which ones is invisible in the figures, since the missing lines
-are exact.
+ran, the extras are the docstrings: found from the source's syntax tree when the
+source is under the root, else taken as the lowest-numbered lines (the module
+docstring comes first). Either way the figures are exact, since the missing lines
+are; the source also makes the set of lines exact.
 """
 
 from __future__ import annotations
 
 import codecs
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import msgspec
 
 from gate.core.model import FileCoverage, LineBranches
-from gate.core.paths import PathResolver
+from gate.core.paths import PathResolver, is_file
 from gate.errors import InputError
 from gate.readers.counts import MAX_COUNT, MAX_LINE
 from gate.readers.files import require_regular, resolve_name
+from gate.readers.import_lines import MAX_SOURCE_BYTES, docstring_lines
 from gate.readers.xmlstream import UTF16_BOMS
 from gate.text import counted, show_path
 
@@ -87,7 +90,8 @@ def read_coverage_json(
         repo_path = resolve_name(resolver, path, name, "file")
         if keep is None or keep(repo_path):
             entry = _decoded(path, name, raw, _File)
-            yield _file(path, repo_path, name, entry, report.meta.branch_coverage)
+            docstrings = partial(_docstrings, resolver.root / repo_path)
+            yield _file(path, repo_path, name, entry, report.meta.branch_coverage, docstrings)
 
 
 def _decode(path: Path) -> _Report:
@@ -156,7 +160,12 @@ def _keys(raw: bytes | msgspec.Raw) -> dict[str, msgspec.Raw] | None:
 
 
 def _file(
-    path: Path, repo_path: str, name: str, entry: _File, branch_coverage: bool
+    path: Path,
+    repo_path: str,
+    name: str,
+    entry: _File,
+    branch_coverage: bool,
+    docstrings: Callable[[], frozenset[int]] = frozenset,
 ) -> FileCoverage:
     missing = {n for n in entry.missing_lines if n > 0}
     ran = sorted({n for n in entry.executed_lines if n > 0} - set(entry.excluded_lines) - missing)
@@ -168,7 +177,8 @@ def _file(
                 f"{counted(declared, 'statement')} ran, but only "
                 f"{counted(len(ran), 'executed line')} {'is' if len(ran) == 1 else 'are'} listed"
             )
-        ran = ran[len(ran) - declared :]  # the extras are docstrings, from the top
+        if len(ran) > declared:  # the extras are docstrings
+            ran = _without_docstrings(ran, declared, docstrings())
     statements = frozenset(ran) | missing
     if entry.summary.num_statements not in (None, len(statements)):
         raise InputError(
@@ -199,3 +209,27 @@ def _branches(entry: _File) -> dict[int, LineBranches]:
         )
         for line in sorted(taken.keys() | not_taken.keys())
     }
+
+
+def _without_docstrings(ran: list[int], declared: int, docstrings: frozenset[int]) -> list[int]:
+    """`declared` of the executed lines `ran` (sorted): the docstring lines left out,
+    then, while too many remain, the lowest-numbered ones."""
+    extras = len(ran) - declared
+    dropped = {line for line in ran if line in docstrings}
+    if len(dropped) > extras:  # the source no longer matches the report
+        dropped = set()
+    kept = [line for line in ran if line not in dropped]
+    return kept[len(kept) - declared :]
+
+
+def _docstrings(source: Path) -> frozenset[int]:
+    """The docstring lines of the source, when it is a readable Python file under
+    the root of a sane size; empty otherwise (the report is still read)."""
+    if source.suffix != ".py" or not is_file(source):
+        return frozenset()
+    try:
+        if source.stat().st_size > MAX_SOURCE_BYTES:
+            return frozenset()
+        return docstring_lines(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()

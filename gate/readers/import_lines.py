@@ -19,6 +19,7 @@ import ast
 from collections.abc import Iterable
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # larger than any hand-written or generated module
 
 
 def import_time_lines(source: str) -> frozenset[int]:
@@ -68,3 +69,26 @@ def _blocks(node: ast.AST) -> Iterable[ast.AST]:
         block = getattr(node, name, None)
         if isinstance(block, list):
             yield from block
+
+
+def docstring_lines(source: str) -> frozenset[int]:
+    """The lines where a module, class or function docstring starts: coverage.py
+    before 7.4 listed the module's and classes' as executed lines. Raises as
+    `ast.parse` does."""
+    lines: set[int] = set()
+    pending: list[ast.AST] = [ast.parse(source)]
+    while pending:
+        node = pending.pop()
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        first = body[0] if body else None
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, *_FUNCTIONS))
+            and isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)
+        ):
+            lines.add(first.lineno)
+        pending.extend(n for n in body if isinstance(n, ast.stmt))
+    return frozenset(lines)

@@ -23,6 +23,7 @@ from gate.core.model import Outcome, TestCase
 from gate.core.paths import MAX_PATH, PathResolver
 from gate.errors import InputError
 from gate.readers.files import resolve_name
+from gate.readers.junit_details import DetailBudget, case_details
 from gate.readers.xmlstream import local_name, release, stream
 from gate.text import clip, show_path
 
@@ -77,6 +78,7 @@ def read_junit(
     report = str(path)
     identities = _Identities(path, resolver)
     pending: list[tuple[Outcome, str]] = []
+    budget = DetailBudget()
     for el in elements:
         tag = el.tag
         if tag not in _RESULTS and tag != "testcase" and tag != "testsuite":
@@ -86,7 +88,7 @@ def read_junit(
             nodeid, file = identities.of(el)
             if keep is None or keep(nodeid, file):
                 outcome, message = _outcome(pending, el)
-                yield TestCase(nodeid, file, outcome, message, report)
+                yield TestCase(nodeid, file, outcome, message, report, **case_details(el, budget))
             pending.clear()
             release(el)
         elif tag == "testsuite":

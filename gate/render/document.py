@@ -1,57 +1,46 @@
 """The integration assessment as one Markdown document, for `signal-gate report`.
 
-The document is regenerated from the same Report on every run; the only line
-that changes between two runs over the same inputs is `Generated: <timestamp>`,
-so a committed copy can be checked for staleness (`report --check`). It must
-read well as plain text and as GitHub Markdown: everything that came from a
-config or a report goes through `gate.render.escape`, no raw HTML is emitted, and no
-line carries trailing whitespace (editors and pre-commit hooks strip it).
+The document has a body and a provenance footer. The body holds only facts that
+derive from the code, the config and the test outcomes: re-running the same
+tests on the same code gives the same body, byte for byte, and a changed
+outcome changes it. What changes with every run (the timestamp, the commit, the
+inputs' hashes) is in the footer, under `PROVENANCE_HEADING`, which
+`report --check` ignores (gate.render.document_check). It must read well as
+plain text and as GitHub Markdown: everything that came from a config or a
+report goes through `gate.render.escape`, no raw HTML is emitted, and no line
+carries trailing whitespace (editors and pre-commit hooks strip it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 from collections.abc import Iterable, Sequence
 
 from gate.core.numbers import display_percent
-from gate.core.report import EvidenceTest, InteractionResult, Report, SafetyCheckResult, Status
-from gate.render.escape import code, md, plain
+from gate.core.report import InteractionResult, Report, ReviewInfo, SafetyCheckResult
+from gate.render.document_interaction import interaction_section, listed, prose, text
+from gate.render.escape import code
 from gate.render.markdown import ICONS
 from gate.render.phrases import (
     confidence_cell,
-    confidence_explained,
-    evidence_counts,
     ready_line,
-    side_measured,
-    side_verdict,
     status_cell,
     tests_cell,
-    threshold_text,
     waiver_long,
 )
-from gate.text import yes_no
 
 GENERATED = "Generated: "
-_GENERATED_LINE = re.compile(r"^Generated: \S+$")
-_IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
-OUTCOME_ICONS = {"passed": "✅", "failed": "❌", "error": "💥", "skipped": "⏭️"}
-TESTS_LISTED = 200  # per interaction; an assessment lists its evidence, within reason
-DIFF_LINES_SHOWN = 60
-SCOPE_ALL_NOTE = (
-    "The gate's figure counts coverage from the whole test suite (`coverage_scope: all`); "
-    "this command measures what the evidence tests alone cover."
-)
+PROVENANCE_HEADING = "## Provenance (not compared by `signal-gate report --check`)"
+SUMMARY_LIMIT = 4000  # characters per paragraph of the config's summary
 
 
 # --- the document ---------------------------------------------------------------------
 
 
 def render_document(report: Report, generated: str) -> str:
-    """The whole assessment; `generated` is the ISO timestamp of this run."""
+    """The whole assessment; `generated` is the ISO timestamp of this run (footer only)."""
     parts = [
-        *_header(report, generated),
+        *_header(report),
         *_executive_summary(report),
         *_matrix(report),
         "## Interactions",
@@ -60,19 +49,26 @@ def render_document(report: Report, generated: str) -> str:
     for r in ordered_interactions(report.interactions):
         parts.extend(interaction_section(r))
     parts.extend(_safety(report))
-    parts.extend(_provenance(report))
     parts.extend(_unmapped_and_overlaps(report))
+    parts.extend(_next_steps(report))
+    parts.extend(_provenance(report, generated))
     return "\n".join(parts).rstrip() + "\n"
 
 
-def _header(report: Report, generated: str) -> list[str]:
+def _header(report: Report) -> list[str]:
     lines = [f"# Integration assessment: {text(report.title, 120)}", ""]
     if report.maintainer:
         lines.extend([f"Maintainer: {text(report.maintainer, 120)}", ""])
-    lines.extend([f"{GENERATED}{generated}", ""])
-    if report.provenance.head_sha:
-        lines.extend([f"Commit: {code(report.provenance.head_sha, 64, table=False)}", ""])
+    if report.summary:
+        for paragraph in _paragraphs(report.summary):
+            lines.extend([prose(paragraph, SUMMARY_LIMIT), ""])
     return lines
+
+
+def _paragraphs(value: str) -> list[str]:
+    """Blank-line separated paragraphs, each one line (its words as written)."""
+    chunks = value.replace("\r\n", "\n").split("\n\n")
+    return [" ".join(chunk.split()) for chunk in chunks if chunk.strip()]
 
 
 def _executive_summary(report: Report) -> list[str]:
@@ -88,17 +84,23 @@ def _executive_summary(report: Report) -> list[str]:
         f"(target {report.min_confidence:g}%)",
         f"- **Production ready:** {ready_line(results)}",
         f"- **Deployment safety:** {s.passed}/{s.total} checks passed{required}",
-        "",
-        "### Critical gaps",
-        "",
-        *_critical_gaps(results),
-        "",
     ]
-    if report.reasons:
-        lines.extend(["### Why the gate fails", ""])
-        lines.extend(f"- {text(reason)}" for reason in report.reasons)
-        lines.append("")
-    return lines
+    if report.review is not None:
+        lines.append(f"- **Review:** {_review(report.review)}")
+    lines.extend(["", "### Critical gaps", "", *_critical_gaps(results), ""])
+    lines.extend(listed("### Why the gate fails", [f"- {text(r)}" for r in report.reasons]))
+    warnings = [f"- ⚠️ {prose(w, 600)}" for w in report.warnings]
+    return [*lines, *listed("### Warnings", warnings)]
+
+
+def _review(review: ReviewInfo) -> str:
+    """'last reviewed 2026-01-05, every 90 days; next review due 2026-04-05'."""
+    state = "review OVERDUE since" if review.overdue else "next review due"
+    enforced = " (an overdue review fails the gate)" if review.enforced else ""
+    return (
+        f"last reviewed {review.last_reviewed}, every {review.cycle_days} days; "
+        f"{state} {review.due}{enforced}"
+    )
 
 
 def _critical_gaps(results: Sequence[InteractionResult]) -> list[str]:
@@ -151,104 +153,7 @@ def ordered_interactions(results: Iterable[InteractionResult]) -> list[Interacti
     return sorted(results, key=rank)
 
 
-# --- one interaction -----------------------------------------------------------------
-
-
-def interaction_section(r: InteractionResult) -> list[str]:
-    """Everything about one interaction: facts, numbers, tests, gaps, reproduction."""
-    lines = [f"### {ICONS[r.status]} {text(r.name, 120)} (`{r.id}`)", ""]
-    lines.extend(_facts(r))
-    lines.append("")
-    if r.details:
-        lines.extend(["**Details**", ""])
-        lines.extend(f"- **{text(k, 80)}:** {text(v)}" for k, v in r.details.items())
-        lines.append("")
-    lines.extend(_evidence_tests(r))
-    lines.extend(_remaining_gaps(r))
-    lines.extend(_reproduce(r))
-    return lines
-
-
-def _facts(r: InteractionResult) -> list[str]:
-    peer = f", peer {code(r.peer, 80, table=False)}" if r.peer else ""
-    contract = code(r.contract, 300, table=False) if r.contract else "not documented"
-    lines = [
-        f"- **Status:** {r.status.value}",
-        f"- **Direction:** {r.direction}{peer}",
-        f"- **Critical:** {yes_no(r.critical)}; **required:** {yes_no(r.required)}",
-        f"- **Client modules:** {_codes(r.modules)}",
-        f"- **Files measured:** {_codes(r.files)}",
-        f"- **Data contract:** {contract}",
-        f"- **Evidence:** {_codes(r.evidence)}",
-        f"- **Thresholds:** line {threshold_text(r.threshold.get('line'))}, "
-        f"branch {threshold_text(r.threshold.get('branch'))}",
-        f"- **Line coverage:** {_side(r, 'line')}",
-        f"- **Branch coverage:** {_side(r, 'branch')}",
-        f"- **Evidence tests:** {evidence_counts(r.tests)}",
-        f"- **Confidence:** {confidence_explained(r)}",
-    ]
-    if r.coverage_scope != "all":
-        lines.append(
-            f"- **Coverage scope:** {text(r.coverage_scope, 20)} (only what its evidence ran)"
-        )
-    if r.waiver is not None:
-        lines.append(f"- **Waiver:** {waiver_long(r.waiver, text)}")
-    return lines
-
-
-def _side(r: InteractionResult, side: str) -> str:
-    """'85.7% (12/14 statements); threshold 80%: met' or what it takes to meet it."""
-    threshold = r.threshold.get(side)
-    verdict = side_verdict(r, side)
-    if threshold is not None:
-        verdict = f"threshold {threshold:g}%: {verdict}"
-    return f"{side_measured(r, side)}; {verdict}"
-
-
-def _evidence_tests(r: InteractionResult) -> list[str]:
-    title = f"**Evidence tests** ({tests_cell(r.tests)})"
-    if not r.evidence_tests:
-        return [title, "", "No evidence test was found in the test results.", ""]
-    rows = ["| Outcome | Test | Message |", "|---|---|---|"]
-    ordered = sorted(r.evidence_tests, key=lambda t: t.outcome == "passed")  # problems first
-    rows.extend(_test_row(t) for t in ordered[:TESTS_LISTED])
-    if len(ordered) > TESTS_LISTED:
-        rows.append(f"| | and {len(ordered) - TESTS_LISTED} more tests | |")
-    return [title, "", *rows, ""]
-
-
-def _test_row(t: EvidenceTest) -> str:
-    icon = OUTCOME_ICONS.get(t.outcome, "")
-    message = text(t.message, 160) if t.message else ""
-    return f"| {icon} {text(t.outcome, 20)} | {code(t.id, 240)} | {message} |"
-
-
-def _remaining_gaps(r: InteractionResult) -> list[str]:
-    if r.status is Status.READY:
-        notes = [f"- {text(n)}" for n in r.notes]
-        return [
-            "**Validation complete:** every threshold is met and every evidence test passed.",
-            "",
-            *([*notes, ""] if notes else []),
-        ]
-    lines = ["**Remaining gaps**", ""]
-    lines.extend(f"- {text(g)}" for g in r.gaps)
-    if not r.gaps:
-        lines.append(f"- status is {r.status.value}")
-    return [*lines, ""]
-
-
-def _reproduce(r: InteractionResult) -> list[str]:
-    command = r.reproduce
-    if command is None:
-        return ["**Reproduce locally:** no evidence is declared, so there is nothing to run.", ""]
-    lines = ["**Reproduce locally**", "", *_fenced(command, "sh"), ""]
-    if r.coverage_scope == "all":
-        lines.extend([SCOPE_ALL_NOTE, ""])
-    return lines
-
-
-# --- safety, provenance, unmapped ------------------------------------------------------------
+# --- safety, unmapped, next steps ---------------------------------------------------
 
 
 def _safety(report: Report) -> list[str]:
@@ -268,26 +173,6 @@ def _safety_row(c: SafetyCheckResult) -> str:
     if c.waiver is not None:
         detail += f" ({waiver_long(c.waiver, text)})"
     return f"| {icon} | {text(c.name, 80)} `{c.id}` | {text(c.kind, 40)} | {detail} |"
-
-
-def _provenance(report: Report) -> list[str]:
-    p = report.provenance
-    sha = code(p.config_sha256[:12], table=False)
-    lines = ["## Inputs and provenance", "", f"- **Config:** sha256 {sha}"]
-    if p.head_sha:
-        lines.append(f"- **Commit:** {code(p.head_sha, 64, table=False)}")
-    lines.append("")
-    if p.files:
-        lines.extend(["| Input | Format | sha256 |", "|---|---|---|"])
-        lines.extend(
-            f"| {code(f.path)} | {text(f.format, 40)} | {code(f.sha256[:12])} |" for f in p.files
-        )
-        lines.append("")
-    if report.notes:
-        lines.extend(["Notes from reading the inputs:", ""])
-        lines.extend(f"- {text(n)}" for n in report.notes)
-        lines.append("")
-    return lines
 
 
 def _unmapped_and_overlaps(report: Report) -> list[str]:
@@ -315,28 +200,38 @@ def _unmapped_and_overlaps(report: Report) -> list[str]:
     return [*lines, ""]
 
 
-# --- small helpers ---------------------------------------------------------------------
+def _next_steps(report: Report) -> list[str]:
+    steps = [f"{n}. {prose(step, 600)}" for n, step in enumerate(report.next_steps, 1)]
+    return listed("## Next steps", steps)
 
 
-def text(value: str, limit: int = 300) -> str:
-    """Untrusted text as itself when Markdown would show it unchanged, else as
-    inline code: backslash escapes (`sku\\-404`) read badly as plain text."""
-    escaped = md(value, limit)
-    return escaped if escaped == plain(value, limit) else code(value, limit)
+# --- the provenance footer: never compared ---------------------------------------------------
 
 
-def _codes(items: Sequence[str]) -> str:
-    return ", ".join(code(i, table=False) for i in items) if items else "none"
-
-
-def _fenced(body: str, info: str = "") -> list[str]:
-    """A fenced code block longer than any backtick run inside, one line per line."""
-    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return [fence + info, *(plain(line) for line in body.splitlines()), fence]
-
-
-# --- the timestamp and staleness ---------------------------------------------------------
+def _provenance(report: Report, generated: str) -> list[str]:
+    """What identifies this run rather than the facts: when, which commit, which
+    input files (paths are run settings; their bytes carry run timestamps), and
+    what reading them noticed."""
+    p = report.provenance
+    lines = [
+        "---",
+        "",
+        PROVENANCE_HEADING,
+        "",
+        f"{GENERATED}{generated}",
+        "",
+    ]
+    if p.head_sha:
+        lines.extend([f"Commit: {code(p.head_sha, 64, table=False)}", ""])
+    lines.extend([f"- **Config:** sha256 {code(p.config_sha256[:12], table=False)}", ""])
+    if p.files:
+        lines.extend(["| Input | Format | sha256 |", "|---|---|---|"])
+        lines.extend(
+            f"| {code(f.path)} | {text(f.format, 40)} | {code(f.sha256[:12])} |" for f in p.files
+        )
+        lines.append("")
+    notes = [f"- {text(n)}" for n in report.notes]
+    return [*lines, *listed("Notes from reading the inputs:", notes)]
 
 
 def generated_timestamp(moment: dt.datetime) -> str:
@@ -345,30 +240,3 @@ def generated_timestamp(moment: dt.datetime) -> str:
     The CLI chooses the moment (its clock, or SOURCE_DATE_EPOCH).
     """
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def comparable_lines(document: str) -> list[str]:
-    """The document's lines with the timestamp line blanked (and line endings ignored)."""
-    lines = document.splitlines()
-    for index, line in enumerate(lines):
-        if _GENERATED_LINE.match(line):
-            lines[index] = GENERATED + "<timestamp>"
-            break
-    return lines
-
-
-def stale_diff(committed: str, fresh: str, name: str) -> list[str]:
-    """A unified diff from the committed document to a fresh one, ignoring the
-    timestamp; empty when they agree. Long diffs are cut short."""
-    diff = list(
-        difflib.unified_diff(
-            comparable_lines(committed),
-            comparable_lines(fresh),
-            fromfile=f"{name} (committed)",
-            tofile=f"{name} (fresh)",
-            lineterm="",
-        )
-    )
-    if len(diff) > DIFF_LINES_SHOWN:
-        diff = [*diff[:DIFF_LINES_SHOWN], f"... ({len(diff) - DIFF_LINES_SHOWN} more diff lines)"]
-    return diff

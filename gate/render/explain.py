@@ -46,7 +46,7 @@ def render_explain(r: InteractionResult, root: Path) -> str:
     if r.notes and not r.gaps:
         out.extend(["", "Notes:", *(f"  - {plain(n, 240)}" for n in r.notes)])
     if r.reproduce is not None:
-        out.extend(["", "Reproduce locally:", f"  {r.reproduce}"])
+        out.extend(["", "Reproduce locally:", *(f"  {c}" for c in r.reproduce.splitlines())])
     return "\n".join(out) + "\n"
 
 

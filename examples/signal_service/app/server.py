@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from app.api import Reply, automation, json_reply, monitoring, sdk_streams
+from app.api import Reply, automation, json_reply, marketplace_events, monitoring, sdk_streams
 from app.api.automation import Rule
+from app.api.marketplace_events import MarketplaceEvents, Revocations
 from app.api.monitoring import HealthCheck, MetricsRegistry
 from app.api.sdk_streams import SignalHub
 from app.clients.alert_client import Alert, AlertClient, Severity
@@ -49,6 +50,7 @@ class App:
     automation: automation.AutomationApi
     health_checks: Mapping[str, HealthCheck]
     heartbeat: float = sdk_streams.HEARTBEAT_SECONDS
+    marketplace: MarketplaceEvents | None = None  # revocations pushed by the marketplace
 
     def route(
         self,
@@ -60,6 +62,8 @@ class App:
     ) -> Reply:
         if path.startswith(automation.PREFIX):
             return self.automation.handle(method, path, headers, body)
+        if path == marketplace_events.PATH and self.marketplace is not None:
+            return self.marketplace.handle(method, headers, body)
         if method != "GET":
             return json_reply(405, {"error": f"{method} not allowed on {path}"})
         if path == "/health":
@@ -178,14 +182,15 @@ class Clients:
     users: UserClient
 
 
-def build_clients(settings: Settings) -> Clients:
+def build_clients(settings: Settings, revocations: Revocations) -> Clients:
     """The composition root: the only place that turns settings into clients."""
     return Clients(
         config=ConfigClient.from_settings(settings),
         ticker=TickerClient(HttpClient(settings.ticker_service_url)),
         instruments=InstrumentClient(HttpClient(settings.instrument_service_url)),
         marketplace=MarketplaceClient(
-            HttpClient(settings.marketplace_url, headers=_bearer(settings.marketplace_api_key))
+            HttpClient(settings.marketplace_url, headers=_bearer(settings.marketplace_api_key)),
+            revocations,
         ),
         alerts=AlertClient(HttpClient(settings.alert_service_url, max_retries=0)),
         comms=CommsClient(
@@ -196,7 +201,9 @@ def build_clients(settings: Settings) -> Clients:
     )
 
 
-def build_app(settings: Settings, bootstrap: Bootstrap, clients: Clients) -> App:
+def build_app(
+    settings: Settings, bootstrap: Bootstrap, clients: Clients, revocations: Revocations
+) -> App:
     registry = MetricsRegistry()
     registry.describe("http_requests_total", "HTTP requests served, by method and status")
 
@@ -210,6 +217,7 @@ def build_app(settings: Settings, bootstrap: Bootstrap, clients: Clients) -> App
         registry=registry,
         automation=automation.AutomationApi(settings.automation_token, on_fire=alert),
         health_checks={"config": lambda: all(k in bootstrap.values for k in REQUIRED_CONFIG)},
+        marketplace=MarketplaceEvents(settings.marketplace_webhook_secret, revocations),
     )
 
 
@@ -223,12 +231,13 @@ def main(environ: Mapping[str, str] | None = None) -> int:
     env = os.environ if environ is None else environ
     try:
         settings = Settings.from_env(env)
-        clients = build_clients(settings)
+        revocations = Revocations()
+        clients = build_clients(settings, revocations)
         bootstrap = clients.config.bootstrap(SERVICE_NAME, REQUIRED_CONFIG)
     except (SettingsError, BootstrapError) as exc:
         log.critical("startup aborted: %s", exc)
         return 1
-    app = build_app(settings, bootstrap, clients)
+    app = build_app(settings, bootstrap, clients, revocations)
     server = create_server(app, port=int(env.get("PORT", "8080")))
     stop_metrics = clients.metrics.start()
     log.info("serving on %s", server.url)

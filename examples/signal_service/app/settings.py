@@ -36,6 +36,7 @@ class Settings:
     instrument_service_url: str
     marketplace_url: str
     marketplace_api_key: str
+    marketplace_webhook_secret: str
     alert_service_url: str
     comms_service_url: str
     comms_api_key: str

@@ -16,10 +16,16 @@ from collections.abc import Iterator
 import pytest
 
 from app.api.automation import AutomationApi
+from app.api.marketplace_events import MarketplaceEvents, Revocations
 from app.api.monitoring import HealthCheck, MetricsRegistry
 from app.api.sdk_streams import SignalHub
 from app.server import App, create_server
-from tests.support import AUTOMATION_TOKEN, RunningService, StubService
+from tests.support import (
+    AUTOMATION_TOKEN,
+    MARKETPLACE_WEBHOOK_SECRET,
+    RunningService,
+    StubService,
+)
 
 
 @pytest.fixture
@@ -58,6 +64,7 @@ def service() -> Iterator[RunningService]:
         automation=AutomationApi(AUTOMATION_TOKEN),
         health_checks=checks,
         heartbeat=0.05,
+        marketplace=MarketplaceEvents(MARKETPLACE_WEBHOOK_SECRET, Revocations()),
     )
     server = create_server(app, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)

@@ -21,6 +21,7 @@ from app.api.monitoring import HealthCheck
 from app.server import App
 
 AUTOMATION_TOKEN = "test-automation-token"
+MARKETPLACE_WEBHOOK_SECRET = "test-webhook-secret"
 
 
 @dataclass(frozen=True)

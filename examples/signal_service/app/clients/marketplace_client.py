@@ -7,7 +7,9 @@ Contract: ``GET /entitlements/{user_id}/{product}`` with
 Fail secure: when the marketplace cannot confirm an entitlement (unreachable,
 error status, malformed answer) the user is treated as NOT entitled, and no
 payload leaves without the user's watermark. Losing a sale for a few minutes
-is cheaper than leaking paid signals.
+is cheaper than leaking paid signals. The other direction: the marketplace
+posts revocations to ``app.api.marketplace_events``, and a revoked entitlement
+is denied here without asking again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from app.api.marketplace_events import Revocations
 from app.http import HttpClient, HttpError, InvalidResponse, ResponseError
 
 log = logging.getLogger(__name__)
@@ -33,11 +36,14 @@ NOT_ENTITLED = Entitlement(entitled=False)
 
 
 class MarketplaceClient:
-    def __init__(self, http: HttpClient) -> None:
+    def __init__(self, http: HttpClient, revocations: Revocations | None = None) -> None:
         self._http = http
+        self._revocations = revocations if revocations is not None else Revocations()
 
     def entitlement(self, user_id: str, product: str) -> Entitlement:
         """What the marketplace says about ``user_id`` and ``product``; raises on any failure."""
+        if (user_id, product) in self._revocations:
+            return NOT_ENTITLED  # revoked by a marketplace event: no need to ask
         try:
             payload = self._http.get_json(f"/entitlements/{quote(user_id)}/{quote(product)}")
         except ResponseError as exc:

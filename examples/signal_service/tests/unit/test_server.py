@@ -11,6 +11,7 @@ from dataclasses import fields
 import pytest
 
 from app.api.automation import AutomationApi
+from app.api.marketplace_events import Revocations
 from app.clients.config_client import Bootstrap
 from app.server import MAX_BODY, REQUIRED_CONFIG, build_app, build_clients
 from app.settings import Settings
@@ -99,16 +100,18 @@ def settings_for(url: str) -> Settings:
 
 def test_build_app_reports_config_health(stub: StubService) -> None:
     settings = settings_for(stub.url)
-    clients = build_clients(settings)
-    complete = build_app(settings, Bootstrap(dict.fromkeys(REQUIRED_CONFIG, 1), {}), clients)
-    partial = build_app(settings, Bootstrap({}, {}), clients)
+    revocations = Revocations()
+    clients = build_clients(settings, revocations)
+    bootstrap = Bootstrap(dict.fromkeys(REQUIRED_CONFIG, 1), {})
+    complete = build_app(settings, bootstrap, clients, revocations)
+    partial = build_app(settings, Bootstrap({}, {}), clients, revocations)
 
     assert complete.health_checks["config"]()
     assert not partial.health_checks["config"]()
 
 
 def test_clients_carry_the_secrets_from_settings(stub: StubService) -> None:
-    clients = build_clients(settings_for(stub.url))
+    clients = build_clients(settings_for(stub.url), Revocations())
     stub.reply("GET", "/entitlements/u-1/pro", Canned(200, {"entitled": True}))
     stub.reply("GET", "/users/u-1/acl", Canned(200, {"user_id": "u-1"}))
 
@@ -123,7 +126,8 @@ def test_clients_carry_the_secrets_from_settings(stub: StubService) -> None:
 def test_a_fired_rule_sends_an_alert(stub: StubService) -> None:
     stub.reply("POST", "/alerts", Canned(201))
     settings = settings_for(stub.url)
-    app = build_app(settings, Bootstrap({}, {}), build_clients(settings))
+    revocations = Revocations()
+    app = build_app(settings, Bootstrap({}, {}), build_clients(settings, revocations), revocations)
     auth = {"x-automation-token": settings.automation_token}
     app.automation.handle(
         "POST",
