@@ -184,11 +184,14 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
         )
     run = run_check(options)
     report = run.report
-    package = package_files(evidence_sources(run, workdir, generated))
+    # The assessment and its evidence describe the service, not the pull request:
+    # the same check without the change's figures, as `signal-gate report` makes it.
+    assessed = run_check(CheckOptions(root=workdir, today=today)) if report.patch else run
+    package = package_files(evidence_sources(assessed, workdir, generated))
     with Outputs() as outputs:  # all of them or none
         outputs.write(workdir / "report.json", to_json(report))
         outputs.write(workdir / "comment.md", render_markdown(report))
-        outputs.write(workdir / "assessment.md", render_document(report, generated))
+        outputs.write(workdir / "assessment.md", render_document(assessed.report, generated))
         stage_package(outputs, workdir / EVIDENCE_DIR, package)
         outputs.commit()
     echo("")

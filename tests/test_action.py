@@ -107,7 +107,7 @@ def test_publish_mode_checks_publishes_on_the_head_sha_and_fails_with_the_gate(
     # python, the wheel cache (skipped: signal-gate is preinstalled), install, the base
     # branch's report, check, the evidence package (skipped: none asked for), publish,
     # verdict
-    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 1]
+    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 0, 1]
     assert run.step("Restore the cached wheels").stderr == "skipped: `if:` is false"
     report = Path(run.outputs["report"])
     assert report == Path(env["RUNNER_TEMP"]) / "signal-gate" / "report.json"
@@ -264,7 +264,7 @@ def test_an_error_is_published_then_fails_the_action(
     run = run_action(runner_for(workspace, env), **with_)
 
     assert run.exit_code == 2  # advisory or not: there is no verdict to advise on
-    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 2]
+    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 0, 2]
     assert "missing.xml" in run.log and "could not evaluate the gate (exit 2)" in run.log
     assert run.outputs["verdict"] == "error" and run.outputs["passed"] == ""
     [status] = fake_github.statuses

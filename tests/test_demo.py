@@ -89,7 +89,10 @@ def assert_demo_matrix(workdir: Path, stdout: str) -> None:
     # The document names the demo's own commit, not the repository around it.
     head = git(workdir, "rev-parse", "HEAD")
     assert f"Commit: `{head}`" in document
-    assert git(workdir, "log", "--format=%s") == "signal-gate demo: the example"
+    # The example as shipped, then the simulated pull request (change.diff) on top.
+    assert git(workdir, "log", "--format=%s") == (
+        "Instrument lookup by ISIN\nsignal-gate demo: the example"
+    )
     evidence = workdir / "evidence"
     assert (evidence / "interactions" / "config-service" / "html" / "index.html").is_file()
     assert (evidence / "inputs" / ".coverage").is_file()
