@@ -81,6 +81,7 @@ def _row(r: InteractionResult) -> list[str]:
 
 
 def summary_lines(report: Report) -> list[str]:
+    """The headline figures; each failing safety check indented under its count."""
     s = report.safety
     lines = [
         f"Overall confidence: {display_percent(report.overall_confidence)} "
@@ -88,16 +89,16 @@ def summary_lines(report: Report) -> list[str]:
         f"Interactions ready: {report.ready_count}/{len(report.interactions)}  (* = critical)",
         safety_title(s) + (" (no checks declared)" if not s.total else ""),
     ]
+    for c in s.checks:
+        if not c.passed:
+            waived = f" [{waiver_short(c.waiver)}]" if c.waiver else ""
+            lines.append(f"  {plain(c.id, 60)} failed{waived}: {plain(c.detail, 200)}")
     if report.unmapped:
         lines.append(f"Unmapped source files ({report.unmapped_policy}):")
         lines.extend(f"  {plain(p)}" for p in report.unmapped[:UNMAPPED_SHOWN])
         if len(report.unmapped) > UNMAPPED_SHOWN:
             more = len(report.unmapped) - UNMAPPED_SHOWN
             lines.append(f"  ... and {more} more (the JSON report lists all)")
-    failing = [c for c in s.checks if not c.passed]
-    for c in failing:
-        waived = f" [{waiver_short(c.waiver)}]" if c.waiver else ""
-        lines.append(f"  safety {plain(c.id, 60)} failed{waived}: {plain(c.detail, 200)}")
     return lines
 
 
