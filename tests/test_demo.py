@@ -243,3 +243,15 @@ def test_demo_from_an_installed_wheel_in_any_folder(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert_demo_matrix(elsewhere / "signal-gate-demo", done.stdout)
+
+
+def test_the_readme_shows_what_the_demo_prints(demo_run: tuple[Path, str]) -> None:
+    """The matrix and the change section quoted at the top of README.md are the
+    demo's real output, line for line."""
+    _, stdout = demo_run
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    quoted = readme.split("```\nSignal Service integration gate: FAILED\n", 1)[1].split("```")[0]
+    lines = [line for line in quoted.splitlines() if line.strip() and line.strip() != "..."]
+    printed = stdout.splitlines()
+    missing = [line for line in lines if line not in printed]
+    assert len(lines) > 15 and not missing
