@@ -16,12 +16,16 @@ from typing import TYPE_CHECKING
 from gate.config.load import load_config
 from gate.config.schema import Config, CoverageCheck, JunitCheck, Scope
 from gate.core.evaluate import Evaluation, evaluate
-from gate.core.model import CoverageData, TestResults
+from gate.core.model import CoverageData, Diff, TestResults
 from gate.core.paths import SKIP_DIRS, PathResolver
 from gate.core.patterns import PathSelector, TestSelector, paths_matcher, tests_matcher
 from gate.core.report import Provenance, ProvenanceFile, Report
 from gate.core.scope import require_contexts
+from gate.errors import UsageError
 from gate.readers import expand, read_coverage, read_tests
+from gate.readers.diff import KeepPath, read_diff
+from gate.readers.git_diff import git_changes
+from gate.readers.report_file import read_baseline
 from gate.records import Record, field
 from gate.safety import SafetyContext, run_safety
 
@@ -46,6 +50,11 @@ class CheckOptions(Record, frozen=True):
     # Keep each test's duration, failure text and output: only the evidence package
     # shows them, and at 200,000 tests they cost half the JUnit reading's time.
     test_details: bool = True
+    generated: dt.datetime | None = None  # this run's moment, recorded in the provenance
+    # The change against the base (docs/patch-coverage.md).
+    diff_base: str | None = None  # git revision: diff HEAD against its merge base with it
+    diff: str | None = None  # a unified diff file instead (runners without history)
+    baseline: str | None = None  # the base commit's report JSON
 
 
 class CheckRun(Record, frozen=True):
@@ -70,6 +79,8 @@ def run_check(opts: CheckOptions) -> CheckRun:
     )
     require_contexts(config.interactions, coverage)  # before any safety command runs
     tests = read_tests(junit_paths, resolver, keep=wanted_tests(config), details=opts.test_details)
+    diff = read_change(opts, keep=wanted_paths(config))
+    baseline = read_baseline(opts.root / opts.baseline) if opts.baseline else None
 
     waivers = {w.target: w for w in config.waivers}
     safety = run_safety(
@@ -83,6 +94,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
         head_sha=opts.head_sha or git_head(opts.root),
         pull_request=opts.pull_request,
         root=repository_prefix(opts.root),
+        generated=opts.generated,
         files=[
             ProvenanceFile(shown(Path(i.path), opts.root), i.sha256, i.format, i.writer)
             for i in (*coverage.inputs, *tests.inputs)
@@ -104,9 +116,24 @@ def run_check(opts: CheckOptions) -> CheckRun:
             notes=[*coverage.notes, *tests.notes],
             contexts=coverage.contexts,
             passing_listed=opts.passing_listed,
+            diff=diff,
+            baseline=baseline,
+            baseline_source=opts.baseline or "",
         )
     )
     return CheckRun(config, coverage, tests, report)
+
+
+def read_change(opts: CheckOptions, keep: KeepPath) -> Diff | None:
+    """The changed lines: from git (--diff-base), from a diff file (--diff), or
+    None when neither is given."""
+    if opts.diff_base is not None and opts.diff is not None:
+        raise UsageError("--diff-base and --diff both name the change; give one")
+    if opts.diff_base is not None:
+        return git_changes(opts.root, opts.diff_base, keep=keep)
+    if opts.diff is not None:
+        return read_diff(opts.root / opts.diff, keep=keep)
+    return None
 
 
 def evidence_sources(run: CheckRun, root: Path, generated: str) -> PackageSources:

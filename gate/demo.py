@@ -7,6 +7,12 @@ that becomes a git repository of its own (one commit, so the document's
 folder), its tests run under pytest with coverage (branches, per-test
 contexts) and JUnit output, and the gate evaluates what they produced and
 writes the assessment and its evidence package.
+
+Where git is installed it then plays a pull request: the example's commit is the
+base (its report, `base-report.json`, the baseline), `change.diff` (a new, partly
+tested method in the instrument client) is committed on top, the tests run again,
+and the gate judges the change with `--diff-base` and `--baseline`, as the GitHub
+Action does on a pull request.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ PYTEST_ARGS = (
     "junit_logging=all",  # captured output goes into the JUnit file: the evidence package
 )
 EVIDENCE_DIR = "evidence"
+CHANGE = "change.diff"  # the simulated pull request, committed on top of the example
 # One fixed author and date: the same example is the same commit, run after run.
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "signal-gate demo",
@@ -119,6 +126,38 @@ def run_tests(workdir: Path, echo: Callable[[str], None]) -> int:
     return done.returncode
 
 
+def tested(workdir: Path, code: int) -> None:
+    """Refuse to go on when the example's tests wrote no reports."""
+    if not (workdir / ".coverage").exists() or not (workdir / "junit.xml").exists():
+        raise UsageError(f"the example's tests (exit {code}) wrote no coverage or JUnit report")
+
+
+def commit_change(workdir: Path, echo: Callable[[str], None]) -> None:
+    """Apply and commit the simulated pull request on top of the example."""
+    echo(f"$ git apply {CHANGE} && git commit   (a simulated pull request)")
+    for args in (
+        ["apply", CHANGE],
+        ["-c", "commit.gpgsign=false", "commit", "-q", "-a", "-m", "Instrument lookup by ISIN"],
+    ):
+        done = subprocess.run(
+            ["git", *args], cwd=workdir, env={**os.environ, **GIT_IDENTITY},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise UsageError(f"the demo's git {args[0]} failed: {done.stderr.strip()[:300]}")
+
+
+def _head(workdir: Path) -> str | None:
+    """The commit prepare() made of the example; None without git."""
+    git = shutil.which("git")
+    if git is None or not (workdir / ".git").is_dir():
+        return None
+    done = subprocess.run(
+        [git, "rev-parse", "HEAD"], cwd=workdir, capture_output=True, text=True, timeout=60
+    )
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
 def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generated: str) -> int:
     """The demo end to end. Returns 0 whenever the demo ran, whatever the verdict.
 
@@ -127,22 +166,32 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
     from gate.check import CheckOptions, evidence_sources, run_check
     from gate.core.report import to_json
     from gate.outputs.evidence_package import package_files, stage_package
-    from gate.outputs.files import Outputs
+    from gate.outputs.files import Outputs, write_file
     from gate.render.document import render_document
     from gate.render.markdown import render_markdown
     from gate.render.text import render_text
 
     workdir = prepare(workdir.resolve())
-    code = run_tests(workdir, echo)
-    if not (workdir / ".coverage").exists() or not (workdir / "junit.xml").exists():
-        raise UsageError(f"the example's tests (exit {code}) wrote no coverage or JUnit report")
-    run = run_check(CheckOptions(root=workdir, today=today))
+    tested(workdir, run_tests(workdir, echo))
+    options = CheckOptions(root=workdir, today=today)
+    base = _head(workdir)
+    if base is not None:  # git is installed: the example's commit is the base
+        write_file(workdir / "base-report.json", to_json(run_check(options).report))
+        commit_change(workdir, echo)
+        tested(workdir, run_tests(workdir, echo))
+        options = CheckOptions(
+            root=workdir, today=today, diff_base=base, baseline="base-report.json"
+        )
+    run = run_check(options)
     report = run.report
-    package = package_files(evidence_sources(run, workdir, generated))
+    # The assessment and its evidence describe the service, not the pull request:
+    # the same check without the change's figures, as `signal-gate report` makes it.
+    assessed = run_check(CheckOptions(root=workdir, today=today)) if report.patch else run
+    package = package_files(evidence_sources(assessed, workdir, generated))
     with Outputs() as outputs:  # all of them or none
         outputs.write(workdir / "report.json", to_json(report))
         outputs.write(workdir / "comment.md", render_markdown(report))
-        outputs.write(workdir / "assessment.md", render_document(report, generated))
+        outputs.write(workdir / "assessment.md", render_document(assessed.report, generated))
         stage_package(outputs, workdir / EVIDENCE_DIR, package)
         outputs.commit()
     echo("")
@@ -152,6 +201,8 @@ def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generat
         f"Wrote report.json, comment.md, assessment.md and the evidence package "
         f"{EVIDENCE_DIR}/ in {workdir}"
     )
+    if report.patch is not None:
+        echo(f"The simulated change is {CHANGE}; base-report.json is the report before it.")
     verdict = "PASSED" if report.passed else "FAILED"
     echo(f"The demo ran. The gate's verdict on the example: {verdict}.")
     return 0

@@ -104,9 +104,10 @@ def test_publish_mode_checks_publishes_on_the_head_sha_and_fails_with_the_gate(
     run = run_action(runner_for(workspace, env), **REPORTS)
 
     assert run.exit_code == 1, run.log  # the fixture's gate fails on purpose
-    # python, the wheel cache (skipped: signal-gate is preinstalled), install, check,
-    # the evidence package (skipped: none asked for), publish, verdict
-    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 1]
+    # python, the wheel cache (skipped: signal-gate is preinstalled), install, the base
+    # branch's report, check, the evidence package (skipped: none asked for), publish,
+    # verdict
+    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 0, 1]
     assert run.step("Restore the cached wheels").stderr == "skipped: `if:` is false"
     report = Path(run.outputs["report"])
     assert report == Path(env["RUNNER_TEMP"]) / "signal-gate" / "report.json"
@@ -263,7 +264,7 @@ def test_an_error_is_published_then_fails_the_action(
     run = run_action(runner_for(workspace, env), **with_)
 
     assert run.exit_code == 2  # advisory or not: there is no verdict to advise on
-    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 2]
+    assert [s.exit_code for s in run.steps] == [0, 0, 0, 0, 0, 0, 0, 2]
     assert "missing.xml" in run.log and "could not evaluate the gate (exit 2)" in run.log
     assert run.outputs["verdict"] == "error" and run.outputs["passed"] == ""
     [status] = fake_github.statuses
@@ -374,10 +375,11 @@ def test_every_input_reaches_a_step() -> None:
         assert f"inputs.{name} " in used.replace("}}", " }}"), f"input {name} is never used"
 
 
-def test_the_token_is_only_given_to_the_publish_step() -> None:
+def test_the_token_is_only_given_to_the_steps_that_call_github() -> None:
+    """Publishing, and reading the base branch's report artifact (actions: read)."""
     steps = load_yaml(ACTION_FILE)["runs"]["steps"]
     holding = [s["name"] for s in steps if "github-token" in json.dumps(s.get("env"))]
-    assert holding == ["Publish on the pull request"]
+    assert holding == ["Fetch the base branch's report", "Publish on the pull request"]
 
 
 def test_requirements_pin_every_runtime_dependency_by_hash() -> None:

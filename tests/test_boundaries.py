@@ -193,9 +193,14 @@ def test_the_twenty_first_unmapped_file_is_counted_not_named() -> None:
 # --- safety checks in the comment: open up to SAFETY_OPEN_LIMIT --------------------------
 
 
-def safety_of(n: int) -> SafetyResult:
-    checks = [SafetyCheckResult(f"c{i}", f"Check {i}", "file_exists", True, "ok") for i in range(n)]
-    return SafetyResult(passed=n, total=n, required=n, checks=checks)
+def safety_of(n: int, *, failing: int = 1) -> SafetyResult:
+    """n checks, the first `failing` of them failed (the comment folds a table in
+    which every check passed, whatever its size)."""
+    checks = [
+        SafetyCheckResult(f"c{i}", f"Check {i}", "file_exists", i >= failing, "ok")
+        for i in range(n)
+    ]
+    return SafetyResult(passed=n - failing, total=n, required=n, checks=checks)
 
 
 def test_exactly_safety_open_limit_checks_are_shown_open() -> None:
@@ -204,6 +209,12 @@ def test_exactly_safety_open_limit_checks_are_shown_open() -> None:
     )
     assert "### Deployment safety" in comment
     assert "<details><summary>Deployment safety" not in comment
+
+
+def test_checks_that_all_passed_are_folded_however_few() -> None:
+    comment = render_markdown(report([source("app/a.py", 1, 1)], safety=safety_of(1, failing=0)))
+    assert "<details><summary>Deployment safety" in comment
+    assert "### Deployment safety" not in comment
 
 
 def test_one_check_past_the_limit_collapses_them() -> None:

@@ -15,6 +15,7 @@ from gate.cli.main import COMMANDS
 # What `signal-gate --help` shows: every command with its short help.
 SHORT_HELP = {
     "assessment-pr": "Open or update the pull request that commits DOCUMENT,...",
+    "baseline": "Download the base branch's report for check --baseline.",
     "check": "Evaluate the gate: exit 0 if it passes, 1 if it fails, 2...",
     "demo": "Run the bundled example service's tests for real, then...",
     "explain": "Show one interaction in full: files, missing lines and...",

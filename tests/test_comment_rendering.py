@@ -71,7 +71,8 @@ OUR_ELEMENTS = frozenset(
     {"h2", "h3", "p", "strong", "em", "table", "thead", "tbody", "tr", "th", "td"}
     | {"details", "summary", "ul", "li", "code", "a", "br"}
 )
-MATRIX_HEADER = ["", "Interaction", "Direction", "Line", "Branch", "Tests", "Confidence", "Status"]
+MATRIX_HEADER = ["Status", "Interaction", "Line", "Branch", "Tests", "Confidence"]
+CHANGE_HEADER = ["", "Interaction", "Changed statements", "Changed branches", "Line"]
 
 
 # --- a small DOM of the rendered HTML ----------------------------------------------------
@@ -252,6 +253,20 @@ def _results() -> list[dict[str, object]]:
     ]  # fmt: skip
 
 
+def _change(dest: Path) -> None:
+    """A diff that adds lines 2-3 to every hostile path, as git writes it: quoted
+    (C-style) where the path needs it, a tab after a name with spaces."""
+    chunks = []
+    for path in HOSTILE_PATHS:
+        quoted = any(c in path for c in '"\\') or not path.isascii()
+        a, b = (f'"a/{path}"', f'"b/{path}"') if quoted else (f"a/{path}", f"b/{path}")
+        tab = "\t" if " " in path else ""
+        chunks.append(
+            f"diff --git {a} {b}\n--- {a}{tab}\n+++ {b}{tab}\n@@ -1,0 +2,2 @@\n+y = 2\n+z = 3\n"
+        )
+    dest.write_text("".join(chunks), encoding="utf-8")
+
+
 def build_project(corpus: Path, root: Path) -> Path:
     root.mkdir(parents=True)
     _failing_junit(corpus, root / "junit.xml")
@@ -262,6 +277,7 @@ def build_project(corpus: Path, root: Path) -> Path:
         (root / path).write_text("x = 1  # TODO <img src=x> @octocat\n", encoding="utf-8")
     (root / "signal-gate.yml").write_text(json.dumps(_config()), encoding="utf-8")
     (root / "results.json").write_text(json.dumps(_results()), encoding="utf-8")
+    _change(root / "change.diff")
     return root
 
 
@@ -276,6 +292,7 @@ def report(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Report:
         today=dt.date(2026, 1, 1),
         head_sha="6dcb09b5b57875f334f61aebed695e2e4193db5e",
         pull_request=1347,
+        diff="change.diff",
     )
     return run_check(options).report
 
@@ -304,6 +321,16 @@ def test_the_hostile_text_reaches_the_report(report: Report) -> None:
     assert [r.status.value for r in report.interactions] == ["REQUIRES ATTENTION"] * 4
     assert report.unmapped, "a hostile path is listed as unclaimed"
     assert report.safety.total == 3
+    assert report.patch is not None
+    changed = {f.path for f in report.patch.files} | {f.path for f in report.patch.unclaimed}
+    assert changed == set(HOSTILE_PATHS), "every hostile path reached the change"
+
+
+def table_with_header(rendered: Rendered, header: list[str]) -> Node:
+    for table in rendered.root.find_all("table"):
+        if [readable(th.text()) for th in table.find_all("th")] == header:
+            return table
+    raise AssertionError(f"no table with header {header}")
 
 
 # --- structure -----------------------------------------------------------------------------
@@ -312,24 +339,51 @@ def test_the_hostile_text_reaches_the_report(report: Report) -> None:
 def test_the_matrix_is_a_table_with_one_row_per_interaction(
     rendered: Rendered, report: Report
 ) -> None:
-    matrix = next(rendered.root.find_all("table"))
-    header = [readable(th.text()) for th in matrix.find_all("th")]
-    assert header == MATRIX_HEADER
+    matrix = table_with_header(rendered, MATRIX_HEADER)
     rows = list(next(matrix.find_all("tbody")).find_all("tr"))
     assert len(rows) == len(report.interactions)
+    glyphs = {"outbound": "→", "inbound": "←", "bidirectional": "↔"}
     for row, result in zip(rows, report.interactions, strict=True):
         cells = [readable(td.text()) for td in row.find_all("td")]
         assert len(cells) == len(MATRIX_HEADER), cells
-        assert cells[1] == f"{plain(result.name, 80)} {result.id}"
-        assert cells[2] == result.direction
-        assert cells[7] == result.status.value
+        assert cells[0] == "🔴 attention"
+        assert cells[1] == f"{glyphs[result.direction]} {plain(result.name, 80)} {result.id}"
+
+
+def test_the_change_table_has_one_row_per_touched_interaction(
+    rendered: Rendered, report: Report
+) -> None:
+    table = table_with_header(rendered, CHANGE_HEADER)
+    rows = list(next(table.find_all("tbody")).find_all("tr"))
+    touched = [r for r in report.interactions if r.patch is not None and r.patch.touched]
+    assert [r.id for r in touched] == ["playwright", "gradle", "hostile"]
+    assert len(rows) == len(touched)
+    for row, result in zip(rows, touched, strict=True):
+        cells = [readable(td.text()) for td in row.find_all("td")]
+        assert len(cells) == len(CHANGE_HEADER), cells
+        assert plain(result.name, 80) in cells[1]
+        changed = 2 * len(result.patch.files)  # lines 2-3 of each file, never covered
+        assert cells[2] == f"❌ 0/{changed} (0.0%)"
+
+
+def test_a_changed_path_no_interaction_claims_reads_back_as_itself(report: Report) -> None:
+    rendered = render_html(render_markdown(report, RUN_URL))
+    paragraph = next(
+        p for p in rendered.root.find_all("p") if p.text().startswith("Changed code no interaction")
+    )
+    shown = [readable(c.text()) for c in paragraph.find_all("code")]
+    unclaimed = [f.path for f in report.patch.unclaimed]
+    assert shown == unclaimed
+    assert set(unclaimed) == {"app/[x](https:/evil.example)/client.py", "app/`tick`/client.py"}
 
 
 def test_the_safety_table_has_one_row_per_check(report: Report) -> None:
     rendered = render_html(render_markdown(report, RUN_URL))
     tables = list(rendered.root.find_all("table"))
-    assert len(tables) == 2
-    rows = list(next(tables[1].find_all("tbody")).find_all("tr"))
+    assert len(tables) == 3
+    rows = list(
+        next(table_with_header(rendered, ["", "Check", "Detail"]).find_all("tbody")).find_all("tr")
+    )
     assert len(rows) == report.safety.total
     names = {plain(c.name, 80) for c in report.safety.checks}
     for row in rows:
@@ -351,7 +405,7 @@ def test_githubs_full_extension_set_gives_the_same_tables(report: Report) -> Non
     markdown = render_markdown(report, RUN_URL)
     plain_tables = list(render_html(markdown).root.find_all("tr"))
     gfm = render_html(markdown, gfm=True)
-    assert len(list(gfm.root.find_all("tr"))) == len(plain_tables) == 1 + 4 + 1 + 3
+    assert len(list(gfm.root.find_all("tr"))) == len(plain_tables) == (1 + 3) + (1 + 4) + (1 + 3)
 
 
 # --- nothing we did not write -----------------------------------------------------------
@@ -391,7 +445,7 @@ def test_an_imported_check_id_cannot_leave_its_code_span(corpus: Path, tmp_path:
                            allow_exec=False, today=dt.date(2026, 1, 1))  # fmt: skip
     rendered = render_html(render_markdown(run_check(options).report, RUN_URL))
     assert "img" not in rendered.tags
-    safety = next(list(rendered.root.find_all("table"))[1].find_all("tbody"))
+    safety = next(table_with_header(rendered, ["", "Check", "Detail"]).find_all("tbody"))
     rows = list(safety.find_all("tr"))
     assert len(rows) == 2  # the hostile imported entry and no-todo
     assert all(len(list(row.find_all("td"))) == 3 for row in rows)

@@ -181,7 +181,10 @@ def mutated_configs(draw: st.DrawFn) -> Any:
         if action == "delete" and isinstance(parent, dict):
             del parent[path[-1]]
         elif action == "add" and isinstance(parent[path[-1]], dict):
-            parent[path[-1]][draw(st.sampled_from(KEYS))] = draw(st.sampled_from(VALUES))
+            # A copy: a later step may change what it adds, and VALUES must not change.
+            parent[path[-1]][draw(st.sampled_from(KEYS))] = copy.deepcopy(
+                draw(st.sampled_from(VALUES))
+            )
         else:
             parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(VALUES)))
     return data

@@ -68,14 +68,31 @@ def assert_demo_matrix(workdir: Path, stdout: str) -> None:
     assert "app/clients/metrics_client.py:28" in failed["secrets-from-env-only"]
     assert "app/clients/news_client.py:28" in failed["outbound-timeouts"]
     assert "Deployment safety: 20/22" in stdout
-    assert (workdir / "comment.md").read_text().startswith("## ❌ Signal Service")
+    comment = (workdir / "comment.md").read_text()
+    assert comment.startswith("## ❌ Signal Service")
+    # The simulated pull request (change.diff): totals still ready, its own lines not.
+    instrument = next(i for i in data["interactions"] if i["id"] == "instrument-service")
+    assert instrument["status"] == "PRODUCTION READY"
+    patch = instrument["patch"]
+    assert (patch["statements"], patch["covered_statements"]) == (8, 6)
+    assert patch["missing"] == {"app/clients/instrument_client.py": [60, 63]}
+    assert instrument["delta"]["status"] == "PRODUCTION READY"
+    assert (
+        "instrument-service: 6 of 8 changed statements covered (75.0%), below 95%"
+        in (data["reasons"])
+    )
+    assert "### This change" in comment and "instrument-service" in comment
+    assert "This change (git diff " in stdout
     document = (workdir / "assessment.md").read_text()
     assert document.startswith("# Integration assessment: Signal Service integration gate")
     assert "pytest tests/integration/test_ticker_service.py --cov=" in document
     # The document names the demo's own commit, not the repository around it.
     head = git(workdir, "rev-parse", "HEAD")
     assert f"Commit: `{head}`" in document
-    assert git(workdir, "log", "--format=%s") == "signal-gate demo: the example"
+    # The example as shipped, then the simulated pull request (change.diff) on top.
+    assert git(workdir, "log", "--format=%s") == (
+        "Instrument lookup by ISIN\nsignal-gate demo: the example"
+    )
     evidence = workdir / "evidence"
     assert (evidence / "interactions" / "config-service" / "html" / "index.html").is_file()
     assert (evidence / "inputs" / ".coverage").is_file()
@@ -226,3 +243,15 @@ def test_demo_from_an_installed_wheel_in_any_folder(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert_demo_matrix(elsewhere / "signal-gate-demo", done.stdout)
+
+
+def test_the_readme_shows_what_the_demo_prints(demo_run: tuple[Path, str]) -> None:
+    """The matrix and the change section quoted at the top of README.md are the
+    demo's real output, line for line."""
+    _, stdout = demo_run
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    quoted = readme.split("```\nSignal Service integration gate: FAILED\n", 1)[1].split("```")[0]
+    lines = [line for line in quoted.splitlines() if line.strip() and line.strip() != "..."]
+    printed = stdout.splitlines()
+    missing = [line for line in lines if line not in printed]
+    assert len(lines) > 15 and not missing

@@ -22,8 +22,15 @@ from hypothesis import strategies as st
 
 from gate.core.report import (
     SCHEMA,
+    Baseline,
+    Delta,
     InteractionResult,
+    PatchCoverage,
+    PatchFile,
+    PatchSummary,
     Provenance,
+    Ratchet,
+    RatchetState,
     Report,
     SafetyCheckResult,
     SafetyResult,
@@ -54,9 +61,17 @@ PROFILE = settings(max_examples=250, derandomize=True, deadline=None, database=N
 
 def report_with(text: str, checks: int) -> Report:
     """A failing report that carries `text` everywhere untrusted text can go:
-    title, interaction name, gaps (test names and messages), safety check names,
-    details and waiver reasons, unmapped paths and the verdict's reasons."""
+    title, interaction names, gaps (test names and messages), safety check names,
+    details and waiver reasons, unmapped paths, the verdict's reasons, and what a
+    change did: changed paths, the diff's source, a baseline's (untrusted) ids,
+    commit and timestamp."""
     waiver = WaiverInfo(reason=text, until="2030-01-01")
+    changed = PatchFile(path=text, changed_lines=3, statements=2, covered_statements=1,
+                        missing_lines=[4])  # fmt: skip
+    patch = PatchCoverage(statements=2, covered_statements=1, line_percent=50.0,
+                          files=[changed], missing={text: [4]},
+                          threshold={"line": 95, "branch": None},
+                          shortfall={"line": 1, "branch": None})  # fmt: skip
     result = InteractionResult(
         id="payments", name=text, direction="outbound", peer=text, critical=True,
         required=True, status=Status.ATTENTION, confidence=50.0, coverage_percent=50.0,
@@ -64,7 +79,18 @@ def report_with(text: str, checks: int) -> Report:
         branches=0, covered_branches=0, threshold={"line": 95, "branch": None},
         files=[text], tests=TestCounts(total=1, failed=1), pass_rate=0.0,
         gaps=[f"test {text} failed: {text}", f"{text}: missing lines 3-4"],
-        to_pass=["1 more statement"], waiver=waiver,
+        to_pass=["1 more statement"], waiver=waiver, patch=patch,
+        delta=Delta(status=Status.READY, line_percent=-50.0, base_line_percent=100.0),
+        reasons=[f"payments: {text}"],
+    )  # fmt: skip
+    held = InteractionResult(
+        id="ledger", name=text, direction="inbound", peer=None, critical=False,
+        required=True, status=Status.NEAR, confidence=90.0, coverage_percent=90.0,
+        line_percent=90.0, branch_percent=None, statements=10, covered_statements=9,
+        branches=0, covered_branches=0, threshold={"line": 95, "branch": None},
+        files=[text], tests=TestCounts(total=1, passed=1), pass_rate=1.0,
+        gaps=[f"{text}: missing lines 3"], shortfall={"line": 1, "branch": None},
+        delta=Delta(added=True), ratchet=Ratchet(RatchetState.HELD),
     )  # fmt: skip
     safety = [
         SafetyCheckResult(id=f"c{i}", name=text, kind="junit", passed=i % 2 == 0, detail=text,
@@ -73,11 +99,16 @@ def report_with(text: str, checks: int) -> Report:
     ]  # fmt: skip
     return Report(
         schema=SCHEMA, passed=False, overall_confidence=50.0, min_confidence=95.0,
-        interactions=[result], safety=SafetyResult(sum(c.passed for c in safety), checks,
-                                                   checks, safety),
+        interactions=[result, held], safety=SafetyResult(sum(c.passed for c in safety), checks,
+                                                         checks, safety),
         unmapped=[text, f"app/{text}.py"], inputs={"coverage": [], "junit": []},
-        provenance=Provenance(config_sha256="0" * 64), title=text,
+        provenance=Provenance(config_sha256="0" * 64, head_sha=text), title=text,
         reasons=[f"interaction payments: {text}"],
+        patch=PatchSummary(source=text, base_sha=text, changed_files=2, statements=2,
+                           covered_statements=1, branches=0, covered_branches=0,
+                           line_percent=50.0, branch_percent=None, files=[changed],
+                           unclaimed=[changed]),
+        baseline=Baseline(path=text, head_sha=text, generated=None, removed=[text]),
     )  # fmt: skip
 
 
@@ -142,17 +173,35 @@ def test_md_is_one_line_without_raw_markup(text: str) -> None:
 
 @PROFILE
 @given(hostile_text)
-def test_code_span_shows_the_text(text: str) -> None:
-    """Inline code keeps the text readable: what cmark shows is the plain text
-    (pipes, which would end a table cell, shown as a broken bar)."""
+@example("re: a|b")
+@example("a\\|b \\\\| c |")
+def test_code_span_in_a_table_cell_shows_the_text(text: str) -> None:
+    """Inline code in a table cell shows exactly the plain text, pipes included
+    (not a broken bar, which would corrupt a regex or a test id), and the row
+    keeps its two cells."""
     shown = code(text)
     if not plain(text, 200):
         assert shown == ""
         return
-    page = to_html(shown)
-    spans = re.findall(r"<code>(.*?)</code>", page, flags=re.S)
+    page = to_html(f"| a | b |\n|---|---|\n| {shown} | x |\n")
+    cells = re.findall(r"<td>(.*?)</td>", page, flags=re.S)
+    assert len(cells) == 2 and cells[1] == "x", page
+    spans = re.findall(r"<code>(.*?)</code>", cells[0], flags=re.S)
     assert len(spans) == 1
-    assert html.unescape(spans[0]) == plain(text, 200).replace("|", "¦")
+    assert html.unescape(spans[0]) == plain(text, 200)
+
+
+@PROFILE
+@given(hostile_text)
+@example("re: a|b")
+def test_code_span_in_a_paragraph_shows_the_text(text: str) -> None:
+    shown = code(text, table=False)
+    if not plain(text, 200):
+        assert shown == ""
+        return
+    spans = re.findall(r"<code>(.*?)</code>", to_html(shown), flags=re.S)
+    assert len(spans) == 1
+    assert html.unescape(spans[0]) == plain(text, 200)
 
 
 def test_mentions_are_broken_with_a_zero_width_space() -> None:

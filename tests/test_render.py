@@ -68,3 +68,24 @@ def test_a_ready_interaction_shows_its_notes_in_the_terminal(fixture_run) -> Non
     note = "test tests/x.py::test_old skipped: needs Python < 3.12 (skip allowed)"
     noted = replace(report, interactions=[replace(payments, notes=[note])])
     assert f"\npayments (PRODUCTION READY)\n  note: {note}\n" in render_text(noted)
+
+
+def test_failing_safety_checks_are_listed_under_their_count(fixture_run) -> None:
+    """In the terminal, each failing check sits under the "Deployment safety" line,
+    not under the unmapped files that may follow it."""
+    from gate.core.report import SafetyCheckResult, SafetyResult
+
+    checks = [
+        SafetyCheckResult("ok", "Fine", "file_exists", True, "all there"),
+        SafetyCheckResult("no-secrets", "No secrets", "forbid_pattern", False, "a.py:3"),
+    ]
+    report = replace(
+        fixture_report(fixture_run),
+        safety=SafetyResult(passed=1, total=2, required=2, checks=checks),
+        unmapped=["app/x.py"],
+    )
+    lines = render_text(report).splitlines()
+    at = lines.index("Deployment safety: 1/2")
+    assert lines[at + 1] == "  no-secrets failed: a.py:3"
+    assert lines[at + 2].startswith("Unmapped source files")
+    assert not any("ok failed" in line for line in lines)

@@ -278,3 +278,23 @@ def test_the_schema_holds_the_list_and_its_count(field: str, value: object) -> N
     data["interactions"][0][field] = value
     with pytest.raises(AssertionError):
         valid(data)
+
+
+def test_a_cut_report_is_a_baseline_like_a_whole_one(fixture_run, cli, tmp_path: Path) -> None:
+    """`check --baseline` reads a base report whose lists were cut: the deltas and
+    the verdict are those a whole base report gives."""
+    for listed in ("0", "all"):
+        base = tmp_path / f"base-{listed}.json"
+        done = cli("check", "--json-out", str(base), "--json-tests", listed, cwd=fixture_run.root)
+        assert done.returncode == 1, done.stderr
+    runs = []
+    for listed in ("0", "all"):
+        out = tmp_path / f"head-{listed}.json"
+        base = tmp_path / f"base-{listed}.json"
+        done = cli("check", "--baseline", str(base), "--json-out", str(out), cwd=fixture_run.root)
+        assert done.returncode == 1, done.stderr
+        runs.append(report_json(out))
+    cut, whole = runs
+    assert [i["delta"] for i in cut["interactions"]] == [i["delta"] for i in whole["interactions"]]
+    assert all(i["delta"] is not None for i in cut["interactions"])
+    assert (cut["passed"], cut["reasons"]) == (whole["passed"], whole["reasons"])

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from gate.cli.guard import EXIT_FAIL, EXIT_PASS, handle_errors, with_settings
-from gate.cli.options import CheckInputs, check_options, evidence_dir_option
+from gate.cli.options import CheckInputs, change_options, check_options, evidence_dir_option
 
 # Passing evidence tests listed per interaction in the report JSON unless --json-tests
 # says otherwise: enough to see what ran, bounded however many tests the evidence selects.
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @check_options
+@change_options
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
     show_default=True, help="What to print on stdout.",

@@ -49,6 +49,10 @@ def run_check_for(
         pull_request=event.pull_request,
         passing_listed=passing_listed,
         test_details=test_details,
+        generated=settings.generated.replace(microsecond=0),
+        diff_base=inputs.diff_base,
+        diff=inputs.diff,
+        baseline=inputs.baseline,
     )
     return run_check(opts)
 

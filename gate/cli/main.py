@@ -21,6 +21,7 @@ from gate import __version__
 
 COMMANDS = {
     "assessment-pr": "gate.cli.assessment_pr_command:assessment_pr",
+    "baseline": "gate.cli.baseline_command:baseline",
     "check": "gate.cli.check_command:check",
     "demo": "gate.cli.demo_command:demo",
     "explain": "gate.cli.explain_command:explain",

@@ -20,6 +20,10 @@ class CheckInputs(NamedTuple):
     junit: tuple[str, ...]
     root: Path
     no_exec: bool
+    # The change against the base (check only; docs/patch-coverage.md).
+    diff_base: str | None = None
+    diff: str | None = None
+    baseline: str | None = None
 
 
 def check_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,6 +57,43 @@ def check_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=Path(), show_default=True, help="Repository root.",
         ),
         click.option("--no-exec", is_flag=True, help="Never run `command` safety checks."),
+    ]  # fmt: skip
+    command: Callable[..., Any] = gathered
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def change_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--diff-base, --diff and --baseline, folded into the command's `inputs`
+    (put it below `check_options`, which makes `inputs`)."""
+
+    @functools.wraps(func)
+    def gathered(
+        *args: Any,
+        inputs: CheckInputs,
+        diff_base: str | None,
+        diff: str | None,
+        baseline: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        change = inputs._replace(diff_base=diff_base, diff=diff, baseline=baseline)
+        return func(*args, inputs=change, **kwargs)
+
+    options = [
+        click.option(
+            "--diff-base", metavar="REF",
+            help="Patch coverage of the changes since the merge base of REF and HEAD "
+            "(git diff REF...HEAD in --root).",
+        ),
+        click.option(
+            "--diff", metavar="FILE",
+            help="Patch coverage of the changes in a unified diff FILE instead (no git needed).",
+        ),
+        click.option(
+            "--baseline", metavar="FILE",
+            help="The report JSON of the base commit: deltas, and the ratchet.",
+        ),
     ]  # fmt: skip
     command: Callable[..., Any] = gathered
     for option in reversed(options):

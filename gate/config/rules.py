@@ -78,6 +78,7 @@ def resolve(spec: ConfigSpec, where: str, sha: str, prefix: str) -> Config:
 def _interactions(spec: ConfigSpec, found: list[Problem]) -> tuple[Interaction, ...]:
     """Each interaction with the defaults applied; ids must be unique."""
     default_threshold = Threshold().overridden(spec.defaults.threshold)
+    default_patch = Threshold().overridden(spec.defaults.patch_threshold)
     seen: dict[str, int] = {}
     out: list[Interaction] = []
     for index, it in enumerate(spec.interactions):
@@ -87,7 +88,7 @@ def _interactions(spec: ConfigSpec, found: list[Problem]) -> tuple[Interaction, 
             continue
         seen[it.id] = index
         contract = _contract(it.contract, f"interactions[{index}].contract", found)
-        out.append(_interaction(it, spec, default_threshold, contract))
+        out.append(_interaction(it, spec, default_threshold, default_patch, contract))
     return tuple(out)
 
 
@@ -115,7 +116,11 @@ def _outside_root(path: str) -> str | None:
 
 
 def _interaction(
-    it: InteractionSpec, spec: ConfigSpec, threshold: Threshold, contract: ContractSpec
+    it: InteractionSpec,
+    spec: ConfigSpec,
+    threshold: Threshold,
+    patch: Threshold,
+    contract: ContractSpec,
 ) -> Interaction:
     scope = it.coverage_scope
     return Interaction(
@@ -137,6 +142,8 @@ def _interaction(
         risks=tuple(it.risks),
         actions=tuple(it.actions),
         skipped=spec.defaults.skipped if isinstance(it.skipped, UnsetType) else it.skipped,
+        patch_threshold=patch.overridden(it.patch_threshold),
+        ratchet=spec.defaults.ratchet if isinstance(it.ratchet, UnsetType) else it.ratchet,
     )
 
 

@@ -34,6 +34,10 @@ TestPatterns = Annotated[
 ]
 
 
+PATCH_THRESHOLD = "The bar for the lines a change adds or modifies (check --diff-base / --diff)."
+RATCHET = "Below its threshold, pass while no figure drops against the baseline report."
+
+
 class Direction(Enum):
     OUTBOUND = "outbound"
     INBOUND = "inbound"
@@ -94,6 +98,8 @@ class Defaults(_Strict, frozen=True):
     ] = 90.0
     coverage_scope: Scope = Scope.ALL
     skipped: SkipPolicy = SkipPolicy.ALLOW
+    patch_threshold: Annotated[ThresholdSpec | UnsetType, Meta(description=PATCH_THRESHOLD)] = UNSET
+    ratchet: Annotated[bool, Meta(description=RATCHET)] = False
 
 
 class Overall(_Strict, frozen=True):
@@ -173,6 +179,8 @@ class InteractionSpec(_Strict, frozen=True):
     risks: list[NonEmpty] = field(default_factory=list)
     actions: list[ActionSpec] = field(default_factory=list)
     skipped: SkipPolicy | UnsetType = UNSET
+    patch_threshold: Annotated[ThresholdSpec | UnsetType, Meta(description=PATCH_THRESHOLD)] = UNSET
+    ratchet: Annotated[bool | UnsetType, Meta(description=RATCHET)] = UNSET
 
 
 # --- deployment safety checks: one struct per kind, tagged by `kind` -------------
@@ -316,6 +324,9 @@ class Interaction(Record, frozen=True):
     clients: tuple[str, ...] = ()
     risks: tuple[str, ...] = ()
     actions: tuple[ActionSpec, ...] = ()
+    # Additions: the change against the base (docs/patch-coverage.md).
+    patch_threshold: Threshold = Threshold()
+    ratchet: bool = False
 
 
 class Config(Record, frozen=True):

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 from fractions import Fraction
 
-from gate.config.schema import Config, Interaction, UnmappedPolicy, Waiver
+from gate.config.schema import Config, Interaction, Waiver
 from gate.core.assessment import (
     contract_check,
     interaction_assessment,
@@ -20,9 +19,11 @@ from gate.core.assessment import (
     review_info,
     review_reason,
 )
+from gate.core.baseline import NO_BASELINE, baseline_info, delta, judge_ratchet
 from gate.core.evidence_tests import judge_tests, pass_fraction
-from gate.core.model import ContextIndex, FileCoverage, TestResults
-from gate.core.numbers import format_ranges, percent_below
+from gate.core.model import ContextIndex, Diff, FileCoverage, TestResults
+from gate.core.numbers import percent_below
+from gate.core.patch import interaction_patch, patch_gaps, patch_to_pass, summarize
 from gate.core.patterns import CaseIndex, paths_matcher, tests_matcher
 from gate.core.report import (
     SCHEMA,
@@ -39,17 +40,26 @@ from gate.core.report import (
     listed_tests,
 )
 from gate.core.reproduce import reproduce_command
-from gate.core.scope import interaction_coverage
-from gate.records import Record, field
+from gate.core.scope import ScopedCoverage, interaction_coverage
+from gate.core.thresholds import (
+    GAP_FILE_LIMIT,
+    exact,
+    missing_branch_labels,
+    missing_detail,
+    shortfall,
+)
+from gate.core.verdict import interaction_reasons, verdict_reasons
+from gate.records import Record, field, replace
 from gate.text import plural
 
-GAP_FILE_LIMIT = 10  # per-file gaps listed before "... and N more files"
+# Moved to gate.core.thresholds, still importable from here.
+__all__ = ["GAP_FILE_LIMIT", "Evaluation", "evaluate", "exact", "shortfall"]
 # Files on disk that count as source when no coverage report mentions them (a
 # client module nobody imports must not vanish from its interaction).
 SOURCE_SUFFIXES = (
-    ".py", ".pyx", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt", ".scala",
-    ".rs", ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cs", ".rb", ".php", ".swift", ".lua",
-    ".dart", ".sol", ".m",
+    ".py", ".pyx", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".go", ".java", ".kt",
+    ".scala", ".rs", ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".cs", ".rb", ".php",
+    ".swift", ".lua", ".dart", ".sol", ".m",
 )  # fmt: skip
 
 
@@ -67,6 +77,10 @@ class Evaluation(Record, frozen=True):
     notes: Sequence[str] = ()
     contexts: ContextIndex | None = None  # per-test coverage, for coverage_scope: evidence
     passing_listed: int | None = None  # passing evidence tests listed (None: all; capped)
+    # The change against the base (docs/patch-coverage.md).
+    diff: Diff | None = None  # the changed lines, for patch coverage
+    baseline: Report | None = None  # the base commit's report, for deltas and the ratchet
+    baseline_source: str = ""  # where the baseline was read from
 
 
 def evaluate(ev: Evaluation) -> Report:
@@ -88,6 +102,9 @@ def evaluate(ev: Evaluation) -> Report:
     safety = ev.safety
     review = review_info(config.review, ev.today)
     reasons = [*verdict_reasons(config, results, overall, safety, unmapped), *review_reason(review)]
+    notes = list(ev.notes)
+    if ev.baseline is None and any(it.ratchet for it in config.interactions):
+        notes.append(f"ratchet not applied: {NO_BASELINE}")
     return Report(
         schema=SCHEMA,
         passed=not reasons,
@@ -104,8 +121,14 @@ def evaluate(ev: Evaluation) -> Report:
         reasons=reasons,
         unmapped_policy=config.unmapped.policy.value,
         overlaps=overlaps(claims),
-        notes=list(ev.notes),
+        notes=notes,
         **report_assessment(config, results, review),
+        patch=None
+        if ev.diff is None
+        else summarize(ev.diff, ev.coverage, (p for f in claims.values() for p in f), unmapped),
+        baseline=None
+        if ev.baseline is None
+        else baseline_info(ev.baseline, ev.baseline_source, results),
     )
 
 
@@ -125,18 +148,14 @@ def evaluate_interaction(
     judged = judge_tests(it, evidence, ev.repo_files)
     counts = judged.counts
     confidence = float(exact_confidence(n, counts))
-
-    gaps, to_pass = interaction_gaps(it, files, details, n, ev)
+    found = interaction_gaps(it, files, details, n, ev)
     contract = contract_check(it, index, ev.repo_files)
-    gaps.extend(judged.gaps)
-    gaps.extend([*scoped.gaps, *contract.gaps])
+    gaps = [*found.lines, *judged.gaps, *scoped.gaps, *contract.gaps]
     notes = [*scoped.notes, *judged.notes]
     unknown = not files or not it.evidence or judged.none_ran
     status = decide_status(unknown=unknown, gaps=gaps, confidence=confidence, near=ev.config.near)
-
-    evidence_ids = [c.nodeid for c in evidence]
     listed, left_out = listed_tests(evidence, ev.passing_listed)
-    return InteractionResult(
+    result = InteractionResult(
         id=it.id,
         name=it.name,
         direction=it.direction.value,
@@ -164,16 +183,43 @@ def evaluate_interaction(
         weight=it.weight,
         coverage_scope=it.coverage_scope.value,
         skipped=it.skipped.value,
-        to_pass=to_pass,
+        to_pass=found.to_pass,
         file_details=details,
         evidence_tests=[EvidenceTest(c.nodeid, c.outcome.value, c.message) for c in listed],
         evidence_tests_truncated=left_out,
         waiver=waiver_info(waiver, ev.today),
         notes=notes,
         shortfall=side_shortfalls(it, n, measured=bool(details)),
-        reproduce=reproduce_command(it, evidence_ids, files),
+        reproduce=reproduce_command(it, [c.nodeid for c in evidence], files),
         **interaction_assessment(it, contract, ev.today),
     )
+    only = found.shortfall_only and not (unknown or judged.gaps or scoped.gaps or contract.gaps)
+    return against_base(it, result, scoped, ev, shortfall_only=only)
+
+
+def against_base(
+    it: Interaction,
+    result: InteractionResult,
+    scoped: ScopedCoverage,
+    ev: Evaluation,
+    *,
+    shortfall_only: bool,
+) -> InteractionResult:
+    """The interaction with what the change did to it (patch coverage, delta,
+    ratchet) and, from all of that, why it fails the gate."""
+    if ev.diff is not None:
+        patch = interaction_patch(result.files, scoped.files, ev.diff, it.patch_threshold)
+        result = replace(
+            result,
+            patch=patch,
+            gaps=[*patch_gaps(patch), *result.gaps],
+            to_pass=[*result.to_pass, *patch_to_pass(patch)],
+        )
+    if ev.baseline is not None:
+        result = replace(result, delta=delta(result, ev.baseline.interaction(it.id)))
+    ratchet = judge_ratchet(it, result, ev.baseline, thresholds_only=shortfall_only)
+    result = replace(result, ratchet=ratchet)
+    return replace(result, reasons=interaction_reasons(result))
 
 
 def decide_status(*, unknown: bool, gaps: Sequence[str], confidence: float, near: float) -> Status:
@@ -212,16 +258,6 @@ def percent(part: int, whole: int) -> float | None:
     return part * 100 / whole if whole else None
 
 
-def shortfall(covered: int, total: int, threshold: float) -> int:
-    """How many more covered items reach `threshold` percent, on exact counts."""
-    # The threshold as written ("95.5" is 955/10, not the nearest binary float), in
-    # integers: ceil(num * total / (den * 100)). (Decimal, not Fraction: msgspec
-    # has imported decimal already, fractions would cost another import.)
-    num, den = Decimal(str(threshold)).as_integer_ratio()
-    needed = -(-num * total // (den * 100))
-    return max(0, needed - covered)
-
-
 class Counts(Record, frozen=True):
     """Statement and branch counts over an interaction's measured files."""
 
@@ -249,13 +285,22 @@ def totals(details: Sequence[FileSummary], *, has_branches: bool) -> Counts:
     )
 
 
+class Gaps(Record, frozen=True):
+    """What keeps an interaction's files and coverage from PRODUCTION READY."""
+
+    lines: list[str]
+    to_pass: list[str]  # what meets its unmet thresholds: "3 more statements"
+    # True when its thresholds are all that fail here (what a ratchet may excuse).
+    shortfall_only: bool
+
+
 def interaction_gaps(
     it: Interaction,
     files: list[str],
     measured: list[FileSummary],
     n: Counts,
     ev: Evaluation,
-) -> tuple[list[str], list[str]]:
+) -> Gaps:
     """Every reason the interaction's files and coverage keep it from PRODUCTION
     READY (its tests' are `judge_tests`'), and what it takes to pass its thresholds."""
     gaps: list[str] = []
@@ -273,10 +318,11 @@ def interaction_gaps(
     statements, covered = n.statements, n.covered
     branches, covered_branches = n.branches, n.covered_branches
     line_t, branch_t = it.threshold.line, it.threshold.branch
-
+    unmeasured = len(gaps)  # the gaps so far, and those counted below, are no shortfall
     if measured and line_t is not None:
         if statements == 0:
             gaps.append("no statements measured in its files")
+            unmeasured += 1
         elif (need := shortfall(covered, statements, line_t)) > 0:
             gaps.append(
                 f"line coverage {covered}/{statements} "
@@ -286,6 +332,7 @@ def interaction_gaps(
     if measured and branch_t is not None:
         if not n.has_branches:
             gaps.append("no branch data in the coverage reports (measure with --cov-branch)")
+            unmeasured += 1
         elif branches and (need := shortfall(covered_branches, branches, branch_t)) > 0:
             gaps.append(
                 f"branch coverage {covered_branches}/{branches} "
@@ -294,33 +341,8 @@ def interaction_gaps(
             )
             to_pass.append(f"{need} more {plural('branch', need)}")
     if to_pass:
-        gaps.extend(_missing_detail(measured))
-    return gaps, to_pass
-
-
-def _missing_detail(measured: list[FileSummary]) -> list[str]:
-    lines: list[str] = []
-    incomplete = [f for f in measured if f.missing_lines or f.missing_branches]
-    for f in incomplete[:GAP_FILE_LIMIT]:
-        parts = []
-        if f.missing_lines:
-            parts.append(f"lines {format_ranges(f.missing_lines)}")
-        if f.missing_branches:
-            parts.append(f"branches {', '.join(f.missing_branches)}")
-        lines.append(f"{f.path}: missing {'; '.join(parts)}")
-    if len(incomplete) > GAP_FILE_LIMIT:
-        lines.append(f"... and {len(incomplete) - GAP_FILE_LIMIT} more files with missing lines")
-    return lines
-
-
-def _missing_branches(f: FileCoverage) -> list[str]:
-    out: list[str] = []
-    for line, b in sorted((f.branches or {}).items()):
-        if b.missing:
-            out.extend(f"{line}->{dest}" for dest in b.missing)
-        elif b.covered < b.total:
-            out.append(f"{line} ({b.total - b.covered} of {b.total} not taken)")
-    return out
+        gaps.extend(missing_detail((f.path, f.missing_lines, f.missing_branches) for f in measured))
+    return Gaps(lines=gaps, to_pass=to_pass, shortfall_only=bool(to_pass) and not unmeasured)
 
 
 def file_summary(f: FileCoverage) -> FileSummary:
@@ -331,7 +353,7 @@ def file_summary(f: FileCoverage) -> FileSummary:
         branches=f.branch_total,
         covered_branches=f.branch_covered,
         missing_lines=f.missing,
-        missing_branches=_missing_branches(f),
+        missing_branches=missing_branch_labels(f.branches),
     )
 
 
@@ -354,12 +376,6 @@ def overall_confidence(results: Sequence[InteractionResult]) -> Fraction:
         Fraction(0),
     )
     return weighted / total_weight
-
-
-def exact(value: float) -> Fraction:
-    """A config number as written: `95.5` is 955/10. Non-finite values never reach
-    here (the config refuses them), but would raise rather than pass a gate."""
-    return Fraction(Decimal(str(value)))
 
 
 def _counts_of(r: InteractionResult) -> Counts:
@@ -391,40 +407,3 @@ def waiver_info(waiver: Waiver | None, today: dt.date) -> WaiverInfo | None:
         owner=waiver.owner,
         expired=today > waiver.until,
     )
-
-
-def verdict_reasons(
-    config: Config,
-    results: Sequence[InteractionResult],
-    overall: Fraction,
-    safety: SafetyResult,
-    unmapped: Sequence[str],
-) -> list[str]:
-    """Why the gate fails, one line each; empty when it passes."""
-    reasons: list[str] = []
-    for r in results:
-        if not r.required or r.status is Status.READY:
-            continue
-        if r.waiver is not None and not r.waiver.expired:
-            continue
-        expired = f" (waiver expired {r.waiver.until})" if r.waiver is not None else ""
-        kind = "critical interaction" if r.critical else "interaction"
-        reasons.append(f"{kind} {r.id} is {r.status.value}{expired}")
-    if not overall >= exact(config.min_confidence):  # fails closed, whatever the values
-        reasons.append(
-            f"overall confidence {percent_below(float(overall), config.min_confidence)} is below "
-            f"{config.min_confidence:g}%"
-        )
-    failing = [c for c in safety.checks if not c.passed]
-    waived = [c for c in failing if c.waiver is not None and not c.waiver.expired]
-    if safety.passed + len(waived) < safety.required:
-        reasons.append(
-            f"deployment safety {safety.passed}/{safety.total}, {safety.required} required"
-        )
-    for c in failing:
-        if c.waiver is not None and c.waiver.expired:
-            reasons.append(f"safety check {c.id}: waiver expired {c.waiver.until}")
-    if unmapped and config.unmapped.policy is UnmappedPolicy.FAIL:
-        n = len(unmapped)
-        reasons.append(f"{n} source {plural('file', n)} claimed by no interaction")
-    return reasons

@@ -248,6 +248,15 @@ class TestResults(Record, frozen=True, dict=True):
         return CaseIndex(self.cases.values())
 
 
+class Diff(Record, frozen=True):
+    """What a change did, as the gate needs it: per file of the new version (its
+    path relative to --root), the numbers of the lines added or modified."""
+
+    files: Mapping[str, frozenset[int]]
+    source: str  # where it came from, for the report: "git diff 1a2b3c4...HEAD", "change.diff"
+    base_sha: str | None = None  # the merge base the diff starts from, when known
+
+
 def merge_files(observations: Iterable[FileCoverage]) -> dict[str, FileCoverage]:
     """Fold repeated observations of the same path into one, never double-counting."""
     merged: dict[str, FileCoverage] = {}

@@ -35,6 +35,16 @@ def percent_below(value: float, target: float) -> str:
     return f"{math.floor(value * step) / step:.6f}%"
 
 
+def distinct_percents(first: float, second: float) -> tuple[str, str]:
+    """Two different percentages shown so they read as different: one decimal as
+    usual, more where one decimal would show the same figure twice
+    (83.333 and 83.319 -> "83.3%", "83.32%")."""
+    places = 1
+    while places < 6 and first != second and round(first, places) == round(second, places):
+        places += 1
+    return display_percent(first, places), display_percent(second, places)
+
+
 def line_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """[40, 41, 42, 43, 44, 97] -> [(40, 44), (97, 97)]."""
     runs: list[tuple[int, int]] = []

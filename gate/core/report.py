@@ -14,6 +14,7 @@ never held twice.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import Any, Literal, Protocol, TypeVar
@@ -62,6 +63,101 @@ class FileSummary(Record, frozen=True):
     covered_branches: int
     missing_lines: list[int] = field(default_factory=list)
     missing_branches: list[str] = field(default_factory=list)  # "88->91", "90->exit"
+
+
+class PatchFile(Record, frozen=True):
+    """One file's lines changed by the diff, against its coverage."""
+
+    path: str
+    changed_lines: int  # added or modified lines of the file
+    statements: int = 0  # of those, the ones the coverage report measures
+    covered_statements: int = 0
+    branches: int = 0  # branches leaving the changed lines
+    covered_branches: int = 0
+    missing_lines: list[int] = field(default_factory=list)
+    missing_branches: list[str] = field(default_factory=list)
+    measured: bool = True  # False: the coverage reports do not contain the file
+
+
+class PatchCoverage(Record, frozen=True):
+    """An interaction's changed lines: zeros with `files: []` when the diff does
+    not touch it."""
+
+    statements: int = 0
+    covered_statements: int = 0
+    branches: int = 0
+    covered_branches: int = 0
+    line_percent: float | None = None
+    branch_percent: float | None = None
+    files: list[PatchFile] = field(default_factory=list)
+    missing: dict[str, list[int]] = field(default_factory=dict)  # path -> uncovered changed lines
+    missing_branches: dict[str, list[str]] = field(default_factory=dict)
+    threshold: dict[str, float | None] = field(default_factory=dict)  # the patch threshold
+    # Per side: more covered items meet the patch threshold (0: met); None when the
+    # side has no patch threshold or the change has nothing on that side.
+    shortfall: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.files)
+
+
+class PatchSummary(Record, frozen=True):
+    """The whole change: the claimed files it touches, each counted once."""
+
+    source: str  # "git diff 1a2b3c4...HEAD", or the diff file read
+    base_sha: str | None
+    changed_files: int  # every file the diff adds or modifies lines in
+    statements: int
+    covered_statements: int
+    branches: int
+    covered_branches: int
+    line_percent: float | None
+    branch_percent: float | None
+    files: list[PatchFile]
+    # Changed files that unmapped.paths says belong to an interaction, and none claims.
+    unclaimed: list[PatchFile] = field(default_factory=list)
+
+
+class Delta(Record, frozen=True):
+    """An interaction against the baseline report: head minus base, in percentage
+    points (None when either side has no figure)."""
+
+    added: bool = False  # not in the baseline: every figure below is None or 0
+    status: Status | None = None  # the base's status
+    line_percent: float | None = None
+    branch_percent: float | None = None
+    confidence: float | None = None
+    base_line_percent: float | None = None
+    base_branch_percent: float | None = None
+    base_confidence: float | None = None
+    base_statements: int = 0
+    base_covered_statements: int = 0
+    base_branches: int = 0
+    base_covered_branches: int = 0
+
+
+class RatchetState(Enum):
+    HELD = "held"  # below its threshold, no worse than the base: does not fail the gate
+    BROKEN = "broken"  # below its threshold and worse than the base, or its changed lines are
+    NOT_NEEDED = "not needed"  # its thresholds are met
+    NOT_APPLIED = "not applied"  # cannot be judged: the reason says why
+
+
+class Ratchet(Record, frozen=True):
+    """The ratchet of an interaction configured with `ratchet: true`."""
+
+    state: RatchetState
+    reason: str = ""  # why it is broken or not applied
+
+
+class Baseline(Record, frozen=True):
+    """The baseline report the deltas compare with."""
+
+    path: str
+    head_sha: str | None
+    generated: dt.datetime | None
+    removed: list[str] = field(default_factory=list)  # interaction ids gone since the base
 
 
 class WaiverInfo(Record, frozen=True):
@@ -139,6 +235,12 @@ class InteractionResult(Record, frozen=True):
     contract_docs: list[str] = field(default_factory=list)
     contract_tests: list[str] = field(default_factory=list)  # the patterns
     contract_results: list[EvidenceTest] = field(default_factory=list)  # what they matched
+    # The change against the base (docs/patch-coverage.md): None without a diff,
+    # without a baseline, without `ratchet: true`.
+    patch: PatchCoverage | None = None
+    delta: Delta | None = None
+    ratchet: Ratchet | None = None
+    reasons: list[str] = field(default_factory=list)  # why it fails the gate; [] when it does not
 
     @property
     def ready(self) -> bool:
@@ -196,6 +298,7 @@ class Provenance(Record, frozen=True):
     # The folder of the repository that the report's paths are relative to ("" for the
     # top), so annotations can name repository-relative paths (a monorepo's service).
     root: str = ""
+    generated: dt.datetime | None = None  # when the report was made (ISO 8601 in the JSON)
 
 
 class Report(Record, frozen=True):
@@ -220,6 +323,8 @@ class Report(Record, frozen=True):
     next_steps: list[str] = field(default_factory=list)
     review: ReviewInfo | None = None
     warnings: list[str] = field(default_factory=list)  # overdue review and actions; never gating
+    patch: PatchSummary | None = None  # None: no diff given
+    baseline: Baseline | None = None  # None: no baseline given
 
     def interaction(self, interaction_id: str) -> InteractionResult | None:
         return next((i for i in self.interactions if i.id == interaction_id), None)

@@ -35,21 +35,14 @@ def status_description(report: Report, *, advisory: bool = False) -> str:
 
 
 def uncovered_annotations(report: Report) -> tuple[Annotation, ...]:
-    """One annotation per uncovered line range of every interaction's files."""
+    """One annotation per uncovered line range of every interaction's files; when
+    the change is known (a diff), of the lines it changed only."""
+    if report.patch is not None:
+        return changed_line_annotations(report)
     found: dict[tuple[str, int, int], Annotation] = {}
     for r in report.interactions:
         for f in r.file_details:
-            for start, end in line_runs(f.missing_lines):
-                lines = f"Line {start}" if start == end else f"Lines {start}-{end}"
-                found.setdefault(
-                    (f.path, start, end),
-                    Annotation(
-                        path=f.path,
-                        start_line=start,
-                        end_line=end,
-                        message=f"{lines} not covered by the tests ({r.id}: {r.status.value}).",
-                    ),
-                )
+            _annotate(found, f.path, f.missing_lines, f"{r.id}: {r.status.value}")
     return tuple(found.values())
 
 
@@ -69,6 +62,42 @@ def repository_relative(annotations: tuple[Annotation, ...], root: str) -> tuple
 def comment_key(text: str) -> str:
     """Return the digest that tells whether two comments say the same thing."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def changed_line_annotations(report: Report) -> tuple[Annotation, ...]:
+    """One annotation per range of changed lines the tests do not cover: in each
+    interaction's files, then in changed files no interaction claims."""
+    found: dict[tuple[str, int, int], Annotation] = {}
+    for r in report.interactions:
+        for f in r.patch.files if r.patch is not None else []:
+            _annotate(found, f.path, f.missing_lines, f"{r.id}: {r.status.value}", changed=True)
+    for f in report.patch.unclaimed if report.patch is not None else []:
+        _annotate(found, f.path, f.missing_lines, "claimed by no interaction", changed=True)
+    return tuple(found.values())
+
+
+def _annotate(
+    found: dict[tuple[str, int, int], Annotation],
+    path: str,
+    missing: list[int],
+    whose: str,
+    *,
+    changed: bool = False,
+) -> None:
+    """Add one annotation per run of `missing` lines, the first word for each range."""
+    word = "Changed line" if changed else "Line"
+    for start, end in line_runs(missing):
+        lines = f"{word} {start}" if start == end else f"{word}s {start}-{end}"
+        found.setdefault(
+            (path, start, end),
+            Annotation(
+                path=path,
+                start_line=start,
+                end_line=end,
+                message=f"{lines} not covered by the tests ({whose}).",
+                title="Changed, not covered" if changed else "Not covered",
+            ),
+        )
 
 
 def build_publication(

@@ -54,6 +54,17 @@ def read_report(path: Path) -> Report | ErrorReport:
     return report
 
 
+def read_baseline(path: Path) -> Report:
+    """The report at `path` as a baseline (`check --baseline`): a verdict; an error
+    report, whose check could not be evaluated, has no figures to compare with."""
+    report = read_report(path)
+    if isinstance(report, ErrorReport):
+        raise InputError(
+            f"{show_path(path)}: an error report (its check could not be evaluated), not a baseline"
+        )
+    return report
+
+
 def _read_bounded(path: Path, shown: str) -> bytes:
     size = require_regular(path)  # a FIFO or a device would block: refused unread
     if size > MAX_REPORT_BYTES:

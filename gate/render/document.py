@@ -185,14 +185,14 @@ def _unmapped_and_overlaps(report: Report) -> list[str]:
                 "",
             ]
         )
-        lines.extend(f"- {code(p)}" for p in report.unmapped)
+        lines.extend(f"- {code(p, table=False)}" for p in report.unmapped)
     else:
         lines.append("Every source file under `unmapped.paths` belongs to an interaction.")
     lines.append("")
     if report.overlaps:
         lines.extend(["Files shared by several interactions:", ""])
         lines.extend(
-            f"- {code(o.path)}: {', '.join(f'`{i}`' for i in o.interactions)}"
+            f"- {code(o.path, table=False)}: {', '.join(f'`{i}`' for i in o.interactions)}"
             for o in report.overlaps
         )
     else:
@@ -222,8 +222,8 @@ def _provenance(report: Report, generated: str) -> list[str]:
         "",
     ]
     if p.head_sha:
-        lines.extend([f"Commit: {code(p.head_sha, 64)}", ""])
-    lines.extend([f"- **Config:** sha256 {code(p.config_sha256[:12])}", ""])
+        lines.extend([f"Commit: {code(p.head_sha, 64, table=False)}", ""])
+    lines.extend([f"- **Config:** sha256 {code(p.config_sha256[:12], table=False)}", ""])
     if p.files:
         lines.extend(["| Input | Format | sha256 |", "|---|---|---|"])
         lines.extend(

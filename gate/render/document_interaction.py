@@ -51,7 +51,8 @@ def interaction_section(r: InteractionResult) -> list[str]:
 
 def _facts(r: InteractionResult) -> list[str]:
     """The interaction's facts, one list item each; the optional ones only when set."""
-    peer = f", peer {code(r.peer, 80)}" if r.peer else ""
+    peer = f", peer {code(r.peer, 80, table=False)}" if r.peer else ""
+    contract = code(r.contract, 300, table=False) if r.contract else "not documented"
     facts: list[str | None] = [
         f"**Status:** {r.status.value}",
         f"**Direction:** {r.direction}{peer}",
@@ -60,7 +61,7 @@ def _facts(r: InteractionResult) -> list[str]:
         f"**Critical:** {yes_no(r.critical)}; **required:** {yes_no(r.required)}",
         f"**Client modules:** {_codes(r.modules)}",
         f"**Files measured:** {_codes(r.files)}",
-        f"**Data contract:** {code(r.contract, 300) if r.contract else 'not documented'}",
+        f"**Data contract:** {contract}",
         f"**Contract documents:** {_codes(r.contract_docs)}" if r.contract_docs else None,
         f"**Contract tests:** {_codes(r.contract_tests)}" if r.contract_tests else None,
         f"**Evidence:** {_codes(r.evidence)}",
@@ -181,7 +182,7 @@ def prose(value: str, limit: int) -> str:
 
 
 def _codes(items: Sequence[str]) -> str:
-    return ", ".join(code(i) for i in items) if items else "none"
+    return ", ".join(code(i, table=False) for i in items) if items else "none"
 
 
 def _fenced(body: str, info: str = "") -> list[str]:

@@ -18,6 +18,7 @@ from gate.text import CONTROL, plain
 __all__ = ["CONTROL", "code", "md", "plain"]
 
 ZWSP = "\u200b"
+PIPE_IN_CELL = "\\|"  # a `|` inside a table cell, code spans included
 # Only what can start markup anywhere in a line: code, emphasis, links and images
 # (`[`), table cells, strikethrough, math. The rest of ASCII punctuation is left
 # alone so escaped text still reads as itself in the raw Markdown.
@@ -38,9 +39,19 @@ def md(text: str, limit: int | None = 300) -> str:
     return _AUTOLINK.sub(lambda m: f"{m[1]}{ZWSP}{m[2]}" if m[1] else f"{m[3]}{ZWSP}{m[4]}", out)
 
 
-def code(text: str, limit: int | None = 200) -> str:
-    """Untrusted text as inline code: a backtick fence longer than any run inside."""
-    line = plain(text, limit).replace("|", "¦")  # a pipe would end a table cell even in code
+def code(text: str, limit: int | None = 200, *, table: bool = True) -> str:
+    """Untrusted text as inline code: a backtick fence longer than any run inside.
+
+    In a table cell (`table=True`, the safe default) a `|` would end the cell even
+    inside code, so it is written `\\|`: GFM's table parser takes that backslash
+    out again before the code span is read, so the reader sees `|` (GFM spec,
+    "Tables": "include a pipe in a cell's content by escaping it, including
+    inside other inline spans"). Outside a table (`table=False`) the backslash
+    would show, so the pipe is left as it is.
+    """
+    line = plain(text, limit)
+    if table:
+        line = line.replace("|", PIPE_IN_CELL)
     if not line:
         return ""
     longest = max((len(m) for m in re.findall(r"`+", line)), default=0)

@@ -12,13 +12,32 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gate.core.numbers import display_percent
-from gate.core.report import InteractionResult, SafetyResult, TestCounts, WaiverInfo
+from gate.core.report import (
+    Delta,
+    InteractionResult,
+    PatchCoverage,
+    PatchFile,
+    RatchetState,
+    SafetyResult,
+    Status,
+    TestCounts,
+    WaiverInfo,
+)
 from gate.text import plain, plural
 
 Escape = Callable[[str, int], str]
 
 SIDES = {"line": "statement", "branch": "branch"}
 UNMAPPED_SHOWN = 20  # unmapped files listed in the terminal and the PR comment, then "and N more"
+STATUS_WORDS = {
+    Status.READY: "ready",
+    Status.NEAR: "near",
+    Status.ATTENTION: "attention",
+    Status.UNKNOWN: "unknown",
+}
+DIRECTION_GLYPHS = {"outbound": "→", "inbound": "←", "bidirectional": "↔"}
+DIRECTION_LEGEND = "→ outbound · ← inbound · ↔ both ways"
+NO_BASELINE_LINE = "No baseline report from the base branch: no figures against the base."
 
 
 def tests_cell(t: TestCounts) -> str:
@@ -146,3 +165,85 @@ def _side(r: InteractionResult, side: str) -> tuple[int, int, float | None]:
     if side == "line":
         return r.covered_statements, r.statements, r.line_percent
     return r.covered_branches, r.branches, r.branch_percent
+
+
+# --- the change against the base -------------------------------------------------
+
+
+def direction_glyph(direction: str) -> str:
+    """'→' for outbound, '←' inbound, '↔' bidirectional (the legend says which)."""
+    return DIRECTION_GLYPHS.get(direction, "·")
+
+
+def points(value: float | None) -> str:
+    """A change in percentage points: '↑2.5', '↓14.3', '±0'; '' when unknown.
+    Never '↓0.0': a drop too small to show at one decimal reads '↓<0.1'."""
+    if value is None:
+        return ""
+    if value == 0:
+        return "±0"
+    arrow = "↑" if value > 0 else "↓"
+    size = abs(value)
+    return f"{arrow}<0.1" if round(size, 1) == 0 else f"{arrow}{size:.1f}"
+
+
+def delta_cell(d: Delta | None) -> str:
+    """The line-coverage change of an interaction against the base: '↓14.3',
+    'new' (not in the baseline), '' without a baseline."""
+    if d is None:
+        return ""
+    return "new" if d.added else points(d.line_percent)
+
+
+def patch_side(covered: int, total: int) -> str:
+    """'1/5 (20.0%)' of changed statements or branches; '—' when there are none."""
+    if not total:
+        return "—"
+    return f"{covered}/{total} ({display_percent(covered * 100 / total)})"
+
+
+def patch_mark(patch: PatchCoverage, side: str) -> str:
+    """'✅ ', '❌ ' or '' before a patch figure: whether it meets the patch threshold."""
+    need = patch.shortfall.get(side)
+    if need is None:
+        return ""
+    return "❌ " if need else "✅ "
+
+
+def changed_file(f: PatchFile) -> str:
+    """'2 of 5 changed statements covered', or why nothing is counted."""
+    if not f.measured:
+        return "not in the coverage reports"
+    if not f.statements:
+        return f"{f.changed_lines} changed {plural('line', f.changed_lines)}, none executable"
+    noun = plural("statement", f.statements)
+    return f"{f.covered_statements} of {f.statements} changed {noun} covered"
+
+
+def ratchet_text(r: InteractionResult) -> str:
+    """What the ratchet concluded: 'held at 84.0% (baseline 84.0%)', 'broken: ...',
+    'not applied: ...'; '' when the interaction has no ratchet or needs none."""
+    ratchet = r.ratchet
+    if ratchet is None or ratchet.state is RatchetState.NOT_NEEDED:
+        return ""
+    if ratchet.state is RatchetState.HELD:
+        return held_text(r)
+    return f"ratchet {ratchet.state.value}: {ratchet.reason}"
+
+
+def held_text(r: InteractionResult) -> str:
+    """'held at 84.0% (baseline 84.0%)', for each side below its threshold."""
+    d = r.delta
+    parts: list[str] = []
+    if r.shortfall.get("line"):
+        base = d.base_line_percent if d is not None else None
+        parts.append(
+            f"held at {display_percent(r.line_percent)} (baseline {display_percent(base)})"
+        )
+    if r.shortfall.get("branch"):
+        base = d.base_branch_percent if d is not None else None
+        parts.append(
+            f"branches held at {display_percent(r.branch_percent)} "
+            f"(baseline {display_percent(base)})"
+        )
+    return "; ".join(parts) or "held"

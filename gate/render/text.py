@@ -7,14 +7,19 @@ from tabulate import tabulate
 from gate.core.numbers import display_percent
 from gate.core.report import InteractionResult, Report, Status
 from gate.render.phrases import (
+    NO_BASELINE_LINE,
     UNMAPPED_SHOWN,
+    changed_file,
     confidence_cell,
+    delta_cell,
+    patch_side,
+    ratchet_text,
     safety_title,
     tests_cell,
     waiver_long,
     waiver_short,
 )
-from gate.text import plain
+from gate.text import plain, plural
 
 SHORT_STATUS = {
     Status.READY: "READY",
@@ -34,6 +39,7 @@ def render_text(report: Report) -> str:
         "",
         *summary_lines(report),
     ]
+    parts.extend(change_lines(report))
     parts.extend(_gap_lines(report))
     if report.overlaps:
         parts.append("")
@@ -75,6 +81,7 @@ def _row(r: InteractionResult) -> list[str]:
 
 
 def summary_lines(report: Report) -> list[str]:
+    """The headline figures; each failing safety check indented under its count."""
     s = report.safety
     lines = [
         f"Overall confidence: {display_percent(report.overall_confidence)} "
@@ -82,16 +89,52 @@ def summary_lines(report: Report) -> list[str]:
         f"Interactions ready: {report.ready_count}/{len(report.interactions)}  (* = critical)",
         safety_title(s) + (" (no checks declared)" if not s.total else ""),
     ]
+    for c in s.checks:
+        if not c.passed:
+            waived = f" [{waiver_short(c.waiver)}]" if c.waiver else ""
+            lines.append(f"  {plain(c.id, 60)} failed{waived}: {plain(c.detail, 200)}")
     if report.unmapped:
         lines.append(f"Unmapped source files ({report.unmapped_policy}):")
         lines.extend(f"  {plain(p)}" for p in report.unmapped[:UNMAPPED_SHOWN])
         if len(report.unmapped) > UNMAPPED_SHOWN:
             more = len(report.unmapped) - UNMAPPED_SHOWN
             lines.append(f"  ... and {more} more (the JSON report lists all)")
-    failing = [c for c in s.checks if not c.passed]
-    for c in failing:
-        waived = f" [{waiver_short(c.waiver)}]" if c.waiver else ""
-        lines.append(f"  safety {plain(c.id, 60)} failed{waived}: {plain(c.detail, 200)}")
+    return lines
+
+
+def change_lines(report: Report) -> list[str]:
+    """What the change did to each interaction it touched; [] without a diff."""
+    patch = report.patch
+    if patch is None:
+        return []
+    files = f"{patch.changed_files} changed source {plural('file', patch.changed_files)}"
+    covered = patch_side(patch.covered_statements, patch.statements)
+    lines = ["", f"This change ({plain(patch.source, 80)}, {files}): changed statements {covered}"]
+    rows = []
+    for r in report.interactions:
+        if r.patch is None or not r.patch.touched:
+            continue
+        p = r.patch
+        meets = "below the patch threshold" if any(p.shortfall.values()) else "ok"
+        delta = delta_cell(r.delta)
+        rows.append(
+            [
+                plain(r.id, 40),
+                f"statements {patch_side(p.covered_statements, p.statements)}",
+                f"branches {patch_side(p.covered_branches, p.branches)}",
+                f"line {display_percent(r.line_percent)}" + (f" ({delta})" if delta else ""),
+                meets,
+            ]
+        )
+    if rows:
+        lines.extend("  " + row for row in tabulate(rows, tablefmt="plain").splitlines())
+    else:
+        lines.append("  touches no interaction's files")
+    lines.extend(
+        f"  claimed by no interaction: {plain(f.path)} ({changed_file(f)})" for f in patch.unclaimed
+    )
+    if report.baseline is None:
+        lines.append(f"  {NO_BASELINE_LINE}")
     return lines
 
 
@@ -109,6 +152,8 @@ def _gap_lines(report: Report) -> list[str]:
         if r.waiver is not None:
             head += f" [{waiver_long(r.waiver)}]"
         lines.append(head)
+        if ratchet := ratchet_text(r):
+            lines.append(f"  - {plain(ratchet, 240)}")
         lines.extend(f"  - {plain(g, 240)}" for g in r.gaps)
         if not r.gaps:
             lines.extend(f"  note: {plain(n, 240)}" for n in r.notes)

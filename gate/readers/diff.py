@@ -1,0 +1,128 @@
+"""A unified diff -> the lines it adds or modifies, per file of the new version.
+
+The parsing is unidiff's (git's extended headers, renames, binary markers,
+"\\ No newline at end of file", `--- /dev/null`). A diff comes from the pull
+request, so around it: a size bound, regular files only, a linear check of the
+header lines unidiff's regular expressions would take quadratic time over,
+git's C-style quoted paths decoded, and paths that would leave the repository
+refused.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchSet
+
+from gate.core.model import Diff
+from gate.errors import InputError
+from gate.readers.files import require_regular
+from gate.text import quoted, show_path
+
+MAX_DIFF_BYTES = 32 * 1024 * 1024
+# A `diff --git` or `Binary files` line longer than this is no real header (two
+# paths of PATH_MAX each fit); unidiff's patterns for them backtrack quadratically.
+MAX_HEADER_CHARS = 8192
+_NEW_SIDE_PREFIX = re.compile(r"^[abciow12]/")  # git's prefixes, as unidiff strips them
+_C_ESCAPE = re.compile(rb'\\([0-7]{1,3}|[abfnrtv"\\])')
+_C_CHARS = {b"a": 7, b"b": 8, b"f": 12, b"n": 10, b"r": 13, b"t": 9, b"v": 11, b'"': 34, b"\\": 92}
+
+KeepPath = Callable[[str], bool]
+
+
+def read_diff(path: Path, keep: KeepPath | None = None) -> Diff:
+    """The changed lines of the unified diff in `path` (a regular file of at most
+    MAX_DIFF_BYTES); `keep(path)` limits what is kept to the files the config
+    looks at."""
+    shown = show_path(path)
+    size = require_regular(path)  # a FIFO or a device would block or never end
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DIFF_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    if max(size, len(data)) > MAX_DIFF_BYTES:
+        raise InputError(f"{shown}: larger than {MAX_DIFF_BYTES // 2**20} MiB; refused as a diff")
+    return parse_diff(data, str(path), keep=keep)
+
+
+def parse_diff(
+    data: bytes, source: str, *, keep: KeepPath | None = None, base_sha: str | None = None
+) -> Diff:
+    """The changed lines of a unified diff (git's or plain `diff -u`'s): for every
+    file of the new version, the numbers of its added or modified lines. Deleted
+    files, binary files and pure renames change no line."""
+    text = data.decode("utf-8", errors="replace")
+    _check_headers(text, source)
+    try:
+        patch = PatchSet(io.StringIO(text))
+    except UnidiffParseError as exc:
+        raise InputError(f"{source}: not a unified diff: {quoted(str(exc))}") from None
+    if text.strip() and not patch:
+        raise InputError(f"{source}: no file header (`--- a/...`, `+++ b/...`); not a unified diff")
+    files: dict[str, set[int]] = {}
+    for patched in patch:
+        if patched.is_binary_file or patched.is_removed_file:
+            continue
+        name = new_side_path(patched.target_file, source)
+        if keep is not None and not keep(name):
+            continue
+        added = {line.target_line_no for hunk in patched for line in hunk if line.is_added}
+        if added:
+            files.setdefault(name, set()).update(n for n in added if n is not None)
+    return Diff(
+        files={name: frozenset(lines) for name, lines in sorted(files.items())},
+        source=source,
+        base_sha=base_sha,
+    )
+
+
+def new_side_path(raw: str, source: str) -> str:
+    """The repository path of a diff's `+++` name: git's C-style quoting undone
+    (`"b/t\\303\\251st.py"`), its `b/` prefix dropped. Raises InputError for a
+    path that would leave the repository."""
+    name = raw
+    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
+        name = unquote_c(name[1:-1])
+    name = _NEW_SIDE_PREFIX.sub("", name, count=1)
+    parts = name.split("/")
+    if not name or name.startswith("/") or ".." in parts or "\x00" in name:
+        raise InputError(f"{source}: file {quoted(raw)} is not a path inside the repository")
+    return "/".join(p for p in parts if p not in ("", "."))
+
+
+def unquote_c(text: str) -> str:
+    """git's quoting of an unusual path (core.quotePath): backslash escapes and
+    octal bytes, decoded as UTF-8."""
+    raw = text.encode("utf-8", errors="surrogateescape")
+
+    def byte(m: re.Match[bytes]) -> bytes:
+        code = m[1]
+        return bytes([int(code, 8) & 0xFF]) if code[:1].isdigit() else bytes([_C_CHARS[code]])
+
+    return _C_ESCAPE.sub(byte, raw).decode("utf-8", errors="replace")
+
+
+def _check_headers(text: str, source: str) -> None:
+    """Refuse the header lines unidiff's patterns cannot read in linear time: a
+    `diff --git` line over MAX_HEADER_CHARS or naming more than two URLs, a
+    `Binary files` line over MAX_HEADER_CHARS or not ending as git ends it."""
+    # Lines as unidiff reads them: split at "\n" only.
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.startswith("diff --git "):
+            bad = len(line) > MAX_HEADER_CHARS or line.count("://") > 2
+        elif line.startswith("Binary file"):
+            bad = len(line) > MAX_HEADER_CHARS or not line.rstrip().endswith(
+                (" differ", " has changed")
+            )
+        else:
+            continue
+        if bad:
+            raise InputError(
+                f"{source}: line {number} is no diff header git writes "
+                f"({len(line):,} characters: {quoted(line)}); refused"
+            )

@@ -1,0 +1,202 @@
+"""The change against the base: deltas from a baseline report, and the ratchet.
+
+The baseline here is a report the evaluator made from the base's figures, as
+`check --baseline` reads one back; the end-to-end run on a real two-commit
+repository is tests/test_patch_diff_cover.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from support.reports import evaluate
+
+from gate.config.load import config_from_data
+from gate.core.evaluate import Evaluation
+from gate.core.model import Diff, FileCoverage, LineBranches, Outcome, TestCase, TestResults
+from gate.core.report import RatchetState, Report, Status
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def outcomes(*outcomes: Outcome) -> TestResults:
+    ids = [f"tests/test_a.py::t{i}" for i in range(len(outcomes))]
+    return TestResults(
+        cases={i: TestCase(i, "tests/test_a.py", o) for i, o in zip(ids, outcomes, strict=True)}
+    )
+
+
+PASSING = outcomes(Outcome.PASSED)
+
+
+def cov(statements: int, executed: int, path: str = "app/a.py", branches=None) -> FileCoverage:
+    return FileCoverage(
+        path, frozenset(range(1, statements + 1)), frozenset(range(1, executed + 1)), branches
+    )
+
+
+def config(*ids: str, ratchet: bool = True, **extra):
+    data = {
+        "version": 1,
+        "overall": {"min_confidence": 0},
+        "defaults": {"threshold": {"line": 95, "branch": None}, "ratchet": ratchet},
+        "interactions": [
+            {"id": i, "name": i.upper(), "direction": "outbound", "modules": [f"app/{i}.py"],
+             "evidence": ["tests/test_a.py"]}
+            for i in ids or ("a",)
+        ],
+        **extra,
+    }  # fmt: skip
+    return config_from_data(data, "test.yml")
+
+
+def gate(files, *, baseline: Report | None = None, change: Diff | None = None, cfg=None,
+         tests: TestResults = PASSING) -> Report:  # fmt: skip
+    ev = Evaluation(
+        cfg or config(), {f.path: f for f in files}, tests, TODAY,
+        diff=change, baseline=baseline, baseline_source="base.json",
+    )  # fmt: skip
+    return evaluate(ev)
+
+
+NO_CHANGE = Diff(files={}, source="test.diff")
+
+
+def base_report(statements: int, executed: int) -> Report:
+    return gate([cov(statements, executed)])
+
+
+# --- delta -----------------------------------------------------------------------------------
+
+
+def test_delta_is_head_minus_base_with_the_base_status() -> None:
+    base = base_report(50, 50)
+    (a,) = gate([cov(60, 55)], baseline=base).interactions
+    d = a.delta
+    assert d is not None and not d.added
+    assert d.status is Status.READY
+    assert d.line_percent == pytest.approx(55 / 60 * 100 - 100)
+    assert (d.base_statements, d.base_covered_statements) == (50, 50)
+    assert d.base_line_percent == 100.0
+
+
+def test_equal_fractions_give_exactly_zero() -> None:
+    (a,) = gate([cov(20, 17)], baseline=base_report(40, 34)).interactions
+    assert a.delta.line_percent == 0.0
+
+
+def test_added_and_removed_interactions_say_so() -> None:
+    base = gate([cov(10, 10, "app/a.py"), cov(10, 10, "app/old.py")], cfg=config("a", "old"))
+    head = gate(
+        [cov(10, 10, "app/a.py"), cov(10, 10, "app/new.py")], baseline=base, cfg=config("a", "new")
+    )
+    assert head.interaction("new").delta.added is True
+    assert head.baseline is not None and head.baseline.removed == ["old"]
+    assert head.baseline.path == "base.json"
+
+
+# --- the ratchet -----------------------------------------------------------------------------
+
+
+def test_held_when_no_side_dropped_and_the_change_meets_the_patch_threshold() -> None:
+    report = gate([cov(50, 42)], baseline=base_report(50, 42), change=NO_CHANGE)
+    (a,) = report.interactions
+    assert a.status is Status.ATTENTION  # the status still describes the totals
+    assert a.ratchet.state is RatchetState.HELD
+    assert a.reasons == [] and report.passed
+
+
+def test_one_statement_fewer_breaks_it_even_when_the_rounded_figures_agree() -> None:
+    # 1000/1200 = 83.33% and 999/1199 = 83.32%: both show as 83.3%.
+    report = gate([cov(1199, 999)], baseline=base_report(1200, 1000), change=NO_CHANGE)
+    (a,) = report.interactions
+    assert a.ratchet.state is RatchetState.BROKEN
+    assert a.ratchet.reason == "line coverage dropped from 1000/1200 (83.33%) to 999/1199 (83.32%)"
+    assert a.reasons == [
+        f"interaction a is REQUIRES ATTENTION (ratchet broken: {a.ratchet.reason})"
+    ]
+    assert not report.passed
+
+
+def test_more_code_at_a_higher_figure_holds() -> None:
+    report = gate([cov(60, 51)], baseline=base_report(50, 42), change=NO_CHANGE)
+    assert report.interactions[0].ratchet.state is RatchetState.HELD and report.passed
+
+
+def test_uncovered_changed_lines_break_it() -> None:
+    change = Diff(files={"app/a.py": frozenset({49, 50})}, source="test.diff")
+    report = gate([cov(50, 46)], baseline=base_report(50, 46), change=change)
+    (a,) = report.interactions
+    assert a.ratchet.state is RatchetState.BROKEN
+    assert a.ratchet.reason == "its changed lines miss the patch threshold"
+    assert "a: 0 of 2 changed statements covered (0.0%), below 95%" in a.reasons
+    assert not report.passed
+
+
+def test_without_a_baseline_it_is_not_applied_and_the_report_says_why() -> None:
+    report = gate([cov(50, 42)], change=NO_CHANGE)
+    (a,) = report.interactions
+    assert a.ratchet.state is RatchetState.NOT_APPLIED
+    assert a.ratchet.reason == "no baseline report given (--baseline)"
+    assert "ratchet not applied: no baseline report given (--baseline)" in report.notes
+    assert not report.passed
+
+
+def test_without_a_diff_the_changed_lines_are_unknown_so_it_is_not_applied() -> None:
+    report = gate([cov(50, 42)], baseline=base_report(50, 42))
+    assert report.interactions[0].ratchet.state is RatchetState.NOT_APPLIED
+    assert "no diff given" in report.interactions[0].ratchet.reason
+    assert not report.passed
+    # With the patch threshold off, nothing needs the diff.
+    cfg = config(defaults={"threshold": {"line": 95, "branch": None}, "ratchet": True,
+                           "patch_threshold": {"line": None, "branch": None}})  # fmt: skip
+    off = gate([cov(50, 42)], baseline=gate([cov(50, 42)], cfg=cfg), cfg=cfg)
+    assert off.interactions[0].ratchet.state is RatchetState.HELD and off.passed
+
+
+def test_it_excuses_thresholds_only_never_a_failing_test() -> None:
+    tests = outcomes(Outcome.PASSED, Outcome.FAILED)
+    report = gate([cov(50, 42)], baseline=base_report(50, 42), change=NO_CHANGE, tests=tests)
+    (a,) = report.interactions
+    assert a.ratchet.state is RatchetState.NOT_APPLIED
+    assert a.reasons == ["interaction a is REQUIRES ATTENTION"] and not report.passed
+
+
+def test_an_interaction_new_since_the_base_is_not_held() -> None:
+    base = gate([cov(10, 10, "app/b.py")], cfg=config("b"))
+    report = gate([cov(50, 42)], baseline=base, change=NO_CHANGE)
+    assert report.interactions[0].ratchet.reason == "it is not in the baseline report"
+    assert not report.passed
+
+
+def test_a_side_the_base_did_not_measure_cannot_be_held() -> None:
+    cfg = config(defaults={"threshold": {"line": 95, "branch": 95}, "ratchet": True})
+    base = gate([cov(50, 50, branches={1: LineBranches(0, 0)})], cfg=cfg)
+    head = gate(
+        [cov(50, 50, branches={1: LineBranches(4, 2, ("5", "6"))})],
+        baseline=base, change=NO_CHANGE, cfg=cfg,
+    )  # fmt: skip
+    (a,) = head.interactions
+    assert a.ratchet.state is RatchetState.BROKEN
+    assert a.ratchet.reason == "branch coverage: the baseline measured no branches"
+
+
+def test_ready_needs_no_ratchet_and_off_means_none() -> None:
+    (a,) = gate([cov(10, 10)], baseline=base_report(10, 10), change=NO_CHANGE).interactions
+    assert a.ratchet.state is RatchetState.NOT_NEEDED
+    (b,) = gate([cov(10, 9)], cfg=config(ratchet=False)).interactions
+    assert b.ratchet is None
+
+
+def test_per_interaction_ratchet_overrides_the_default() -> None:
+    cfg = config_from_data(
+        {"version": 1, "overall": {"min_confidence": 0},
+         "defaults": {"threshold": {"branch": None}},
+         "interactions": [{"id": "a", "name": "A", "direction": "outbound",
+                           "modules": ["app/a.py"], "evidence": ["tests/test_a.py"],
+                           "ratchet": True}]},
+        "test.yml",
+    )  # fmt: skip
+    base = gate([cov(50, 42)], cfg=cfg)
+    assert gate([cov(50, 42)], baseline=base, change=NO_CHANGE, cfg=cfg).passed
