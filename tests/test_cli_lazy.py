@@ -90,3 +90,19 @@ def test_every_command_loads_and_shows_its_help(name: str, cli, tmp_path: Path) 
 def test_an_unknown_command_is_a_usage_error(cli, tmp_path: Path) -> None:
     done = cli("chek", cwd=tmp_path)
     assert done.returncode == 2 and "No such command 'chek'" in done.stderr
+
+
+def test_a_check_without_a_change_imports_no_diff_reader(fixture_run, tmp_path: Path) -> None:
+    """Start-up time is CI time: what only some runs need is imported by those runs
+    (the diff readers and unidiff for --diff; the renderers of outputs not asked for;
+    coverage.py for data files; RE2 for pattern checks)."""
+    done, modules = loaded_after("check", cwd=fixture_run.root)
+    assert "gate.core.evaluate" in modules, done.stderr  # the check ran
+    unneeded = ("unidiff", "gate.readers.diff", "gate.readers.git_diff", "gate.render.markdown",
+                "gate.outputs.junit", "gate.render.document", "coverage", "re2")  # fmt: skip
+    assert [m for m in modules if m.split(".")[0] in unneeded or m in unneeded] == []
+    (tmp_path / "empty.diff").write_text("")
+    done, modules = loaded_after(
+        "check", "--diff", str(tmp_path / "empty.diff"), cwd=fixture_run.root
+    )
+    assert "gate.readers.diff" in modules and "unidiff" in modules
