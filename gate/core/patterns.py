@@ -406,23 +406,22 @@ class TestSelector:
         self.file_globs = GlobSet(file_globs)
         self.id_globs = GlobSet(id_globs)
         self._id_globs = id_globs
-        self._memo: dict[str, bool] = {}  # subject -> a file glob selects it
+        self._by_id = bool(self.ids or id_globs)  # else only the test's file decides
+        self._memo: dict[str, bool] = {}  # subject -> a file pattern selects it
 
     def __call__(self, nodeid: str, file: str | None) -> bool:
-        head = nodeid.partition("::")[0]
-        ids = self.ids.get(head)
-        if ids is not None and any(below_id(i, nodeid) for i in ids):
-            return True
-        if self._id_globs and self.id_globs.any(nodeid):
-            return True
-        subject = file if file is not None else head
-        if subject in self.files:
-            return True
-        if not self.file_globs.globs:
-            return False
+        subject = file
+        if subject is None or self._by_id:
+            head = nodeid.partition("::")[0]
+            ids = self.ids.get(head)
+            if ids is not None and any(below_id(i, nodeid) for i in ids):
+                return True
+            if self._id_globs and self.id_globs.any(nodeid):
+                return True
+            subject = file if file is not None else head
         known = self._memo.get(subject)
         if known is None:
-            known = self.file_globs.any(subject)
+            known = subject in self.files or self.file_globs.any(subject)
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
             self._memo[subject] = known
