@@ -36,11 +36,11 @@ def reproduce_command(
     tests this run found (node ids): they stand in for glob patterns, which
     pytest cannot take.
     """
-    evidence = evidence_args(it.evidence, selected_ids)
-    if not evidence:
+    if not it.evidence:
         return None
     targets = _unique(t for m in it.modules for t in cov_targets(m, files))
-    tests = evidence if it.coverage_scope is Scope.EVIDENCE else []
+    # Scope `all` runs the whole suite: its evidence (thousands of files) is not needed.
+    tests = evidence_args(it.evidence, selected_ids) if it.coverage_scope is Scope.EVIDENCE else []
     run = ["pytest", *tests, *(f"--cov={t}" for t in targets)]
     run += ["--cov-branch", "--cov-context=test", f"--junitxml={REPRODUCE_JUNIT}"]
     judge = ["signal-gate", "explain", it.id]
