@@ -19,7 +19,9 @@ the runner itself stays small):
   L         10,000 files, 200k tests bare lxml parse
   L-dirs    L, evidence by directory glob (50 x 4,000 tests) bare lxml parse
   data-10%  coverage.py data file (2,000 files, 20k contexts), 10% claimed, scope all:
-            coverage report --include=<the claimed files>
+            coverage report --include=<the claimed files>; again with every process
+            on one CPU (", 1 CPU"), where the gate analyses the sources without
+            forking workers (gate.readers.fanout)
   ctx-20k   the same data file, scope evidence (20,000 contexts):
             bare lxml parse of the same data as XML, and
             coverage report --contexts=<the evidence> --include=<the claimed files>
@@ -91,6 +93,7 @@ class Case:
     check: Callable[[Path], list[str]]  # the gate's arguments after `signal-gate`
     anchors: tuple[tuple[str, Callable[[Path], list[str]]], ...]
     target: Target | None
+    one_cpu: bool = False  # every child on one CPU: the gate forks no workers
 
 
 def generated(size: str, layout: str = "files") -> Callable[[Path], Path]:
@@ -164,6 +167,9 @@ CASES = {
         Case("data-10%", data_file, data_check("all"),
              (("coverage report --include", coverage_report("report-include")),),
              Target("<= 1.0x coverage report, <= 80 MB", ratio=(1.0,), peak_mb=80)),
+        Case("data-10%, 1 CPU", data_file, data_check("all"),
+             (("coverage report --include", coverage_report("report-include")),),
+             Target("<= 1.0x coverage report, <= 80 MB", ratio=(1.0,), peak_mb=80), one_cpu=True),
         Case("ctx-20k", data_file, data_check("evidence"),
              (("bare parse (same data as XML)", lambda out: bare(out)),
               ("coverage report --contexts", coverage_report("report-contexts"))),
@@ -173,12 +179,14 @@ CASES = {
 }  # fmt: skip
 
 
-def run_child(argv: list[str], env: dict[str, str], cwd: Path) -> Sample:
+def run_child(argv: list[str], env: dict[str, str], cwd: Path, one_cpu: bool = False) -> Sample:
     """Run one child to completion: its wall time, CPU time and peak RSS."""
+    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_cpu else None
     start = time.perf_counter()
     proc = subprocess.Popen(
-        argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+        argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=pin,
+    )  # fmt: skip
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -199,11 +207,11 @@ def bench(case: Case, work: Path, reps: int, env: dict[str, str]) -> list[list[S
     base = case.prepare(work)
     commands = [gate_command() + case.check(base)] + [argv(base) for _, argv in case.anchors]
     for argv in commands:
-        run_child(argv, env, base)
+        run_child(argv, env, base, case.one_cpu)
     samples: list[list[Sample]] = [[] for _ in commands]
     for _ in range(reps):
         for argv, kept in zip(commands, samples, strict=True):
-            kept.append(run_child(argv, env, base))
+            kept.append(run_child(argv, env, base, case.one_cpu))
     return samples
 
 
