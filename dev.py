@@ -66,6 +66,10 @@ def cmd_test(args: list[str]) -> int:
 
 
 EQUIVALENT = ROOT / "tests" / "mutants-equivalent.txt"
+KNOWN_GAPS = ROOT / "tests" / "mutants-known-gaps.txt"
+# mutmut's exit codes for a mutant: 1 and 3 killed, 0 survived, these timed out (killed
+# too: the mutant made the tests hang), 33 and 5 no test reaches it, None not run yet.
+TIMEOUT = (24, -24, 36, 152, 255)
 
 
 def cmd_mutate(args: list[str]) -> int:
@@ -74,10 +78,13 @@ def cmd_mutate(args: list[str]) -> int:
     mutmut copies the project into mutants/, runs each mutant against the tests that
     reach the mutated function, and keeps its results there: a second run tests only
     what changed. Arguments go to `mutmut run` (mutant names or globs, e.g.
-    "gate.core.numbers.*"). Prints the score: killed (timeouts included) over all
-    mutants but the equivalent ones listed, with a reason each, in
+    "gate.core.numbers.*", and `--max-children N`); `--score` alone prints the score
+    of the results kept, running nothing. The score is killed (timeouts included) over
+    all mutants but the equivalent ones listed, with a reason each, in
     tests/mutants-equivalent.txt.
     """
+    if args == ["--score"]:
+        return print_score()
     # The fixture project's runs depend on tests/fixture_project only: built once for
     # every mutant instead of once per mutant (tests/support/cache.py). Outside the
     # checkout, as a test's temporary folder is: inside it, git would see a commit.
@@ -90,38 +97,68 @@ def cmd_mutate(args: list[str]) -> int:
     return print_score()
 
 
-def print_score() -> int:
-    """Count mutmut's verdicts from mutants/**/*.meta and print the score."""
-    equivalent = {
+def listed(path: Path) -> set[str]:
+    """The mutant names a triage file lists, one a line before its reason."""
+    return {
         line.split()[0]
-        for line in EQUIVALENT.read_text(encoding="utf-8").splitlines()
+        for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     }
-    verdicts: dict[str, int | None] = {}
+
+
+def verdict(code: int | None, name: str, equivalent: set[str]) -> str:
+    """The column of the score table a mutant counts in."""
+    if name in equivalent:
+        return "equivalent"
+    if code in (1, 3):
+        return "killed"
+    if code in TIMEOUT:
+        return "timeout"
+    if code == 0:
+        return "survived"
+    return "no tests" if code in (5, 33) else "not run"
+
+
+def print_score() -> int:
+    """Print mutmut's verdicts from mutants/**/*.meta, module by module, and the score:
+    killed and timed out over all mutants but the equivalent ones."""
+    equivalent, gaps = listed(EQUIVALENT), listed(KNOWN_GAPS)
+    columns = ("killed", "timeout", "survived", "no tests", "not run", "equivalent")
+    rows: dict[str, dict[str, int]] = {}
+    open_: list[str] = []
+    seen: set[str] = set()
     for meta in sorted((ROOT / "mutants" / "gate").rglob("*.meta")):
-        verdicts.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
-    # mutmut's exit codes: 1 and 3 killed, 0 survived, 36/24/-24/152/255 timeout,
-    # 33 and 5 no tests, None not checked.
-    killed = [k for k, code in verdicts.items() if code in (1, 3, 24, -24, 36, 152, 255)]
-    survived = [k for k, code in verdicts.items() if code == 0]
-    untested = [k for k, code in verdicts.items() if code in (5, 33, None)]
-    counted = [k for k in verdicts if k not in equivalent]
-    killed_counted = [k for k in killed if k not in equivalent]
-    open_ = sorted(k for k in survived + untested if k not in equivalent)
-    print(
-        f"mutants: {len(verdicts)}; killed {len(killed)}, survived {len(survived)}, "
-        f"no tests or not checked {len(untested)}; equivalent (listed) "
-        f"{len(equivalent & verdicts.keys())}"
-    )
-    if counted:
-        score = 100 * len(killed_counted) / len(counted)
-        print(
-            f"score: {len(killed_counted)}/{len(counted)} killed = {score:.1f}% "
-            "(equivalent mutants left out)"
-        )
-    for name in open_:
-        print(f"  open: {name}")
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        row = rows.setdefault(meta.relative_to(ROOT / "mutants").as_posix()[:-5], {})
+        seen.update(codes)
+        for name, code in codes.items():
+            column = verdict(code, name, equivalent)
+            row[column] = row.get(column, 0) + 1
+            if column in ("survived", "no tests", "not run"):
+                open_.append(name)
+    print(f"| module | {' | '.join(columns)} | score |")
+    print(f"|---|{'---|' * len(columns)}---|")
+    for module, row in rows.items():
+        if row:
+            cells = " | ".join(str(row.get(c, 0)) for c in columns)
+            print(f"| `{module}` | {cells} | {score(row)} |")
+    total = {c: sum(row.get(c, 0) for row in rows.values()) for c in columns}
+    print(f"| all | {' | '.join(str(total[c]) for c in columns)} | {score(total)} |")
+    killed, counted = total["killed"] + total["timeout"], sum(total.values()) - total["equivalent"]
+    print(f"score: {killed}/{counted} killed = {score(total)} (equivalent mutants left out)")
+    for name in sorted(open_):
+        print(f"  {'known gap' if name in gaps else 'open'}: {name}")
+    for name in sorted((equivalent | gaps) - seen):  # the code changed under the triage
+        print(f"  listed, but no such mutant: {name}")
     return 0
+
+
+def score(row: dict[str, int]) -> str:
+    """Killed and timed out over all but the equivalent mutants, as a percentage."""
+    counted = sum(row.values()) - row.get("equivalent", 0)
+    if not counted:
+        return "-"
+    return f"{100 * (row.get('killed', 0) + row.get('timeout', 0)) / counted:.1f}%"
 
 
 def main() -> int:

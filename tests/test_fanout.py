@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import coverage
@@ -14,13 +15,21 @@ import pytest
 from gate.core.paths import PathResolver
 from gate.errors import InputError
 from gate.readers import read_coverage
-from gate.readers.fanout import MIN_ITEMS_PER_WORKER, fan_out, workers_for
+from gate.readers.fanout import MAX_WORKERS, MIN_ITEMS_PER_WORKER, fan_out, workers_for
 
 MANY = MIN_ITEMS_PER_WORKER * 4
 
 
+def cpus_here() -> int:
+    """The CPUs this process may use where the work is spread (Linux, no other
+    thread running), else 1: decided here, independently of `workers_for`."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
 def needs_workers() -> None:
-    if workers_for(MANY) < 2:
+    if cpus_here() < 2:
         pytest.skip("one CPU, not Linux, or other threads: the work runs in this process")
 
 
@@ -39,6 +48,53 @@ def test_results_come_back_in_order_from_other_processes() -> None:
     results = list(fan_out(square_with_pid, range(MANY)))
     assert [r for r, _ in results] == [n * n for n in range(MANY)]
     assert {pid for _, pid in results} - {os.getpid()}
+
+
+def test_work_is_spread_over_as_many_workers_as_it_pays_for_and_no_more() -> None:
+    needs_workers()
+    assert workers_for(MANY) == min(cpus_here(), MAX_WORKERS, MANY // MIN_ITEMS_PER_WORKER)
+    assert workers_for(MIN_ITEMS_PER_WORKER * MAX_WORKERS * 100) == min(cpus_here(), MAX_WORKERS)
+    # Fewer items than two workers' worth: no worker at all.
+    assert workers_for(2 * MIN_ITEMS_PER_WORKER - 1) == 1
+    assert workers_for(2 * MIN_ITEMS_PER_WORKER) == 2
+
+
+def test_no_more_processes_than_workers_for_says() -> None:
+    needs_workers()
+    pids = {pid for _, pid in fan_out(square_with_pid, range(2 * MIN_ITEMS_PER_WORKER))}
+    assert len(pids) <= 2
+
+
+def test_with_another_thread_running_the_work_stays_in_this_process() -> None:
+    """Forking a threaded process can deadlock on a lock the other thread held."""
+    needs_workers()
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        assert workers_for(MANY) == 1
+        assert {pid for _, pid in fan_out(square_with_pid, range(MANY))} == {os.getpid()}
+    finally:
+        done.set()
+        other.join()
+
+
+_SETUP: dict[str, int] = {}
+
+
+def setup_here() -> None:
+    _SETUP["pid"] = os.getpid()
+
+
+def pid_of_setup(n: int) -> tuple[int | None, int]:
+    return _SETUP.get("pid"), os.getpid()
+
+
+@pytest.mark.parametrize("count", [3, MANY])
+def test_setup_runs_in_every_process_before_its_work(count: int) -> None:
+    _SETUP.clear()
+    for set_up_in, ran_in in fan_out(pid_of_setup, range(count), setup=setup_here):
+        assert set_up_in == ran_in
 
 
 def test_little_work_stays_in_this_process() -> None:

@@ -12,6 +12,8 @@ from gate.core.model import LineBranches
 from gate.core.paths import PathResolver
 from gate.errors import InputError
 from gate.readers import detect_coverage_format, read_coverage
+from gate.readers.coverage_json import MAX_JSON_BYTES, read_coverage_json
+from gate.readers.import_lines import MAX_SOURCE_BYTES
 
 
 def entry(
@@ -186,3 +188,132 @@ def test_only_claimed_entries_are_decoded(tmp_path: Path) -> None:
     assert set(data.files) == {"app/a.py"} and data.files["app/a.py"].missing == [2]
     with pytest.raises(InputError, match=r"vendor/b\.py: not a coverage\.py JSON report"):
         read(tmp_path, path)
+
+
+def refusal(tmp_path: Path, path: Path) -> str:
+    """The whole message (and hint) of the InputError reading `path` raises."""
+    with pytest.raises(InputError) as info:
+        read(tmp_path, path)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("doc", "problem"),
+    [
+        (
+            {"meta": {}, "files": {}},
+            "coverage.py JSON report lists no source files; refusing to read it as 0 lines",
+        ),
+        (
+            {"a.ts": {"path": "a.ts", "statementMap": {}, "s": {}}},
+            "Istanbul JSON (coverage-final.json), not coverage.py's; "
+            "use Istanbul's lcov or cobertura reporter",
+        ),
+        (
+            {"total": {"lines": {"pct": 80}}},
+            "Istanbul summary JSON (coverage-summary.json) carries no lines; "
+            "use Istanbul's lcov or cobertura reporter",
+        ),
+        ({}, "not a coverage.py JSON report: Object missing required field `meta`"),
+    ],
+)
+def test_each_refusal_of_the_document_says_what_it_is(
+    tmp_path: Path, doc: object, problem: str
+) -> None:
+    path = tmp_path / "coverage.json"
+    path.write_text(json.dumps(doc))
+    assert refusal(tmp_path, path) == f"{path}: {problem}"
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (entry([1], [2], covered=4), "4 statements ran, but only 1 executed line is listed"),
+        (entry([1, 3], [2], covered=3), "3 statements ran, but only 2 executed lines are listed"),
+        (entry([1], [], statements=5), "5 statements, but 1 is listed as executed or missing"),
+        (entry([1], [2], statements=1), "1 statement, but 2 are listed as executed or missing"),
+    ],
+)
+def test_a_summary_that_contradicts_the_lines_is_refused_naming_the_entry(
+    tmp_path: Path, lines: dict[str, Any], message: str
+) -> None:
+    path = report(tmp_path, {"m.py": lines})
+    assert refusal(tmp_path, path) == f"{path}: m.py: summary says {message}"
+
+
+def test_an_unusable_file_name_is_refused_as_a_file(tmp_path: Path) -> None:
+    path = report(tmp_path, {"a\x00.py": entry([1], [])})
+    assert refusal(tmp_path, path) == (
+        f"{path}: file 'a\\x00.py' is not a usable path: it contains a NUL character"
+    )
+
+
+def test_a_document_too_large_to_read_whole_is_refused_with_a_way_out(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.json"
+    with path.open("wb") as handle:  # sparse: the size is all that is looked at
+        handle.truncate(MAX_JSON_BYTES + 1)
+    with pytest.raises(InputError) as info:
+        list(read_coverage_json(path, PathResolver(tmp_path)))
+    assert str(info.value) == (
+        f"{path}: {MAX_JSON_BYTES + 1:,} bytes is more than the 128 MB a coverage.py JSON "
+        "report is read up to\nhint: pass the coverage.py data file (.coverage) or "
+        "`coverage xml` output instead"
+    )
+
+
+def test_a_document_of_exactly_the_size_limit_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.json"
+    with path.open("wb") as handle:  # sparse zero bytes: read, then refused as JSON
+        handle.truncate(MAX_JSON_BYTES)
+    with pytest.raises(InputError, match=r"coverage\.json: not valid JSON"):
+        list(read_coverage_json(path, PathResolver(tmp_path)))
+
+
+def test_line_zero_is_never_a_statement(tmp_path: Path) -> None:
+    raw = {"executed_lines": [0, 1], "missing_lines": [0, 2], "summary": {}}
+    f = read(tmp_path, report(tmp_path, {"m.py": raw})).files["m.py"]
+    assert f.statements == {1, 2} and f.executed == {1}
+
+
+def test_a_destination_below_one_is_an_exit(tmp_path: Path) -> None:
+    missed = [[3, 1], [4, 0], [5, -2]]
+    path = report(tmp_path, {"m.py": entry([1, 3, 4, 5], [], branches=([], missed))}, branch=True)
+    branches = read(tmp_path, path).files["m.py"].branches
+    assert branches is not None
+    assert {n: b.missing for n, b in branches.items()} == {3: ("1",), 4: ("exit",), 5: ("exit",)}
+
+
+def test_a_utf16_report_with_a_broken_character_is_still_read(tmp_path: Path) -> None:
+    # An unpaired surrogate in a file name: replaced, as a UTF-8 report's would be refused.
+    doc = {"meta": {"version": "7.6.0"}, "files": {"a\udc00.py": entry([1], [])}}
+    text = json.dumps(doc, ensure_ascii=False)
+    path = tmp_path / "coverage.json"
+    path.write_bytes(text.encode("utf-16", errors="surrogatepass"))
+    assert list(read(tmp_path, path).files) == ["a\ufffd.py"]
+
+
+def test_when_the_source_has_more_docstring_lines_than_extras_the_lowest_go(
+    tmp_path: Path,
+) -> None:
+    """The source no longer matches the report (the docstrings moved): the reader
+    falls back to the lowest-numbered extras, as without the source."""
+    (tmp_path / "m.py").write_text(CLASS_DOCSTRING_SOURCE)
+    path = report(tmp_path, {"m.py": entry([1, 3, 5, 6, 7, 9], [10], statements=6, covered=5)})
+    f = read(tmp_path, path).files["m.py"]
+    assert f.executed == {3, 5, 6, 7, 9}
+
+
+def test_only_a_python_source_is_parsed_for_docstrings(tmp_path: Path) -> None:
+    """A script coverage.py measured without a .py suffix (or a template a plugin
+    measured) is not parsed: its extras are the lowest lines, as without a source."""
+    (tmp_path / "tool").write_text(CLASS_DOCSTRING_SOURCE)
+    path = report(tmp_path, {"tool": entry([1, 3, 5, 6, 7, 9], [10], statements=5, covered=4)})
+    assert read(tmp_path, path).files["tool"].executed == {5, 6, 7, 9}
+
+
+def test_a_source_of_exactly_the_size_limit_is_parsed(tmp_path: Path) -> None:
+    padding = MAX_SOURCE_BYTES - len(CLASS_DOCSTRING_SOURCE.encode())
+    (tmp_path / "m.py").write_text(CLASS_DOCSTRING_SOURCE + "#" * padding)
+    assert (tmp_path / "m.py").stat().st_size == MAX_SOURCE_BYTES
+    path = report(tmp_path, {"m.py": entry([1, 3, 5, 6, 7, 9], [10], statements=5, covered=4)})
+    assert read(tmp_path, path).files["m.py"].executed == {3, 5, 6, 9}

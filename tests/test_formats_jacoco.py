@@ -10,6 +10,8 @@ from gate.core.model import LineBranches
 from gate.core.paths import PathResolver
 from gate.errors import InputError
 from gate.readers import detect_coverage_format, read_coverage
+from gate.readers.jacoco import read_jacoco
+from gate.text import quoted
 
 DOCTYPE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -149,3 +151,59 @@ def test_shards_merge_lines_by_any_shard(tmp_path: Path) -> None:
     )
     f = read(tmp_path, one, two).files["p/A.java"]
     assert f.executed == {1, 2}
+
+
+def refusal(path: Path, tmp_path: Path) -> str:
+    """The message of the InputError reading `path` raises."""
+    with pytest.raises(InputError) as info:
+        list(read_jacoco(path, PathResolver(tmp_path)))
+    return str(info.value)
+
+
+def test_every_refusal_names_the_file_and_the_problem(tmp_path: Path) -> None:
+    path = tmp_path / "jacoco.xml"
+    path.write_text('<coverage version="1"/>')
+    assert refusal(path, tmp_path) == f"{path}: root element <coverage>, not a JaCoCo <report>"
+    path.write_text('<report name="a"/>')
+    assert refusal(path, tmp_path) == (
+        f"{path}: JaCoCo report lists no packages (an empty report); refusing to read it as 0 lines"
+    )
+    path = report(tmp_path, '<package name="p"/>')
+    assert refusal(path, tmp_path) == (
+        f"{path}: JaCoCo report has no <sourcefile> line data "
+        "(classes compiled without debug information?); refusing to read it as 0 lines"
+    )
+
+
+def test_a_sourcefile_outside_a_package_or_without_a_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "jacoco.xml"
+    path.write_text('<report name="a">\n<sourcefile name="A.java"/></report>')
+    assert refusal(path, tmp_path) == f"{path}: <sourcefile> outside a <package> (line 2)"
+    path.write_text('<report name="a"><package name="p">\n<sourcefile/></package></report>')
+    assert refusal(path, tmp_path) == f"{path}: <sourcefile> without a name (line 2)"
+
+
+def test_an_unusable_source_name_is_refused_where_it_stands(tmp_path: Path) -> None:
+    long_name = "A" * 256 + ".java"
+    path = tmp_path / "jacoco.xml"
+    path.write_text(f'<report name="a"><package name="p">\n<sourcefile name="{long_name}"/>')
+    assert refusal(path, tmp_path) == (
+        f"{path}: <sourcefile> in <package> (line 2) {quoted('p/' + long_name)} is not a "
+        "usable path: it has a segment of 261 bytes (no file name is longer than 255)"
+    )
+
+
+def test_slashes_around_a_package_name_are_dropped(tmp_path: Path) -> None:
+    path = report(tmp_path, package("/Xray/", sourcefile("A.java", line(1, ci=1))))
+    assert set(read(tmp_path, path).files) == {"Xray/A.java"}
+
+
+def test_absent_counters_count_as_zero(tmp_path: Path) -> None:
+    path = report(tmp_path, package("p", sourcefile("A.java", '<line nr="4" ci="2"/>')))
+    f = read(tmp_path, path).files["p/A.java"]
+    assert (f.statements, f.executed, f.branches) == ({4}, {4}, {})
+
+
+def test_a_line_with_a_single_branch_has_it_counted(tmp_path: Path) -> None:
+    path = report(tmp_path, package("p", sourcefile("A.java", line(2, ci=1, cb=1))))
+    assert read(tmp_path, path).files["p/A.java"].branches == {2: LineBranches(1, 1)}

@@ -34,6 +34,7 @@ from gate.errors import InputError
 from gate.readers import expand, read_coverage, read_tests
 from gate.readers.counts import MAX_COUNT, MAX_LINE, NotANumber, plain, whole
 from gate.readers.coverage_json import MAX_JSON_BYTES
+from gate.readers.files import require_regular
 from gate.readers.report_file import read_report
 from gate.readers.xmlstream import MAX_PROLOG_BYTES, MAX_ROOT_ATTRIBUTES
 from gate.text import show_path
@@ -447,3 +448,30 @@ def test_a_fifo_among_the_files_a_glob_matches_is_refused_not_skipped(tmp_path: 
     assert pipe in paths
     with pytest.raises(InputError, match=r"coverage-2\.xml: is a named pipe"):
         read_coverage(paths, PathResolver(tmp_path))
+
+
+def refused_before_reading(path: Path) -> str:
+    with pytest.raises(InputError) as info:
+        require_regular(path)
+    return str(info.value)
+
+
+def test_what_stat_refuses_is_named_with_the_systems_reason(tmp_path: Path) -> None:
+    missing = tmp_path / "coverage.xml"
+    assert refused_before_reading(missing) == f"{missing}: file not found"
+    missing.write_text("<coverage/>")
+    under_a_file = missing / "x.xml"
+    assert refused_before_reading(under_a_file) == f"{under_a_file}: cannot read: Not a directory"
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    assert refused_before_reading(tmp_path / "loop") == (
+        f"{tmp_path / 'loop'}: cannot read: Too many levels of symbolic links"
+    )
+
+
+def test_a_name_with_a_nul_is_refused_with_pythons_reason(tmp_path: Path) -> None:
+    path = tmp_path / "a\x00.xml"
+    assert refused_before_reading(path) == f"{show_path(path)}: cannot read: embedded null byte"
+
+
+def test_a_directory_is_no_report(tmp_path: Path) -> None:
+    assert refused_before_reading(tmp_path) == f"{tmp_path}: is a directory, not a report"

@@ -71,6 +71,35 @@ CASES = [
         "spec/user_spec.rb::spec.user_spec::User sets attributes", "spec/user_spec.rb",
         id="rspec-leading-dot-slash",
     ),
+    pytest.param(
+        "tests.test_export.TestXML", "test_a", None,
+        "tests/test_export.py::TestXML::test_a", "tests/test_export.py",
+        id="pytest-class-with-capitals",
+    ),
+    pytest.param(
+        "TestAcme", "test_pass", "tests/.py", "TestAcme::test_pass", None,
+        id="a-file-named-dot-py-in-a-folder-is-unknown",
+    ),
+    pytest.param(
+        "tests.test_x", "test_c", " ", "tests/test_x.py::test_c", "tests/test_x.py",
+        id="a-blank-file-attribute-is-none",
+    ),
+    pytest.param(
+        "tests.test_x", "test_c", "./", "tests/test_x.py::test_c", "tests/test_x.py",
+        id="a-file-attribute-of-the-root-is-none",
+    ),
+    pytest.param(
+        "", "works", "spec/a_spec.rb", "spec/a_spec.rb::works", "spec/a_spec.rb",
+        id="non-python-file-without-classname",
+    ),
+    pytest.param(
+        "spec/a_spec.rb", "works", "spec/a_spec.rb", "spec/a_spec.rb::works", "spec/a_spec.rb",
+        id="non-python-file-named-again-as-classname",
+    ),
+    pytest.param(
+        "tests.test_x.TestY", "", None, "tests/test_x.py::TestY", "tests/test_x.py",
+        id="a-case-without-a-name-is-its-class",
+    ),
 ]  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.readers.import_lines import import_time_lines
+from gate.readers.import_lines import docstring_lines, import_time_lines
 
 SOURCE = """\
 import os                      # 1 yes
@@ -58,3 +58,32 @@ def test_deep_nesting_is_no_recursion_of_ours() -> None:
 def test_a_syntax_error_is_raised_for_the_reader_to_name() -> None:
     with pytest.raises(SyntaxError):
         import_time_lines("def broken(:\n")
+
+
+DOCSTRINGS = '''\
+"""Module docstring."""              # 1 yes
+class K:                             # 2
+    """Class docstring."""           # 3 yes
+    def m(self):                     # 4
+        """Method docstring."""      # 5 yes
+X = "not a docstring: an assignment" # 6 no
+if X:                                # 7
+    "a string first in a block"      # 8 no: only modules, classes and functions have one
+async def f():                       # 9
+    "a function docstring"           # 10 yes
+    return 1                         # 11
+def g():                             # 12
+    return "not first"               # 13 no
+'''
+
+
+def test_docstrings_of_modules_classes_and_functions_wherever_they_stand() -> None:
+    assert docstring_lines(DOCSTRINGS) == {1, 3, 5, 10}
+
+
+def test_a_string_assigned_first_is_no_docstring() -> None:
+    assert docstring_lines('X = "text"\nclass K:\n    y = "text"\n') == set()
+
+
+def test_an_empty_module_has_no_docstring() -> None:
+    assert docstring_lines("") == set()

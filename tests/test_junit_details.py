@@ -64,7 +64,7 @@ def test_without_details_a_case_is_its_outcome_and_message(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("raw", "seconds"),
     [("0.5", 0.5), ("12", 12.0), ("-1", None), ("inf", None), ("x", None), (None, None),
-     ("1" * 41, None)],
+     ("0", 0.0), ("0" * 39 + "1", 1.0), ("1" * 41, None)],
 )  # fmt: skip
 def test_durations_are_finite_and_not_negative(raw: str | None, seconds: float | None) -> None:
     assert duration(raw) == seconds
@@ -73,6 +73,7 @@ def test_durations_are_finite_and_not_negative(raw: str | None, seconds: float |
 def test_long_texts_keep_their_end(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(junit_details, "TEXT_LIMIT", 10)
     assert tail("short") == "short"
+    assert tail("0123456789") == "0123456789"  # exactly the limit: nothing cut
     assert tail("0123456789abcdef") == "[6 characters cut]\n6789abcdef"
     assert tail("a\r\nb\rc\x1b[31m") == "a\nb\nc[31m"  # one line ending; no escape character
 
@@ -82,9 +83,34 @@ def test_a_report_keeps_details_within_its_budget(
 ) -> None:
     budget = DetailBudget(left=12)
     assert budget.take("0123456789") == "0123456789"
+    assert DetailBudget(left=2).take("ab") == "ab"  # exactly what is left: kept
     assert budget.take("abc") == ""  # over what is left: dropped, and nothing more is kept
     assert budget.take("a") == ""
     monkeypatch.setattr(junit_details, "READ_BUDGET", 8)
     cases = read(tmp_path)
     assert cases["test_ok"].output == ""  # "hello\nwarn" is 10 characters
     assert cases["test_bad"].outcome.value == "failed"  # outcomes never depend on it
+
+
+RESULTS = """<testsuite name="pytest" tests="2">
+<testcase classname="tests.test_b" name="test_teardown" time="1">
+  <failure message="assert X">
+    at first line, indented
+  </failure>
+  <error message="teardown failed">E   OSError</error>
+</testcase>
+<testcase classname="tests.test_b" name="test_no_message" time="1">
+  <failure>  Traceback, indented</failure>
+</testcase>
+</testsuite>
+"""
+
+
+def test_every_result_of_a_case_in_order_keeping_its_indentation(tmp_path: Path) -> None:
+    """pytest writes a failure and an error for a test whose teardown fails too;
+    only the blank lines around a text go, its indentation stays."""
+    cases = read(tmp_path, RESULTS)
+    assert cases["test_teardown"].details == (
+        "assert X\n    at first line, indented\n  \nteardown failed\nE   OSError"
+    )
+    assert cases["test_no_message"].details == "  Traceback, indented"

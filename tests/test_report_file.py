@@ -4,9 +4,11 @@ artifact, so every field is validated by the config's rules and every size is bo
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from support.refused_files import unopenable
 
 from gate.core.report import (
     SCHEMA,
@@ -19,7 +21,7 @@ from gate.core.report import (
     to_json,
 )
 from gate.errors import InputError
-from gate.readers.report_file import MAX_ITEMS, MAX_TEXT, read_report
+from gate.readers.report_file import MAX_ITEMS, MAX_REPORT_BYTES, MAX_TEXT, read_report
 
 
 def written(tmp_path: Path, data: object) -> Path:
@@ -99,3 +101,55 @@ def test_the_config_refuses_an_id_with_a_final_newline_too() -> None:
     interaction = {"id": "a", "name": "A", "direction": "outbound", "modules": ["m"]}
     with pytest.raises(ConfigError, match=r"^x\.yml: id: expected `str` matching"):
         config_from_data({"version": 1, "id": "core\n", "interactions": [interaction]}, "x.yml")
+
+
+def test_every_refusal_names_the_file(tmp_path: Path) -> None:
+    path = written(tmp_path, a_report(schema="signal-gate/report@0"))
+    with pytest.raises(InputError) as info:
+        read_report(path)
+    assert str(info.value) == f"{path}: schema 'signal-gate/report@0', expected {SCHEMA!r}"
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: not a signal-gate report"):
+        read_report(written(tmp_path, b"[1"))
+
+
+def test_a_list_of_exactly_the_bound_is_read(tmp_path: Path) -> None:
+    report = read_report(written(tmp_path, a_report(unmapped=["a"] * MAX_ITEMS)))
+    assert isinstance(report, Report) and len(report.unmapped) == MAX_ITEMS
+
+
+def test_a_report_of_exactly_the_byte_limit_is_read_whole(tmp_path: Path) -> None:
+    # Leading blanks are valid JSON: the report's closing brace is the limit's last byte.
+    body = json.dumps(a_report()).encode()
+    path = written(tmp_path, b" " * (MAX_REPORT_BYTES - len(body)) + body)
+    assert path.stat().st_size == MAX_REPORT_BYTES
+    assert isinstance(read_report(path), Report)
+
+
+def test_a_report_over_the_byte_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "report.json"
+    with path.open("wb") as handle:  # sparse: the size is all that is looked at
+        handle.truncate(MAX_REPORT_BYTES + 1)
+    with pytest.raises(InputError) as info:
+        read_report(path)
+    too_large = f"{path}: {MAX_REPORT_BYTES + 1} bytes is too large for a signal-gate report"
+    assert str(info.value) == too_large
+
+
+def test_a_report_that_cannot_be_opened_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = unopenable(tmp_path)
+    with pytest.raises(InputError) as info:
+        read_report(path)
+    assert str(info.value) == f"{path}: cannot read: Permission denied"
+
+
+def test_the_json_form_is_indented_by_two_spaces_with_a_final_newline() -> None:
+    # docs/report-json.md: "indented by two spaces".
+    error = ErrorReport(SCHEMA, ReportError("broken"), Provenance(config_sha256=""))
+    text = to_json(error).decode()
+    assert text.startswith('{\n  "schema": ') and text.endswith("}\n")
+    assert '\n    "message": "broken"' in text
+
+
+def test_an_interaction_not_in_the_report_is_none(tmp_path: Path) -> None:
+    report = read_report(written(tmp_path, a_report()))
+    assert isinstance(report, Report) and report.interaction("absent") is None

@@ -24,8 +24,6 @@ class TestIdentity(Record, frozen=True):
 
     nodeid: str  # pytest-style: tests/x/test_y.py::TestY::test_z[param]
     file: str | None  # the test file, when the report says or the classname shows it
-    classname: str
-    name: str
 
 
 def junit_identity(classname: str, name: str, file: str | None = None) -> TestIdentity:
@@ -47,10 +45,10 @@ def junit_identity(classname: str, name: str, file: str | None = None) -> TestId
         else:
             parts = [classname] if classname and classname != path else []
         nodeid = "::".join([path, *parts, name] if name else [path, *parts])
-        return TestIdentity(nodeid, path, classname, name)
+        return TestIdentity(nodeid, path)
     if classname:
-        return TestIdentity(f"{classname}::{name}", None, classname, name)
-    return TestIdentity(name, None, classname, name)
+        return TestIdentity(f"{classname}::{name}", None)
+    return TestIdentity(name, None)
 
 
 def context_nodeid(context: str) -> str:
@@ -69,9 +67,9 @@ def context_nodeid(context: str) -> str:
 def _usable_file(file: str | None) -> str | None:
     if not file:
         return None
-    path = normalise(file)
+    path = normalise(file)  # "." and "./" normalise to ""
     # unittest-xml-reporting writes file=".py" when it cannot tell.
-    if path in ("", ".", ".py") or path.endswith("/.py"):
+    if path in ("", ".py") or path.endswith("/.py"):
         return None
     return path
 

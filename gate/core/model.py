@@ -44,9 +44,10 @@ class LineBranches(Record, frozen=True):
         if self.missing and other.missing and _same_kind(self.missing, other.missing):
             missing = tuple(sorted(set(self.missing) & set(other.missing), key=_dest_key))
             return LineBranches(total, total - len(missing), missing)
-        if self.covered >= other.covered:
-            return LineBranches(total, min(self.covered, total), self.missing)
-        return LineBranches(total, min(other.covered, total), other.missing)
+        # The better count wins; on a tie, the side that names its missing branches,
+        # then a fixed order: the result never depends on which shard came first.
+        best = max((self, other), key=lambda b: (b.covered, bool(b.missing), b.missing))
+        return LineBranches(total, min(best.covered, total), best.missing)
 
 
 def _same_kind(ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:

@@ -54,10 +54,8 @@ def _compound(node: ast.stmt) -> bool:
     return any(isinstance(getattr(node, name, None), list) for name in _BLOCKS)
 
 
-def _first_line(node: ast.AST) -> int:
-    if isinstance(node, ast.match_case):
-        return node.pattern.lineno
-    return int(getattr(node, "lineno", 0))
+def _first_line(node: ast.stmt | ast.excepthandler | ast.match_case) -> int:
+    return node.pattern.lineno if isinstance(node, ast.match_case) else node.lineno
 
 
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
