@@ -9,6 +9,8 @@ unknown origin by construction, and checks the rule against those labels.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +213,34 @@ def test_a_payload_nested_past_the_parser_is_refused_cleanly(tmp_path: Path) -> 
     path.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(UsageError, match=r"deep\.json: not a JSON event payload \(nested too deep"):
         read_event_payload({"GITHUB_EVENT_PATH": str(path)})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_payload_that_is_a_named_pipe_is_refused_unread(tmp_path: Path) -> None:
+    # Opening a FIFO for reading blocks until a writer comes: the refusal must come
+    # from its type, before any open (a thread keeps a regression from hanging pytest).
+    path = tmp_path / "event.json"
+    os.mkfifo(path)
+    outcome: list[BaseException | None] = []
+
+    def read() -> None:
+        try:
+            read_event_payload({"GITHUB_EVENT_PATH": str(path)})
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    if worker.is_alive():  # unblock the reader so the thread ends
+        with path.open("wb"):
+            pass
+        pytest.fail("reading a FIFO payload blocked")
+    assert isinstance(outcome[0], UsageError)
+    assert "event.json: is a named pipe (FIFO), not a regular file" in str(outcome[0])
+    # An untrusted event, not a hang, for `check`:
+    assert not read_event({"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(path)}).trusted
 
 
 # --- fuzz: generated payloads, labelled by construction ---------------------------------

@@ -20,8 +20,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gate.errors import UsageError
+from gate.errors import InputError, UsageError
 from gate.github.trust import event_trust
+from gate.readers.files import require_regular
 from gate.records import Record
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -176,6 +177,11 @@ def read_event_payload(env: Mapping[str, str]) -> tuple[Path, Mapping[str, Any]]
     if not raw:
         raise UsageError("GITHUB_EVENT_PATH is not set: it names the event payload file")
     path = Path(raw)
+    try:
+        # A FIFO or a device would block the read or never end: only a regular file.
+        require_regular(path)
+    except InputError as exc:
+        raise UsageError(f"GITHUB_EVENT_PATH={exc}") from None
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_PAYLOAD_BYTES + 1)
