@@ -227,7 +227,7 @@ def test_a_payload_that_is_a_named_pipe_is_refused_unread(tmp_path: Path) -> Non
         try:
             read_event_payload({"GITHUB_EVENT_PATH": str(path)})
             outcome.append(None)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+        except BaseException as exc:  # handed to the test thread
             outcome.append(exc)
 
     worker = threading.Thread(target=read, daemon=True)
