@@ -186,6 +186,7 @@ def test_header_lines_no_git_writes_are_refused_before_parsing(line: str) -> Non
         parse_diff(f"{line}\n".encode(), "evil.diff")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_diff_file_must_be_a_regular_file_within_the_size_bound(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.diff"
     os.mkfifo(fifo)
