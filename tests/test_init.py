@@ -255,6 +255,7 @@ def test_a_folder_of_modules_that_talk_to_the_network_is_a_plugin_folder() -> No
         "kit/__init__.py": "",
         "kit/plugins/__init__.py": "import importlib\n",
         "kit/plugins/base.py": "import socket\n",  # support: serves the plugins
+        "kit/plugins/consts.py": "TIMEOUT = 5\n",  # support too, as sentry-python's are
         "kit/plugins/slack.py": "import urllib.request\n",
         "kit/plugins/smtp_mail.py": "import smtplib\n",
         "kit/plugins/desktop.py": "X = 1\n",  # a sibling plugin without the network

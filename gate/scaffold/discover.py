@@ -40,8 +40,9 @@ NOT_ENDPOINTS = frozenset({"__init__", "deps", "dependencies", "schemas", "model
 # Modules of a plugin folder that serve the plugins rather than being one.
 SUPPORT = frozenset(
     {"base", "common", "utils", "util", "helpers", "helper", "exceptions", "errors",
-     "types", "constants", "const", "models", "schemas", "templates", "registry",
-     "manager", "loader", "compat", "conftest", "__init__", "__main__"}
+     "types", "constants", "const", "consts", "enums", "version", "models", "schemas",
+     "templates", "registry", "manager", "loader", "compat", "conftest", "__init__",
+     "__main__"}
 )  # fmt: skip
 # Stems that say nothing alone: named with their folder (`config/http.py` -> config-http).
 GENERIC = frozenset(
