@@ -20,7 +20,7 @@ from unidiff.patch import PatchSet
 
 from gate.core.model import Diff
 from gate.errors import InputError
-from gate.readers.files import require_regular
+from gate.regular_file import require_regular
 from gate.text import quoted, show_path
 
 MAX_DIFF_BYTES = 32 * 1024 * 1024
