@@ -31,6 +31,7 @@ from gate.core.evaluate import Evaluation
 from gate.core.model import FileCoverage, Outcome
 from gate.core.paths import PathResolver
 from gate.core.report import InteractionResult
+from gate.errors import InputError
 from gate.readers import read_tests
 
 TEARDOWN_PROJECT = """\
@@ -236,3 +237,50 @@ def test_a_file_named_twice_is_read_once(pytest_junit: Path) -> None:
     resolver = PathResolver(pytest_junit.parent)
     once = read_tests([pytest_junit], resolver)
     assert read_tests([pytest_junit, pytest_junit], resolver).cases == once.cases
+
+
+# --- results outside any test case (docs/numbers.md: `<suite>::(suite-level failure)`) ----
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        # named after the nearest enclosing suite that has a name
+        ('<testsuites name="all"><testsuite name="pkg.Suite"><error message="setup failed"/>'
+         '<testcase classname="pkg.Suite" name="ok"/></testsuite></testsuites>',
+         [("pkg.Suite::(suite-level error)", Outcome.ERROR, "setup failed"),
+          ("pkg.Suite::ok", Outcome.PASSED, "")]),
+        ('<testsuites name="all"><testsuite name="outer"><testsuite name="inner">'
+         '<failure message="x"/></testsuite></testsuite></testsuites>',
+         [("inner::(suite-level failure)", Outcome.FAILED, "x")]),
+        ('<testsuites name="all"><testsuite><failure message="x"/></testsuite></testsuites>',
+         [("all::(suite-level failure)", Outcome.FAILED, "x")]),
+        # no suite with a name: the JUnit file's
+        ('<testsuite><skipped message="not today"/></testsuite>',
+         [("junit.xml::(suite-level skipped)", Outcome.SKIPPED, "not today")]),
+        ('<testsuite name=""><failure message="y"/></testsuite>',
+         [("junit.xml::(suite-level failure)", Outcome.FAILED, "y")]),
+    ],
+    ids=["beside-a-case", "nested", "outer-name", "unnamed", "empty-name"],
+)  # fmt: skip
+def test_a_result_outside_any_case_is_a_case_named_after_its_suite(
+    tmp_path: Path, document: str, expected: list[tuple[str, Outcome, str]]
+) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(document, encoding="utf-8")
+    cases = read_tests([path], PathResolver(tmp_path)).cases.values()
+    assert [(c.nodeid, c.outcome, c.message) for c in cases] == expected
+
+
+def test_an_unusable_file_attribute_is_named_with_its_line(tmp_path: Path) -> None:
+    long_name = "x" * 300  # no file system has a file name over 255 bytes
+    path = tmp_path / "junit.xml"
+    path.write_text(
+        '<testsuite name="s">\n<testcase classname="t" name="ok"/>\n'
+        f'<testcase classname="t" name="bad" file="a/{long_name}.py"/>\n</testsuite>',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as refused:
+        read_tests([path], PathResolver(tmp_path))
+    assert f"junit.xml: <testcase> file= (line 3) 'a/{long_name[:38]}" in refused.value.message
+    assert "has a segment of 303 bytes" in refused.value.message
