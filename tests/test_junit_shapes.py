@@ -284,3 +284,46 @@ def test_an_unusable_file_attribute_is_named_with_its_line(tmp_path: Path) -> No
         read_tests([path], PathResolver(tmp_path))
     assert f"junit.xml: <testcase> file= (line 3) 'a/{long_name[:38]}" in refused.value.message
     assert "has a segment of 303 bytes" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("attribute", "file", "nodeid"),
+    [
+        ("", "tests/test_x.py", "tests/test_x.py::test_a"),
+        (" ", "tests/test_x.py", "tests/test_x.py::test_a"),
+        (".", "tests/test_x.py", "tests/test_x.py::test_a"),
+        (
+            "./",
+            "tests/test_x.py",
+            "tests/test_x.py::test_a",
+        ),  # the root is no file: the classname says
+        ("X", "X", "X::tests.test_x::test_a"),  # a file named X is one, not a Python module
+    ],
+)
+def test_a_file_attribute_that_names_nothing_leaves_the_file_to_the_classname(
+    tmp_path: Path, attribute: str, file: str | None, nodeid: str
+) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(
+        f'<testsuite><testcase classname="tests.test_x" name="test_a" file="{attribute}"/>'
+        "</testsuite>",
+        encoding="utf-8",
+    )
+    [case] = read_tests([path], PathResolver(tmp_path)).cases.values()
+    assert (case.file, case.nodeid) == (file, nodeid)
+
+
+def test_a_result_without_message_or_text_has_an_empty_message(tmp_path: Path) -> None:
+    case = '<testcase classname="t" name="case"><failure/></testcase>'
+    assert outcomes(write(tmp_path, "junit.xml", case))["case"] == (Outcome.FAILED, "")
+
+
+def test_a_document_of_another_kind_is_named_by_its_root(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text("<inventory><item/></inventory>", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_tests([path], PathResolver(tmp_path))
+    assert refused.value.message.endswith(
+        "junit.xml: an XML document with root <inventory>, "
+        "not JUnit XML (<testsuites> or <testsuite>)"
+    )
