@@ -33,6 +33,7 @@ from gate.core.paths import PathResolver
 from gate.core.report import InteractionResult
 from gate.errors import InputError
 from gate.readers import read_tests
+from gate.readers.junit import JunitStats, read_junit
 
 TEARDOWN_PROJECT = """\
 import pytest
@@ -326,4 +327,63 @@ def test_a_document_of_another_kind_is_named_by_its_root(tmp_path: Path) -> None
     assert refused.value.message.endswith(
         "junit.xml: an XML document with root <inventory>, "
         "not JUnit XML (<testsuites> or <testsuite>)"
+    )
+
+
+# --- what read_junit hands on: every case counted, keep asked with the identity ----------
+
+CASES_AND_A_SUITE_RESULT = (
+    '<testsuites><testsuite name="s"><error message="setup"/>'
+    '<testcase classname="tests.test_a" name="one"/>'
+    '<testcase classname="tests.test_b" name="two"><failure message="f"/></testcase>'
+    "</testsuite></testsuites>"
+)
+
+
+@pytest.mark.parametrize("details", [True, False])
+def test_every_case_is_counted_and_keep_decides_on_its_identity_and_file(
+    tmp_path: Path, details: bool
+) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(CASES_AND_A_SUITE_RESULT, encoding="utf-8")
+    asked: list[tuple[str, str | None]] = []
+
+    def keep(nodeid: str, file: str | None) -> bool:
+        asked.append((nodeid, file))
+        return file == "tests/test_b.py" or nodeid.startswith("s::")
+
+    stats = JunitStats()
+    kept = list(read_junit(path, PathResolver(tmp_path), keep=keep, stats=stats, details=details))
+    assert stats.cases == 3  # the suite-level result is a case too; dropped ones count
+    assert asked == [
+        ("s::(suite-level error)", None),
+        ("tests/test_a.py::one", "tests/test_a.py"),
+        ("tests/test_b.py::two", "tests/test_b.py"),
+    ]
+    assert [(c.nodeid, c.file, c.outcome, c.report) for c in kept] == [
+        ("s::(suite-level error)", None, Outcome.ERROR, str(path)),
+        ("tests/test_b.py::two", "tests/test_b.py", Outcome.FAILED, str(path)),
+    ]
+
+
+def test_a_file_with_no_test_case_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text('<testsuites><testsuite name="s" tests="0"/></testsuites>', encoding="utf-8")
+    notes = read_tests([path], PathResolver(tmp_path)).notes
+    assert notes == (f"{path}: JUnit report with no test cases",)
+
+
+def test_an_overlong_name_is_refused_in_a_class_already_seen(tmp_path: Path) -> None:
+    # The identity of a class is worked out once; the second case's name is still bounded.
+    path = tmp_path / "junit.xml"
+    path.write_text(
+        '<testsuite><testcase classname="tests.test_a" name="one"/>\n'
+        f'<testcase classname="tests.test_a" name="{"n" * 65_537}"/></testsuite>',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as refused:
+        read_tests([path], PathResolver(tmp_path))
+    assert refused.value.message == (
+        f"{path}: <testcase> name, classname or file of 65,549 characters "
+        "is not a test name (line 2)"
     )
