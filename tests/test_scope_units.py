@@ -133,6 +133,19 @@ def test_exits_are_named_exit() -> None:
     assert file_coverage(f).branches == {2: LineBranches(2, 0, ("exit", "3"))}
 
 
+def test_a_branch_back_to_line_1_is_named_1_not_exit() -> None:
+    """Line 1 is a line like any other: a loop at the top of a file branches back to it."""
+    f = contexts_file(
+        "m.py",
+        statements=(1, 2, 3),
+        records=[(1, 2, 3)],
+        runs={0: [0]},
+        exits={2: 2},
+        arcs=((2, 1), (2, 3)),
+    )
+    assert file_coverage(f).branches == {2: LineBranches(2, 0, ("1", "3"))}
+
+
 def test_line_data_without_branches() -> None:
     assert file_coverage(HELPER).branches is None
 
