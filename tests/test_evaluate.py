@@ -18,6 +18,7 @@ from gate.core.evaluate import Evaluation, shortfall
 from gate.core.model import FileCoverage, LineBranches, Outcome, TestCase, TestResults
 from gate.core.numbers import distinct_percents, percent_below
 from gate.core.report import Status, to_data
+from gate.core.thresholds import missing_branch_labels
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -168,6 +169,14 @@ def test_a_percentage_below_its_target_never_shows_the_target(
 ) -> None:
     assert percent_below(value, target) == shown
     assert float(shown.rstrip("%")) < target
+
+
+def test_a_branch_line_with_counts_only_says_how_many_of_its_branches_were_not_taken() -> None:
+    """A report that counts a line's branches without naming them (Cobertura,
+    JaCoCo): the gap line gives the count not taken, named ones are listed."""
+    branches = {4: LineBranches(3, 1), 7: LineBranches(2, 1, ("9",)), 8: LineBranches(2, 2)}
+    assert missing_branch_labels(branches) == ["4 (2 of 3 not taken)", "7->9"]
+    assert missing_branch_labels(branches, frozenset({7})) == ["7->9"]
 
 
 @pytest.mark.parametrize(
