@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.core.paths import PathResolver, escapes, normalise
+from gate.core.paths import PathResolver, UnusablePath, escapes, normalise
 from gate.readers import read_coverage
 
 
@@ -87,6 +87,16 @@ def test_without_the_source_the_guess_is_relative_and_an_escape_is_marked(
     data = read_coverage([report], resolver)
     assert list(data.files) == ["pkg/mod.py"]
     assert any("outside the repository root ignored" in n for n in data.notes)
+
+
+def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) -> None:
+    """Refused before the file system is asked; the error reads as its reason."""
+    resolver = PathResolver(tmp_path)
+    with pytest.raises(UnusablePath, match=r"^contains a NUL character$") as info:
+        resolver.resolve("pkg/a\x00.py")
+    assert info.value.reason == "contains a NUL character"
+    with pytest.raises(UnusablePath, match=r"^has a segment of 256 bytes"):
+        resolver.resolve("pkg/" + "a" * 253 + ".py")
 
 
 @pytest.mark.parametrize(
