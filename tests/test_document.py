@@ -300,6 +300,14 @@ def test_evidence_args_expand_what_pytest_cannot_take() -> None:
     # A node id inside a file passed whole is redundant.
     both = ["tests/*/test_x.py::Test*", "tests/a/test_x.py"]
     assert evidence_args(both, tests) == ["tests/a/test_x.py"]
+    # Every pattern in order, a plain one as well as a glob after it.
+    assert evidence_args(["tests/b/test_z.py", "tests/a/test_*.py"], tests) == [
+        "tests/b/test_z.py",
+        "tests/a/test_x.py",
+    ]
+    # A glob that selected nothing is kept as written: never a file passed whole.
+    unmatched = ["tests/none/test_*.py", "tests/none/test_*.py::test_a"]
+    assert evidence_args(unmatched, tests) == unmatched
 
 
 def test_reproduce_commands_follow_the_scope() -> None:

@@ -238,6 +238,39 @@ def test_notes_name_three_tests_then_count_and_lead_with_their_meaning() -> None
                          "tests/test_3.py::test_it and 2 more)")  # fmt: skip
 
 
+def note_of(tests: int, lines: Sequence[int]) -> str:
+    """The note on `lines`, each run by `tests` tests that are not the evidence."""
+    names = (
+        "",
+        "tests/test_ev.py::test_e|run",
+        *(f"tests/test_{k}.py::t|run" for k in range(tests)),
+    )
+    runs = {k: [0] for k in range(2, 2 + tests)}
+    f = contexts_file("m.py", statements=range(1, 100), records=[tuple(lines)], runs=runs)
+    index = ContextIndex(names, tuple(map(context_nodeid, names)), {f.path: f})
+    (note,) = evidence_scope(index, [f.path], ["tests/test_ev.py"], [], {}).notes
+    return note
+
+
+def test_a_note_names_exactly_three_tests_without_and_0_more() -> None:
+    note = note_of(3, [5])
+    assert note.endswith("(by tests/test_0.py::t, tests/test_1.py::t, tests/test_2.py::t)")
+
+
+def test_a_note_shows_exactly_eight_line_ranges_without_an_ellipsis() -> None:
+    eight = [1, 3, 5, 7, 9, 11, 13, 15]
+    assert "lines 1, 3, 5, 7, 9, 11, 13, 15 (by" in note_of(1, eight)
+    assert "lines 1, 3, 5, 7, 9, 11, 13, 15, … (by" in note_of(1, [*eight, 17])
+
+
+def test_a_test_ran_here_when_any_of_its_phases_did() -> None:
+    """Its setup ran the file, its call ran nothing here: not mislabelled."""
+    names = ("", "tests/test_a.py::test_x|setup", "tests/test_a.py::test_x|run")
+    f = contexts_file("m.py", statements=(1,), records=[(1,)], runs={1: [0]})
+    index = ContextIndex(names, tuple(map(context_nodeid, names)), {f.path: f})
+    assert evidence_scope(index, [f.path], ["tests/test_a.py"], [], {}).gaps == []
+
+
 def test_evidence_that_ran_nothing_here_is_a_gap_skipped_tests_are_not() -> None:
     scoped = evidence_scope(
         INDEX,
@@ -271,6 +304,12 @@ def test_a_file_measured_only_without_contexts_counts_as_not_run() -> None:
         FileCoverage("app/new.py", frozenset({1, 2}), frozenset(), {2: LineBranches(2, 0)})
     ]
     assert "app/new.py: not in the coverage.py data with per-test contexts" in scoped.gaps
+
+    lines_only = FileCoverage("app/new.py", frozenset({1}), frozenset({1}))
+    (not_run,) = evidence_scope(
+        INDEX, ["app/new.py"], ["tests/test_client.py"], [], {"app/new.py": lines_only}
+    ).files
+    assert not_run.branches is None  # still no branch data, not "0 branches"
 
 
 class _It:
