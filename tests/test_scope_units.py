@@ -310,6 +310,12 @@ def test_a_file_measured_only_without_contexts_counts_as_not_run() -> None:
         INDEX, ["app/new.py"], ["tests/test_client.py"], [], {"app/new.py": lines_only}
     ).files
     assert not_run.branches is None  # still no branch data, not "0 branches"
+    # A file without contexts does not stop the files after it from being counted.
+    both = evidence_scope(
+        INDEX, ["app/new.py", "app/client.py"], ["tests/test_client.py"], [],
+        {"app/new.py": lines_only},
+    )  # fmt: skip
+    assert [f.path for f in both.files] == ["app/new.py", "app/client.py"]
 
 
 class _It:
@@ -333,8 +339,11 @@ def test_evidence_scope_never_falls_back_silently() -> None:
     with pytest.raises(InputError, match="per-test contexts"):
         interaction_coverage(_It(Scope.EVIDENCE, ["tests/x.py"]), ["a.py"], {}, None, [])  # type: ignore[arg-type]
     no_tests = ContextIndex(names=("",), nodeids=("",), files={})
-    with pytest.raises(InputError, match="per-test contexts"):
+    with pytest.raises(InputError) as info:
         evidence_scope(no_tests, ["a.py"], ["tests/x.py"], [], {})
+    # What is missing, then how to record it.
+    assert info.value.message == "coverage_scope: evidence needs per-test contexts"
+    assert info.value.hint is not None and "--cov-context=test" in info.value.hint
 
 
 def test_require_contexts_names_the_interactions_and_the_inputs() -> None:
