@@ -281,6 +281,10 @@ def test_path_to_module() -> None:
     assert path_to_module("common/config_service/client.py") == "common.config_service.client"
     assert path_to_module("src/pkg/__init__.py") == "pkg"
     assert path_to_module("src") == "src"
+    # A package named src (its own __init__), not the src layout; the root is ".".
+    assert path_to_module("src/__init__.py") == "src"
+    assert path_to_module("src/") == "src"
+    assert path_to_module("") == "."
 
 
 def test_evidence_args_expand_what_pytest_cannot_take() -> None:

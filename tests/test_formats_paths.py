@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.core.paths import PathResolver, UnusablePath, escapes, normalise
+from gate.core.paths import PathResolver, UnusablePath, escapes, is_file, normalise
 from gate.readers import read_coverage
 
 
@@ -87,6 +87,14 @@ def test_without_the_source_the_guess_is_relative_and_an_escape_is_marked(
     data = read_coverage([report], resolver)
     assert list(data.files) == ["pkg/mod.py"]
     assert any("outside the repository root ignored" in n for n in data.notes)
+
+
+def test_a_name_the_file_system_refuses_is_no_file_never_an_error(tmp_path: Path) -> None:
+    """A report-named path is probed without raising: a name too long is no file."""
+    (tmp_path / "real.py").touch()
+    assert is_file(tmp_path / "real.py")
+    assert not is_file(tmp_path / ("a" * 300 + ".py"))  # ENAMETOOLONG from the kernel
+    assert not is_file(tmp_path)
 
 
 def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) -> None:
