@@ -321,8 +321,8 @@ def test_a_file_measured_only_without_contexts_counts_as_not_run() -> None:
 class _It:
     """The parts of an Interaction that scoping reads."""
 
-    def __init__(self, scope: Scope, evidence: Sequence[str] = ()) -> None:
-        self.id = "client"
+    def __init__(self, scope: Scope, evidence: Sequence[str] = (), id: str = "client") -> None:
+        self.id = id
         self.coverage_scope = scope
         self.evidence = tuple(evidence)
 
@@ -362,6 +362,45 @@ def test_require_contexts_names_the_interactions_and_the_inputs() -> None:
     with pytest.raises(InputError, match=r"shards/1/\.coverage\.1 recorded none"):
         require_contexts(its, data)  # type: ignore[arg-type]
     require_contexts([_It(Scope.ALL)], xml)  # type: ignore[arg-type]  # nothing asked: fine
+
+
+def test_require_contexts_lists_every_interaction_and_input_or_says_none() -> None:
+    its = [_It(Scope.EVIDENCE, id="a"), _It(Scope.EVIDENCE, id="b")]
+    who = "coverage_scope: evidence (interactions a, b)"
+    two = CoverageData(
+        files={},
+        inputs=(
+            InputFile("lcov.info", "0" * 64, "lcov"),
+            InputFile("coverage.xml", "0" * 64, "cobertura"),
+        ),
+    )
+    for data, given in ((two, "cobertura, lcov"), (CoverageData(files={}, inputs=()), "none")):
+        with pytest.raises(InputError) as info:
+            require_contexts(its, data)  # type: ignore[arg-type]
+        assert info.value.message == (
+            f"{who} needs a coverage.py data file recorded with per-test contexts; "
+            f"the coverage inputs are {given}, which do not say which test ran what"
+        )
+    shards = CoverageData(
+        files={},
+        inputs=tuple(InputFile(f"{k}/.coverage", "0" * 64, "coveragepy-data") for k in (1, 2)),
+        contexts=ContextIndex(names=("",), nodeids=("",), files={}),
+    )
+    with pytest.raises(InputError) as info:
+        require_contexts(its, shards)  # type: ignore[arg-type]
+    assert (
+        info.value.message
+        == f"{who} needs per-test contexts, but 1/.coverage, 2/.coverage recorded none"
+    )
+
+
+def test_evidence_scope_counts_a_file_measured_without_contexts_as_not_run() -> None:
+    """Through interaction_coverage: the merged reports say which files exist."""
+    xml_only = FileCoverage("app/new.py", frozenset({1}), frozenset({1}))
+    it = _It(Scope.EVIDENCE, ["tests/test_client.py"])
+    scoped = interaction_coverage(it, ["app/new.py"], {"app/new.py": xml_only}, INDEX, [])  # type: ignore[arg-type]
+    assert scoped.files == [FileCoverage("app/new.py", frozenset({1}), frozenset())]
+    assert "app/new.py: not in the coverage.py data with per-test contexts" in scoped.gaps
 
 
 @pytest.mark.parametrize(
