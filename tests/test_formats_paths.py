@@ -46,6 +46,25 @@ def test_absolute_paths_under_the_root(tree: Path) -> None:
     assert resolver.resolve(str(tree) + "/src/../lib/util.py") == "lib/util.py"
 
 
+@pytest.mark.parametrize(
+    "folder", ["repo", "repo ", "  "], ids=["plain", "space-at-the-end", "blank"]
+)
+def test_an_absolute_path_under_the_root_is_relative_even_when_not_checked_out(
+    tmp_path: Path, folder: str
+) -> None:
+    """Under the root is under the root, whatever the root's name ends with."""
+    root = tmp_path / folder
+    root.mkdir()
+    assert PathResolver(root).resolve(f"{root}/app/gone.py") == "app/gone.py"
+
+
+def test_an_empty_source_root_adds_no_candidate(tree: Path) -> None:
+    """Cobertura's `<source></source>`: the name is tried as written, not as a
+    suffix of `/name` (shop/x.py is in the tree, so is x.py here)."""
+    (tree / "x.py").write_text("")
+    assert PathResolver(tree).resolve("shop/x.py", [""]) == "shop/x.py"
+
+
 def test_source_roots_of_the_report(tree: Path) -> None:
     resolver = PathResolver(tree)
     assert resolver.resolve("app/client.py", ["/ci/checkout/src"]) == "src/app/client.py"
