@@ -124,9 +124,9 @@ def run_check(opts: CheckOptions) -> CheckRun:
 
 
 def read_change(opts: CheckOptions, keep: Callable[[str], bool]) -> Diff | None:
-    """The changed lines: from git (--diff-base), from a diff file (--diff), or
-    None when neither is given. The diff readers (and unidiff, 3 ms) are imported
-    only then: start-up time is CI time."""
+    """The changed lines: from git (--diff-base), from a diff file (--diff, which
+    must change some file the checkout has), or None when neither is given. The
+    diff readers (and unidiff, 3 ms) are imported only then: start-up time is CI time."""
     if opts.diff_base is not None and opts.diff is not None:
         raise UsageError("--diff-base and --diff both name the change; give one")
     if opts.diff_base is not None:
@@ -136,7 +136,9 @@ def read_change(opts: CheckOptions, keep: Callable[[str], bool]) -> Diff | None:
     if opts.diff is not None:
         from gate.readers.diff import read_diff
 
-        return read_diff(opts.root / opts.diff, keep=keep)
+        return read_diff(
+            opts.root / opts.diff, keep=keep, present=lambda name: (opts.root / name).is_file()
+        )
     return None
 
 

@@ -51,6 +51,14 @@ def plain(text: str, limit: int | None = None) -> str:
     return line if limit is None else clip(line, limit)
 
 
+def terminal_text(text: str) -> str:
+    """`text` with its lines kept and every control character (a carriage return
+    too) and bidirectional override removed: an error message can quote a report
+    (a parser's message holds the bytes it choked on), and a terminal must show
+    it as written, not obey it."""
+    return "\n".join(CONTROL.sub("", line).replace("\r", "") for line in text.split("\n"))
+
+
 def show_path(path: object) -> str:
     """A path as every message shows it: as is when it is plain printable text,
     else quoted the way `repr` quotes it, so a newline, a terminal escape or a

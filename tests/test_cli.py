@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,19 @@ def test_exit_2_for_bad_input_names_the_file(fixture_run, cli, args, message) ->
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_config_that_is_no_regular_file_is_refused_unread(cli, tmp_path: Path) -> None:
+    # A symlink committed as the config can point at a named pipe: reading it would
+    # block the run; a directory is named for what it is, not "not found".
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "signal-gate.yml").symlink_to(tmp_path / "pipe")
+    fifo = cli("validate", "--config", "signal-gate.yml", cwd=tmp_path)  # 120 s at most
+    assert fifo.returncode == 2
+    assert "signal-gate.yml: is a named pipe (FIFO), not a regular file" in fifo.stderr
+    folder = cli("validate", "--config", str(tmp_path), cwd=tmp_path)
+    assert folder.returncode == 2 and f"{tmp_path}: is a directory, not a file" in folder.stderr
 
 
 @pytest.mark.parametrize(

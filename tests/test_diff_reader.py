@@ -102,6 +102,38 @@ def test_a_diff_file_says_the_same_and_context_lines_never_count(repo: Path) -> 
     assert lines(read_diff(saved)) == EXPECTED
 
 
+def test_a_diff_saved_with_crlf_line_endings_says_the_same(repo: Path) -> None:
+    # Read as is, every name would end in "\r" and match no file: a change of
+    # nothing, which passes any patch threshold.
+    diff = subprocess.run(
+        ["git", "diff", "base", "HEAD"], cwd=repo, capture_output=True, check=True,
+        env={**os.environ, **GIT_ENV},
+    ).stdout  # fmt: skip
+    converted = diff.replace(b"\n", b"\r\n")
+    assert lines(parse_diff(converted, "crlf.diff")) == EXPECTED
+
+
+def test_a_crlf_file_in_a_diff_keeps_its_own_line_endings() -> None:
+    # An LF diff of a file with CRLF lines: the "\r" belongs to the content.
+    lf = b"--- a/w.py\n+++ b/w.py\n@@ -1,2 +1,3 @@\n a = 1\r\n+b = 2\r\n c = 3\r\n"
+    assert lines(parse_diff(lf, "lf.diff")) == {"w.py": {2}}
+    # The same diff converted to CRLF as a whole reads the same.
+    assert lines(parse_diff(lf.replace(b"\n", b"\r\n"), "crlf.diff")) == {"w.py": {2}}
+
+
+def test_a_diff_whose_files_the_checkout_lacks_is_refused() -> None:
+    diff = b"--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+a\n--- a/y.py\n+++ b/y.py\n@@ -0,0 +1 @@\n+b\n"
+    with pytest.raises(
+        InputError, match=r"d.diff: changes 2 file\(s\), none of them in the checkout"
+    ):
+        parse_diff(diff, "d.diff", present=lambda name: False)
+    # One file the checkout has is enough: a monorepo diff also names other services'.
+    assert lines(parse_diff(diff, "d.diff", present="y.py".__eq__)) == {"x.py": {1}, "y.py": {1}}
+    # Deleted files are no evidence either way; a diff that only deletes is fine.
+    deletion = b"--- a/x.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n"
+    assert lines(parse_diff(deletion, "d.diff", present=lambda name: False)) == {}
+
+
 def test_keep_limits_the_files(repo: Path) -> None:
     change = git_changes(repo, "base", keep=lambda p: p.startswith("app/new"))
     assert lines(change) == {"app/new name.py": {5}}
@@ -186,6 +218,7 @@ def test_header_lines_no_git_writes_are_refused_before_parsing(line: str) -> Non
         parse_diff(f"{line}\n".encode(), "evil.diff")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_diff_file_must_be_a_regular_file_within_the_size_bound(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.diff"
     os.mkfifo(fifo)

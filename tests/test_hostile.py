@@ -285,6 +285,22 @@ def test_truncated_report_is_refused(project: Project) -> None:
     assert_rejected(project.run(coverage=path), path, "not well-formed XML")
 
 
+def test_a_message_quoting_a_report_carries_no_control_or_bidi_character(
+    project: Project, tmp_path: Path
+) -> None:
+    # libxml2's message quotes the bytes it choked on: a right-to-left override, a
+    # carriage return or a C1 CSI there would reorder, overwrite or restyle the line.
+    path = tmp_path / "junit.xml"
+    path.write_bytes(
+        b'<testsuite><testcase name="a"><system-out><![CDATA[ \xe2\x80\xae fake\rOK \xc2\x9b2J'
+    )
+    done = project.run(junit=path)
+    assert_rejected(done, path, "not well-formed XML")
+    assert "fake" in done.stderr  # the quote is kept, only its controls go
+    for char in ("\u202e", "\r", "\x9b"):
+        assert char not in done.stderr, repr(done.stderr)
+
+
 def test_impossible_numbers_are_refused(project: Project) -> None:
     path = HOSTILE / "hits-negative.cobertura.xml"
     assert_rejected(project.run(coverage=path), path, "hits='-1' is negative")

@@ -34,9 +34,9 @@ from gate.errors import InputError
 from gate.readers import expand, read_coverage, read_tests
 from gate.readers.counts import MAX_COUNT, MAX_LINE, NotANumber, plain, whole
 from gate.readers.coverage_json import MAX_JSON_BYTES
-from gate.readers.files import require_regular
 from gate.readers.report_file import read_report
 from gate.readers.xmlstream import MAX_PROLOG_BYTES, MAX_ROOT_ATTRIBUTES
+from gate.regular_file import require_regular
 from gate.text import show_path
 
 QUICK = 5.0  # seconds: a refusal takes milliseconds; this only catches hangs
@@ -474,4 +474,4 @@ def test_a_name_with_a_nul_is_refused_with_pythons_reason(tmp_path: Path) -> Non
 
 
 def test_a_directory_is_no_report(tmp_path: Path) -> None:
-    assert refused_before_reading(tmp_path) == f"{tmp_path}: is a directory, not a report"
+    assert refused_before_reading(tmp_path) == f"{tmp_path}: is a directory, not a file"

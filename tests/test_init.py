@@ -255,6 +255,7 @@ def test_a_folder_of_modules_that_talk_to_the_network_is_a_plugin_folder() -> No
         "kit/__init__.py": "",
         "kit/plugins/__init__.py": "import importlib\n",
         "kit/plugins/base.py": "import socket\n",  # support: serves the plugins
+        "kit/plugins/consts.py": "TIMEOUT = 5\n",  # support too, as sentry-python's are
         "kit/plugins/slack.py": "import urllib.request\n",
         "kit/plugins/smtp_mail.py": "import smtplib\n",
         "kit/plugins/desktop.py": "X = 1\n",  # a sibling plugin without the network
@@ -295,8 +296,8 @@ def test_shared_plumbing_and_the_composition_root_are_not_interactions() -> None
     sources = {
         "app/__init__.py": "",
         "app/http.py": "import urllib.request\n",
-        "app/billing.py": "from app.http import get\n",
-        "app/ledger.py": "from app import http\n",
+        "app/billing.py": "from app.http import get\n\ndef charge():\n    return get()\n",
+        "app/ledger.py": "from app import http\n\ndef post():\n    return http.get()\n",
         "app/server.py": "from app import billing, ledger, http\n",
     }
     assert found(sources) == [
@@ -305,6 +306,55 @@ def test_shared_plumbing_and_the_composition_root_are_not_interactions() -> None
     ]
     discovery = discover(list(sources), facts_of(sources))
     assert discovery.shared == (("app/http.py", 2),)
+
+
+def test_a_module_that_only_re_exports_a_client_does_not_call_out_through_it() -> None:
+    # Every library's `__init__.py` re-exports its client; only code that uses a
+    # name it imported from a client module calls out through it.
+    sources = {
+        "lib/__init__.py": (
+            "import logging\nfrom .api import Client, fetch\n__all__ = ['Client', 'fetch']\n"
+            "logging.getLogger('lib').addHandler(logging.NullHandler())\n"
+        ),
+        "lib/api.py": "import requests\n",
+        "lib/sync.py": "from lib.api import fetch\n\ndef run():\n    return fetch()\n",
+        "lib/unused.py": "import lib.api\nX = 1\n",
+    }
+    assert found(sources) == [
+        ("lib/api.py", "lib_api", "uses requests"),
+        ("lib/sync.py", "sync", "calls out through lib/api.py"),
+    ]
+
+
+def test_a_package_init_that_calls_out_is_named_after_its_package() -> None:
+    sources = {
+        "svc/__init__.py": "",
+        "svc/http.py": "import requests\n",
+        "svc/billing/__init__.py": "from svc.http import post\n\ndef charge():\n    post()\n",
+    }
+    assert found(sources) == [
+        ("svc/billing/__init__.py", "billing", "calls out through svc/http.py"),
+        ("svc/http.py", "svc_http", "uses requests"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "referenced"),
+    [
+        ("from app.api import Client, fetch\n__all__ = ['Client']\n", []),
+        ("from app.api import fetch\nfetch()\n", ["app.api", "app.api.fetch"]),
+        ("from app.api import fetch as f\ndef g():\n    f()\n", ["app.api", "app.api.fetch"]),
+        ("from app import api\nclass M(api.Client): ...\n", ["app", "app.api"]),
+        ("from app.api import Session\ndef g(s: Session): ...\n", ["app.api", "app.api.Session"]),
+        ("from app.api import *\n", ["app.api"]),  # whatever it brings may be used
+        ("import app.net.http\napp.net.http.get()\n", ["app.net.http"]),
+        ("import app.net.http as h\nh.get()\n", ["app.net.http"]),
+        ("import app.net.http\nX = 1\n", []),
+        ("from app.api import fetch\nfetch = 1\n", []),  # rebinding is no use
+    ],
+)  # fmt: skip
+def test_what_the_code_refers_to_among_its_imports(source: str, referenced: list[str]) -> None:
+    assert list(source_facts(source, "app.mod").referenced) == referenced
 
 
 def test_a_client_py_stands_for_its_package_and_generic_stems_take_their_folder() -> None:

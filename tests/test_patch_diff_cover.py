@@ -214,6 +214,23 @@ def test_a_saved_diff_gives_what_git_gives(base: Path, tmp_path: Path) -> None:
     assert from_file.patch.source == str(saved)
 
 
+def test_a_diff_of_another_tree_is_refused_not_read_as_no_change(
+    base: Path, tmp_path: Path, cli
+) -> None:
+    # Made at the top of a monorepo, or with other path prefixes, or in another
+    # repository: none of its files are in the checkout, and read as a change of
+    # nothing it would pass any patch threshold.
+    root = scenario(base, "fails")
+    moved = tmp_path / "monorepo.diff"
+    moved.write_text(git(root, "diff", "--src-prefix=a/svc/", "--dst-prefix=b/svc/", "base...HEAD"))
+    out = tmp_path / "report.json"
+    done = cli("check", "--diff", str(moved), "--json-out", str(out), cwd=root)
+    assert done.returncode == 2, done.stdout
+    assert f"{moved}: changes 3 file(s), none of them in the checkout" in done.stderr
+    assert "git diff --relative" in done.stderr
+    assert report_json(out.read_text())["verdict"] == "error"  # never a pass
+
+
 @pytest.mark.parametrize(
     ("name", "held"),
     [("held", RatchetState.HELD), ("broken", RatchetState.BROKEN)],

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from gate.errors import GateError
+from gate.text import terminal_text
 
 if TYPE_CHECKING:
     from gate.cli.settings import RunSettings
@@ -54,7 +55,7 @@ def handle_errors(func: F) -> F:
                 debug = run_settings().debug
                 return func(*args, **kwargs)
             except GateError as exc:
-                click.echo(f"signal-gate: error: {exc}", err=True)
+                click.echo(f"signal-gate: error: {terminal_text(str(exc))}", err=True)
                 sys.exit(EXIT_ERROR)
             except (KeyboardInterrupt, Terminated) as stop:
                 name = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
@@ -66,8 +67,9 @@ def handle_errors(func: F) -> F:
             except Exception as exc:
                 if debug:
                     raise
+                problem = terminal_text(str(exc))
                 click.echo(
-                    f"signal-gate: internal error: {type(exc).__name__}: {exc}\n"
+                    f"signal-gate: internal error: {type(exc).__name__}: {problem}\n"
                     "hint: set SIGNAL_GATE_DEBUG=1 for the traceback and report it as a bug",
                     err=True,
                 )

@@ -33,7 +33,7 @@ def find_config(explicit: str | None, root: Path) -> tuple[Path, str | None]:
     """
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        if not path.exists():  # anything else that is no regular file: read_text says what
             raise ConfigError(f"{explicit}: config file not found")
         return path, PYPROJECT_TABLE if path.name == "pyproject.toml" else None
     for name in CONFIG_CANDIDATES:

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from gate.errors import ConfigError
+from gate.errors import ConfigError, InputError
+from gate.regular_file import require_regular
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32  # levels of nested collections; a config needs six
@@ -30,7 +31,13 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def read_text(path: Path) -> tuple[bytes, str]:
-    """The file's bytes (for its hash) and text; ConfigError when too big or not UTF-8."""
+    """The file's bytes (for its hash) and text; ConfigError when too big, not
+    UTF-8 or not a regular file (a config from a pull request can be a symlink to
+    a named pipe: reading it would block)."""
+    try:
+        require_regular(path)
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)

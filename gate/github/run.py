@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 
 from gate.errors import InputError, UsageError
 from gate.github.trust import event_trust
-from gate.readers.files import require_regular
 from gate.records import Record
+from gate.regular_file import require_regular
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_SERVER_URL = "https://github.com"

@@ -30,9 +30,10 @@ from gate.core.model import FileCoverage, LineBranches
 from gate.core.paths import PathResolver, is_file
 from gate.errors import InputError
 from gate.readers.counts import MAX_COUNT, MAX_LINE
-from gate.readers.files import require_regular, resolve_name
+from gate.readers.files import resolve_name
 from gate.readers.import_lines import MAX_SOURCE_BYTES, docstring_lines
 from gate.readers.xmlstream import UTF16_BOMS
+from gate.regular_file import require_regular
 from gate.text import counted, show_path
 
 # JSON has no framing to stream by, and msgspec decodes whole documents, so the

@@ -20,7 +20,7 @@ from unidiff.patch import PatchSet
 
 from gate.core.model import Diff
 from gate.errors import InputError
-from gate.readers.files import require_regular
+from gate.regular_file import require_regular
 from gate.text import quoted, show_path
 
 MAX_DIFF_BYTES = 32 * 1024 * 1024
@@ -32,12 +32,14 @@ _C_ESCAPE = re.compile(rb'\\([0-7]{1,3}|[abfnrtv"\\])')
 _C_CHARS = {b"a": 7, b"b": 8, b"f": 12, b"n": 10, b"r": 13, b"t": 9, b"v": 11, b'"': 34, b"\\": 92}
 
 KeepPath = Callable[[str], bool]
+_FILE_HEADER = re.compile(r"^(?:diff --git |--- )", re.MULTILINE)
 
 
-def read_diff(path: Path, keep: KeepPath | None = None) -> Diff:
+def read_diff(path: Path, keep: KeepPath | None = None, present: KeepPath | None = None) -> Diff:
     """The changed lines of the unified diff in `path` (a regular file of at most
     MAX_DIFF_BYTES); `keep(path)` limits what is kept to the files the config
-    looks at."""
+    looks at; `present(path)`, when given, says whether the checkout has the file
+    (see parse_diff)."""
     shown = show_path(path)
     size = require_regular(path)  # a FIFO or a device would block or never end
     try:
@@ -47,16 +49,33 @@ def read_diff(path: Path, keep: KeepPath | None = None) -> Diff:
         raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     if max(size, len(data)) > MAX_DIFF_BYTES:
         raise InputError(f"{shown}: larger than {MAX_DIFF_BYTES // 2**20} MiB; refused as a diff")
-    return parse_diff(data, str(path), keep=keep)
+    return parse_diff(data, str(path), keep=keep, present=present)
 
 
 def parse_diff(
-    data: bytes, source: str, *, keep: KeepPath | None = None, base_sha: str | None = None
+    data: bytes,
+    source: str,
+    *,
+    keep: KeepPath | None = None,
+    base_sha: str | None = None,
+    present: KeepPath | None = None,
 ) -> Diff:
     """The changed lines of a unified diff (git's or plain `diff -u`'s): for every
     file of the new version, the numbers of its added or modified lines. Deleted
-    files, binary files and pure renames change no line."""
+    files, binary files and pure renames change no line.
+
+    `present(path)`: whether the checkout holds a file of the new version. When
+    the diff adds lines to files and the checkout holds none of them, it is a diff
+    of another tree (another repository, the top of a monorepo, paths with another
+    prefix): InputError, for read as a change of nothing it would pass any patch
+    threshold."""
     text = data.decode("utf-8", errors="replace")
+    if _crlf_converted(text):
+        # The whole diff went through a CRLF conversion (saved on Windows, sent by
+        # an API): unidiff would read "x.py\r" as the file's name and every file
+        # would match nothing. One level of CRLF comes off; a line of a CRLF file
+        # ("+x\r\r\n" after the conversion) keeps its own "\r".
+        text = text.replace("\r\n", "\n")
     _check_headers(text, source)
     try:
         patch = PatchSet(io.StringIO(text))
@@ -65,15 +84,22 @@ def parse_diff(
     if text.strip() and not patch:
         raise InputError(f"{source}: no file header (`--- a/...`, `+++ b/...`); not a unified diff")
     files: dict[str, set[int]] = {}
+    changed: list[str] = []  # every file the diff adds lines to, kept or not
     for patched in patch:
         if patched.is_binary_file or patched.is_removed_file:
             continue
         name = new_side_path(patched.target_file, source)
-        if keep is not None and not keep(name):
-            continue
         added = {line.target_line_no for hunk in patched for line in hunk if line.is_added}
         if added:
+            changed.append(name)
+        if added and (keep is None or keep(name)):
             files.setdefault(name, set()).update(n for n in added if n is not None)
+    if present is not None and changed and not any(present(name) for name in changed):
+        raise InputError(
+            f"{source}: changes {len(changed)} file(s), none of them in the checkout "
+            f"(first: {quoted(changed[0])}); a diff of another tree?",
+            hint="make the diff in --root: `git diff --relative BASE...HEAD > change.diff`",
+        )
     return Diff(
         files={name: frozenset(lines) for name, lines in sorted(files.items())},
         source=source,
@@ -105,6 +131,13 @@ def unquote_c(text: str) -> str:
         return bytes([int(code, 8) & 0xFF]) if code[:1].isdigit() else bytes([_C_CHARS[code]])
 
     return _C_ESCAPE.sub(byte, raw).decode("utf-8", errors="replace")
+
+
+def _crlf_converted(text: str) -> bool:
+    """Does the diff's first file header end in CRLF?"""
+    header = _FILE_HEADER.search(text)
+    end = -1 if header is None else text.find("\n", header.start())
+    return end > 0 and text[end - 1] == "\r"
 
 
 def _check_headers(text: str, source: str) -> None:

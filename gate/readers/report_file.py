@@ -16,7 +16,7 @@ import msgspec
 
 from gate.core.report import SCHEMA, ErrorReport, Report, from_json
 from gate.errors import InputError
-from gate.readers.files import require_regular
+from gate.regular_file import require_regular
 from gate.text import show_path
 
 MAX_REPORT_BYTES = 32 * 1024 * 1024

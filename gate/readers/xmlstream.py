@@ -28,8 +28,8 @@ from typing import Any
 from lxml import etree
 
 from gate.errors import InputError
-from gate.readers.files import require_regular
 from gate.records import Record
+from gate.regular_file import require_regular
 from gate.text import show_path
 
 GZIP_MAGIC = b"\x1f\x8b"

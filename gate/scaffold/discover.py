@@ -3,8 +3,9 @@
 Outbound, found by what the code does (`gate.scaffold.sources`):
 
 - a module that uses a network or service client library talks to a service;
-  so does one that imports such a module of the project (`app/clients/x.py`
-  calling out through `app/http.py`);
+  so does one that uses such a module of the project (`app/clients/x.py`
+  calling out through `app/http.py`), not one that only imports it to re-export
+  it (a package's `__init__.py`);
 - a module of the project that several of those import is shared plumbing
   (`app/http.py`), and one that imports several of them is a composition root
   (`app/server.py`): neither is an interaction of its own;
@@ -39,8 +40,9 @@ NOT_ENDPOINTS = frozenset({"__init__", "deps", "dependencies", "schemas", "model
 # Modules of a plugin folder that serve the plugins rather than being one.
 SUPPORT = frozenset(
     {"base", "common", "utils", "util", "helpers", "helper", "exceptions", "errors",
-     "types", "constants", "const", "models", "schemas", "templates", "registry",
-     "manager", "loader", "compat", "conftest", "__init__", "__main__"}
+     "types", "constants", "const", "consts", "enums", "version", "models", "schemas",
+     "templates", "registry", "manager", "loader", "compat", "conftest", "__init__",
+     "__main__"}
 )  # fmt: skip
 # Stems that say nothing alone: named with their folder (`config/http.py` -> config-http).
 GENERIC = frozenset(
@@ -125,13 +127,15 @@ def _candidates(
     packages = frozenset(posixpath.dirname(p) for p in sources if p.endswith("/__init__.py"))
     by_name = {name: p for p in sources for name in module_names(p, packages)}
     imports = {p: {by_name[n] for n in f.imports if n in by_name} - {p} for p, f in facts.items()}
+    # Calling out through a module takes using it: importing it to re-export is not.
+    uses = {p: {by_name[n] for n in f.referenced if n in by_name} - {p} for p, f in facts.items()}
     found: dict[str, str] = {}
     for path in sources:
         if path in facts and facts[path].network:
             found[path] = "uses " + ", ".join(facts[path].network)
     direct = set(found)
     for path in sources:
-        through = sorted(imports.get(path, set()) & direct)
+        through = sorted(uses.get(path, set()) & direct)
         if path not in found and through:
             found[path] = "calls out through " + ", ".join(through[:2])
     for path in sources:
@@ -220,7 +224,10 @@ def _stem(child: str) -> str:
 
 def _name_of(path: str) -> str:
     """What a module or package is called after: its stem less `_client`, with
-    its folder's name when that says nothing alone (`config/http.py` -> `config_http`)."""
+    its folder's name when that says nothing alone (`config/http.py` -> `config_http`);
+    a package's `__init__.py` by its package (`billing/__init__.py` -> `billing`)."""
+    if posixpath.basename(path) == "__init__.py" and "/" in path:
+        return _name_of(posixpath.dirname(path) + "/")
     stem = _stem(path)
     if stem.endswith("_client") and stem != "_client":
         stem = stem.removesuffix("_client")

@@ -55,6 +55,9 @@ class SourceFacts(Record, frozen=True):
     trivial: bool = False  # nothing but a docstring: no code anyone could forget to declare
     # Lines of the statements inside its functions: what runs when it is used, not imported.
     body_lines: tuple[int, ...] = ()
+    # The `imports` its code refers to by name: a package's `__init__.py` that only
+    # re-exports (`from .api import Client`, `__all__`) imports a client but uses none.
+    referenced: tuple[str, ...] = ()
 
 
 def network_library(dotted: str) -> str | None:
@@ -76,18 +79,26 @@ def source_facts(text: str | bytes, module: str, *, package: bool = False) -> So
     imports, body = _statements(tree)
     imported: set[str] = set()
     aliases: dict[str, str] = {}  # local name -> the module it names
+    binds: dict[str, set[str]] = {}  # local name -> the imported names it stands for
+    starred: set[str] = set()  # `from x import *`: whatever it brings may be used
     for node in imports:
         if isinstance(node, ast.Import):
             for name in node.names:
                 imported.add(name.name)
                 local = name.asname or name.name.split(".")[0]
                 aliases[local] = name.name if name.asname else local
+                binds.setdefault(local, set()).add(name.name)
         elif (base := _absolute(node, module, package)) is not None:
             imported.add(base)
             for name in node.names:
-                if name.name != "*":
-                    imported.add(f"{base}.{name.name}")
-                    aliases[name.asname or name.name] = f"{base}.{name.name}"
+                if name.name == "*":
+                    starred.add(base)
+                    continue
+                imported.add(f"{base}.{name.name}")
+                aliases[name.asname or name.name] = f"{base}.{name.name}"
+                binds.setdefault(name.asname or name.name, set()).update(
+                    (base, f"{base}.{name.name}")
+                )
     used = {lib for name in imported if (lib := network_library(name))}
     # `asyncio.open_connection(...)` after `import asyncio`: the expressions are
     # walked only when an imported name is a parent of a client library.
@@ -95,7 +106,16 @@ def source_facts(text: str | bytes, module: str, *, package: bool = False) -> So
     if parents:
         used.update(lib for chain in _chains(tree, parents) if (lib := network_library(chain)))
     trivial = all(_docstring_or_pass(s) for s in tree.body)
-    return SourceFacts(tuple(sorted(used)), tuple(sorted(imported)), trivial, tuple(sorted(body)))
+    referenced = set(starred).union(*(binds[n] for n in _names_loaded(tree) if n in binds))
+    return SourceFacts(
+        tuple(sorted(used)), tuple(sorted(imported)), trivial, tuple(sorted(body)),
+        tuple(sorted(referenced)),
+    )  # fmt: skip
+
+
+def _names_loaded(tree: ast.AST) -> set[str]:
+    """Every name the code reads (`x` in `x.get()`, `f(x)`, `class A(x)`, `x: T`)."""
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and type(n.ctx) is ast.Load}
 
 
 def _statements(tree: ast.Module) -> tuple[list[ast.Import | ast.ImportFrom], set[int]]:
