@@ -47,7 +47,7 @@ def test_absolute_paths_under_the_root(tree: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "folder", ["repo", "repo ", "  "], ids=["plain", "space-at-the-end", "blank"]
+    "folder", ["repo", "repo ", "  ", "build-X"], ids=["plain", "space-at-the-end", "blank", "X"]
 )
 def test_an_absolute_path_under_the_root_is_relative_even_when_not_checked_out(
     tmp_path: Path, folder: str
@@ -56,6 +56,12 @@ def test_an_absolute_path_under_the_root_is_relative_even_when_not_checked_out(
     root = tmp_path / folder
     root.mkdir()
     assert PathResolver(root).resolve(f"{root}/app/gone.py") == "app/gone.py"
+
+
+@pytest.mark.parametrize("name", ["C:\\x.py", "C:/", "D:\\build\\x.py"])
+def test_a_windows_path_from_another_machine_is_kept_as_written(tmp_path: Path, name: str) -> None:
+    """Nothing here matches it: the name itself, normalised, and no error."""
+    assert PathResolver(tmp_path).resolve(name) == name.replace("\\", "/")
 
 
 def test_an_empty_source_root_adds_no_candidate(tree: Path) -> None:
