@@ -69,6 +69,7 @@ def test_only_measured_lines_count_and_branches_are_those_leaving_changed_lines(
 def test_a_changed_file_missing_from_the_reports_counts_nothing_and_says_so() -> None:
     p = file_patch("app/new.py", frozenset({1, 2}), None)
     assert (p.statements, p.covered_statements, p.measured) == (0, 0, False)
+    assert (p.path, p.changed_lines) == ("app/new.py", 2)  # named, with its changed lines
 
 
 def test_an_untouched_interaction_has_zeros_and_no_files() -> None:
@@ -177,6 +178,22 @@ def test_the_summary_counts_a_shared_file_once_and_lists_unclaimed_changes() -> 
     ]
     b, c = report.interactions[1:]
     assert b.patch == c.patch and b.patch.statements == 2
+
+
+def test_the_patch_lists_the_missing_branches_of_changed_lines_by_file_and_the_base() -> None:
+    files = [
+        cov("app/a.py", range(1, 11), range(1, 11), {3: LineBranches(2, 1, ("9",))}),
+        cov("app/b.py", range(1, 11), range(1, 11), {3: LineBranches(2, 2)}),
+    ]
+    change = Diff(
+        files={"app/a.py": frozenset({3}), "app/b.py": frozenset({3})},
+        source="git diff 1a2b3c4...HEAD",
+        base_sha="1a2b3c4",
+    )
+    report = run(files, change, interactions=[interaction("a", "app/*.py")])
+    (a,) = report.interactions
+    assert a.patch is not None and a.patch.missing_branches == {"app/a.py": ["3->9"]}
+    assert report.patch is not None and report.patch.base_sha == "1a2b3c4"
 
 
 def test_the_config_names_a_bad_patch_threshold_or_ratchet_by_its_key() -> None:
