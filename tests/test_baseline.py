@@ -188,6 +188,12 @@ def test_without_a_diff_the_changed_lines_are_unknown_so_it_is_not_applied() -> 
                            "patch_threshold": {"line": None, "branch": None}})  # fmt: skip
     off = gate([cov(50, 42)], baseline=gate([cov(50, 42)], cfg=cfg), cfg=cfg)
     assert off.interactions[0].ratchet.state is RatchetState.HELD and off.passed
+    # One side of the patch threshold is enough to need it.
+    for one_side in ({"line": 90, "branch": None}, {"line": None, "branch": 90}):
+        cfg = config(defaults={"threshold": {"line": 95, "branch": None}, "ratchet": True,
+                               "patch_threshold": one_side})  # fmt: skip
+        (a,) = gate([cov(50, 42)], baseline=gate([cov(50, 42)], cfg=cfg), cfg=cfg).interactions
+        assert a.ratchet.state is RatchetState.NOT_APPLIED and "no diff given" in a.ratchet.reason
 
 
 def test_it_excuses_thresholds_only_never_a_failing_test() -> None:
@@ -195,6 +201,7 @@ def test_it_excuses_thresholds_only_never_a_failing_test() -> None:
     report = gate([cov(50, 42)], baseline=base_report(50, 42), change=NO_CHANGE, tests=tests)
     (a,) = report.interactions
     assert a.ratchet.state is RatchetState.NOT_APPLIED
+    assert a.ratchet.reason == "it fails for more than its thresholds"
     assert a.reasons == ["interaction a is REQUIRES ATTENTION"] and not report.passed
 
 
