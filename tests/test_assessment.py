@@ -177,6 +177,17 @@ def test_a_missing_contract_document_is_a_gap(project: Path) -> None:
     assert payments.gaps == ["contract document 'docs/payments-api.md' does not exist"]
 
 
+@pytest.mark.parametrize("written", ["./docs/payments-api.md", "docs\\\\payments-api.md"])
+def test_a_contract_document_is_found_however_its_path_is_written(
+    project: Path, written: str
+) -> None:
+    config = ASSESSMENT_CONFIG.replace("docs: [docs/payments-api.md]", f'docs: ["{written}"]')
+    assert config != ASSESSMENT_CONFIG
+    payments = assessed(project, config).interaction("payments")
+    assert payments is not None
+    assert not [g for g in payments.gaps if g.startswith("contract document")]
+
+
 def test_a_contract_string_is_its_summary(project: Path) -> None:
     inventory = assessed(project).interaction("inventory")
     assert inventory is not None
