@@ -392,6 +392,7 @@ def test_require_contexts_lists_every_interaction_and_input_or_says_none() -> No
         info.value.message
         == f"{who} needs per-test contexts, but 1/.coverage, 2/.coverage recorded none"
     )
+    assert info.value.hint is not None and "--cov-context=test" in info.value.hint
 
 
 def test_evidence_scope_counts_a_file_measured_without_contexts_as_not_run() -> None:
