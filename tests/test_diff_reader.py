@@ -237,6 +237,14 @@ def test_a_diff_file_must_be_a_regular_file_within_the_size_bound(tmp_path: Path
     assert str(info.value) == f"{big}: larger than 32 MiB; refused as a diff"
 
 
+def test_a_diff_of_exactly_the_byte_limit_is_read_whole(tmp_path: Path) -> None:
+    head = b"--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+"
+    path = tmp_path / "exact.diff"
+    path.write_bytes(head + b"a" * (diff_reader.MAX_DIFF_BYTES - len(head) - 1) + b"\n")
+    assert path.stat().st_size == diff_reader.MAX_DIFF_BYTES
+    assert lines(read_diff(path)) == {"x.py": {1}}
+
+
 def test_a_diff_file_that_cannot_be_opened_is_refused_with_the_reason(tmp_path: Path) -> None:
     path = unopenable(tmp_path)
     with pytest.raises(InputError) as info:
