@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -91,10 +92,45 @@ def cmd_mutate(args: list[str]) -> int:
     checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
     cache = Path(tempfile.gettempdir()) / f"signal-gate-test-cache-{checkout}"
     env = {**os.environ, "SIGNAL_GATE_TEST_CACHE": str(cache)}
+    refresh_data_files()
+    fresh_test_map()
     rc = run(str(BIN / "mutmut"), "run", *args, env=env)
     if rc != 0:
         return rc
     return print_score()
+
+
+def refresh_data_files() -> None:
+    """Copy gate's non-Python files (the JSON schemas, ...) into mutants/ again.
+
+    mutmut rewrites every .py file there on each run but copies other files only
+    once: a schema changed since would be tested in its old version.
+    """
+    for source in (ROOT / "gate").rglob("*"):
+        if source.is_file() and source.suffix not in (".py", ".pyc"):
+            copy = ROOT / "mutants" / source.relative_to(ROOT)
+            if copy.parent.is_dir() and (
+                not copy.exists() or copy.read_bytes() != source.read_bytes()
+            ):
+                shutil.copy2(source, copy)
+
+
+def fresh_test_map() -> None:
+    """Have mutmut map every test to the functions it runs again when gate's code changed.
+
+    mutmut maps a test only when it first sees it (mutants/mutmut-stats.json): code
+    moved into a new function is not reached by the old tests that run it, and its
+    mutants would be tested without them (survivors that are not). The verdicts kept
+    in mutants/**/*.meta stay; mutmut re-tests a function when its own code changes.
+    """
+    digest = hashlib.sha256()
+    for source in sorted((ROOT / "gate").rglob("*.py")):
+        digest.update(source.relative_to(ROOT).as_posix().encode() + b"\0" + source.read_bytes())
+    stamp = ROOT / "mutants" / "gate-sources.sha256"
+    if not stamp.parent.is_dir() or (stamp.exists() and stamp.read_text() == digest.hexdigest()):
+        return
+    (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    stamp.write_text(digest.hexdigest())
 
 
 def listed(path: Path) -> set[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,6 +25,12 @@ GOLDEN = TESTS / "golden"
 # The fixture project and the demo example have tests of their own: they are run
 # in subprocesses by the tests that need their reports, never collected here.
 collect_ignore = ["fixture_project", "fixture_plugins", "hostile"]
+
+# A command started in the background by a shell, and mutmut's workers, start with
+# SIGINT ignored, and so would every gate the tests start: the tests that interrupt
+# a gate need it as an interactive run has it (Python's KeyboardInterrupt).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # The fixture project's gate with only its ready interaction: a gate that passes.
 PASSING_CONFIG = """\

@@ -177,6 +177,40 @@ def test_a_missing_contract_document_is_a_gap(project: Path) -> None:
     assert payments.gaps == ["contract document 'docs/payments-api.md' does not exist"]
 
 
+def test_contract_results_list_the_problems_first_with_their_message(project: Path) -> None:
+    both = (
+        '      tests: ["tests/integration/test_payments.py::TestCharge::test_created",\n'
+        '              "tests/integration/test_inventory.py::test_stock_missing_is_reported"]'
+    )
+    config = ASSESSMENT_CONFIG.replace(
+        '      tests: ["tests/integration/test_payments.py::TestCharge::test_created"]', both
+    )
+    assert config != ASSESSMENT_CONFIG
+    payments = assessed(project, config).interaction("payments")
+    assert payments is not None
+    failed, passed = payments.contract_results
+    assert (failed.outcome, passed.outcome) == ("failed", "passed")
+    assert failed.id.endswith("test_stock_missing_is_reported") and failed.message
+    nowhere = config.replace("TestCharge::test_created", "TestCharge::test_nowhere")
+    payments = assessed(project, nowhere).interaction("payments")
+    assert payments is not None and payments.gaps[0] == (
+        "no passing contract test (1 matched, none passed: "
+        "'tests/integration/test_payments.py::TestCharge::test_nowhere', "
+        "'tests/integration/test_inventory.py::test_stock_missing_is_reported')"
+    )
+
+
+@pytest.mark.parametrize("written", ["./docs/payments-api.md", "docs\\\\payments-api.md"])
+def test_a_contract_document_is_found_however_its_path_is_written(
+    project: Path, written: str
+) -> None:
+    config = ASSESSMENT_CONFIG.replace("docs: [docs/payments-api.md]", f'docs: ["{written}"]')
+    assert config != ASSESSMENT_CONFIG
+    payments = assessed(project, config).interaction("payments")
+    assert payments is not None
+    assert not [g for g in payments.gaps if g.startswith("contract document")]
+
+
 def test_a_contract_string_is_its_summary(project: Path) -> None:
     inventory = assessed(project).interaction("inventory")
     assert inventory is not None

@@ -96,6 +96,41 @@ def test_added_and_removed_interactions_say_so() -> None:
     assert head.baseline.path == "base.json"
 
 
+def branchy(covered: int, total: int = 4) -> FileCoverage:
+    """10 statements, all run; one line with `total` branches, `covered` of them taken."""
+    return cov(10, 10, branches={5: LineBranches(total, covered)})
+
+
+BRANCH_95 = {"defaults": {"threshold": {"line": 95, "branch": 95}, "ratchet": True}}
+
+
+def test_the_branch_and_confidence_deltas_are_head_minus_base() -> None:
+    cfg = config(**BRANCH_95)
+    base = gate([branchy(2)], cfg=cfg)
+    (was,) = base.interactions
+    (a,) = gate([branchy(3)], baseline=base, cfg=cfg).interactions
+    d = a.delta
+    assert d is not None and d.branch_percent == 25.0  # 75% now, 50% then
+    assert (d.base_branches, d.base_covered_branches, d.base_branch_percent) == (4, 2, 50.0)
+    assert was.shown_confidence is not None and a.shown_confidence is not None
+    assert d.base_confidence == was.shown_confidence
+    assert d.confidence == pytest.approx(a.shown_confidence - was.shown_confidence)
+
+
+def test_a_figure_either_side_did_not_measure_has_no_delta() -> None:
+    """No branch data then, or no evidence test ran now (confidence n/a): no delta,
+    rather than a number made up from nothing."""
+    cfg = config(**BRANCH_95)
+    (a,) = gate([branchy(3)], baseline=gate([cov(10, 10)], cfg=cfg), cfg=cfg).interactions
+    assert a.delta.branch_percent is None and a.delta.base_branch_percent is None
+    skipped = outcomes(Outcome.SKIPPED)
+    (b,) = gate([cov(10, 10)], baseline=base_report(10, 10), tests=skipped).interactions
+    assert b.status is Status.UNKNOWN and b.delta.confidence is None
+    assert b.delta.base_confidence is not None
+    (c,) = gate([cov(0, 0)], baseline=base_report(10, 10)).interactions
+    assert c.delta.line_percent is None  # no statements now: no percentage to compare
+
+
 # --- the ratchet -----------------------------------------------------------------------------
 
 
@@ -153,6 +188,12 @@ def test_without_a_diff_the_changed_lines_are_unknown_so_it_is_not_applied() -> 
                            "patch_threshold": {"line": None, "branch": None}})  # fmt: skip
     off = gate([cov(50, 42)], baseline=gate([cov(50, 42)], cfg=cfg), cfg=cfg)
     assert off.interactions[0].ratchet.state is RatchetState.HELD and off.passed
+    # One side of the patch threshold is enough to need it.
+    for one_side in ({"line": 90, "branch": None}, {"line": None, "branch": 90}):
+        cfg = config(defaults={"threshold": {"line": 95, "branch": None}, "ratchet": True,
+                               "patch_threshold": one_side})  # fmt: skip
+        (a,) = gate([cov(50, 42)], baseline=gate([cov(50, 42)], cfg=cfg), cfg=cfg).interactions
+        assert a.ratchet.state is RatchetState.NOT_APPLIED and "no diff given" in a.ratchet.reason
 
 
 def test_it_excuses_thresholds_only_never_a_failing_test() -> None:
@@ -160,6 +201,7 @@ def test_it_excuses_thresholds_only_never_a_failing_test() -> None:
     report = gate([cov(50, 42)], baseline=base_report(50, 42), change=NO_CHANGE, tests=tests)
     (a,) = report.interactions
     assert a.ratchet.state is RatchetState.NOT_APPLIED
+    assert a.ratchet.reason == "it fails for more than its thresholds"
     assert a.reasons == ["interaction a is REQUIRES ATTENTION"] and not report.passed
 
 
@@ -180,6 +222,33 @@ def test_a_side_the_base_did_not_measure_cannot_be_held() -> None:
     (a,) = head.interactions
     assert a.ratchet.state is RatchetState.BROKEN
     assert a.ratchet.reason == "branch coverage: the baseline measured no branches"
+
+
+def test_a_baseline_that_measured_no_statements_breaks_the_line_side() -> None:
+    report = gate([cov(50, 42)], baseline=gate([cov(0, 0)]), change=NO_CHANGE)
+    (a,) = report.interactions
+    assert a.ratchet.reason == "line coverage: the baseline measured no statements"
+
+
+def test_only_a_side_with_a_threshold_can_break_it() -> None:
+    """No branch threshold: branches the base did not measure break nothing; a branch
+    threshold without a line one: the branch side is still held to the base."""
+    no_branch_bar = config()
+    head = FileCoverage(
+        "app/a.py", frozenset(range(1, 51)), frozenset(range(1, 43)), {5: LineBranches(4, 1)}
+    )
+    base = gate([cov(50, 42)], cfg=no_branch_bar)
+    (a,) = gate([head], baseline=base, change=NO_CHANGE, cfg=no_branch_bar).interactions
+    assert a.ratchet.state is RatchetState.HELD
+    branch_only = config(defaults={"threshold": {"line": None, "branch": 95}, "ratchet": True})
+    base = gate([branchy(3)], cfg=branch_only)
+    (b,) = gate([branchy(2)], baseline=base, change=NO_CHANGE, cfg=branch_only).interactions
+    assert b.ratchet.reason == "branch coverage dropped from 3/4 (75.0%) to 2/4 (50.0%)"
+
+
+def test_a_side_of_one_statement_is_held_to_the_base_too() -> None:
+    (a,) = gate([cov(1, 0)], baseline=base_report(1, 1), change=NO_CHANGE).interactions
+    assert a.ratchet.reason == "line coverage dropped from 1/1 (100.0%) to 0/1 (0.0%)"
 
 
 def test_ready_needs_no_ratchet_and_off_means_none() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from support.gitrepo import GIT_ENV, git
+from support.refused_files import unopenable
 
 from gate.errors import InputError
 from gate.readers import diff as diff_reader
@@ -231,8 +232,35 @@ def test_a_diff_file_must_be_a_regular_file_within_the_size_bound(tmp_path: Path
     big = tmp_path / "big.diff"
     with big.open("wb") as handle:
         handle.truncate(diff_reader.MAX_DIFF_BYTES + 1)
-    with pytest.raises(InputError, match="larger than 32 MiB"):
+    with pytest.raises(InputError) as info:
         read_diff(big)
+    assert str(info.value) == f"{big}: larger than 32 MiB; refused as a diff"
+
+
+def test_a_diff_of_exactly_the_byte_limit_is_read_whole(tmp_path: Path) -> None:
+    head = b"--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+"
+    path = tmp_path / "exact.diff"
+    path.write_bytes(head + b"a" * (diff_reader.MAX_DIFF_BYTES - len(head) - 1) + b"\n")
+    assert path.stat().st_size == diff_reader.MAX_DIFF_BYTES
+    assert lines(read_diff(path)) == {"x.py": {1}}
+
+
+def test_a_diff_file_that_cannot_be_opened_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = unopenable(tmp_path)
+    with pytest.raises(InputError) as info:
+        read_diff(path)
+    assert str(info.value) == f"{path}: cannot read: Permission denied"
+
+
+def test_read_diff_passes_on_what_to_keep_and_what_the_checkout_has(tmp_path: Path) -> None:
+    path = tmp_path / "d.diff"
+    path.write_bytes(
+        b"--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+a\n--- a/y.py\n+++ b/y.py\n@@ -0,0 +1 @@\n+b\n"
+    )
+    assert lines(read_diff(path)) == {"x.py": {1}, "y.py": {1}}
+    assert lines(read_diff(path, keep="x.py".__eq__)) == {"x.py": {1}}
+    with pytest.raises(InputError, match="none of them in the checkout"):
+        read_diff(path, present=lambda name: False)
 
 
 def test_binary_deleted_and_mode_only_changes_add_no_lines() -> None:

@@ -281,6 +281,10 @@ def test_path_to_module() -> None:
     assert path_to_module("common/config_service/client.py") == "common.config_service.client"
     assert path_to_module("src/pkg/__init__.py") == "pkg"
     assert path_to_module("src") == "src"
+    # A package named src (its own __init__), not the src layout; the root is ".".
+    assert path_to_module("src/__init__.py") == "src"
+    assert path_to_module("src/") == "src"
+    assert path_to_module("") == "."
 
 
 def test_evidence_args_expand_what_pytest_cannot_take() -> None:
@@ -300,6 +304,14 @@ def test_evidence_args_expand_what_pytest_cannot_take() -> None:
     # A node id inside a file passed whole is redundant.
     both = ["tests/*/test_x.py::Test*", "tests/a/test_x.py"]
     assert evidence_args(both, tests) == ["tests/a/test_x.py"]
+    # Every pattern in order, a plain one as well as a glob after it.
+    assert evidence_args(["tests/b/test_z.py", "tests/a/test_*.py"], tests) == [
+        "tests/b/test_z.py",
+        "tests/a/test_x.py",
+    ]
+    # A glob that selected nothing is kept as written: never a file passed whole.
+    unmatched = ["tests/none/test_*.py", "tests/none/test_*.py::test_a"]
+    assert evidence_args(unmatched, tests) == unmatched
 
 
 def test_reproduce_commands_follow_the_scope() -> None:

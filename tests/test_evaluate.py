@@ -16,8 +16,9 @@ from gate.check import CheckOptions
 from gate.config.load import config_from_data
 from gate.core.evaluate import Evaluation, shortfall
 from gate.core.model import FileCoverage, LineBranches, Outcome, TestCase, TestResults
-from gate.core.numbers import percent_below
+from gate.core.numbers import distinct_percents, percent_below
 from gate.core.report import Status, to_data
+from gate.core.thresholds import missing_branch_labels
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -168,6 +169,29 @@ def test_a_percentage_below_its_target_never_shows_the_target(
 ) -> None:
     assert percent_below(value, target) == shown
     assert float(shown.rstrip("%")) < target
+
+
+def test_a_branch_line_with_counts_only_says_how_many_of_its_branches_were_not_taken() -> None:
+    """A report that counts a line's branches without naming them (Cobertura,
+    JaCoCo): the gap line gives the count not taken, named ones are listed."""
+    branches = {4: LineBranches(3, 1), 7: LineBranches(2, 1, ("9",)), 8: LineBranches(2, 2)}
+    assert missing_branch_labels(branches) == ["4 (2 of 3 not taken)", "7->9"]
+    assert missing_branch_labels(branches, frozenset({7})) == ["7->9"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shown"),
+    [
+        (83.333, 83.319, ("83.33%", "83.32%")),  # one decimal would show 83.3% twice
+        (54.56, 12.5, ("54.6%", "12.5%")),  # already different: the usual one decimal
+        (50.0, 50.0, ("50.0%", "50.0%")),  # the same value: nothing to tell apart
+        (50.0, 50.0000001, ("50.000000%", "50.000000%")),  # six decimals at most
+    ],
+)
+def test_two_different_percentages_read_as_different_up_to_six_decimals(
+    first: float, second: float, shown: tuple[str, str]
+) -> None:
+    assert distinct_percents(first, second) == shown
 
 
 def test_overall_just_below_its_target_does_not_print_the_target() -> None:

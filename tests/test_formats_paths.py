@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.core.paths import PathResolver, escapes, normalise
+from gate.core.paths import PathResolver, UnusablePath, escapes, is_file, normalise
 from gate.readers import read_coverage
 
 
@@ -44,6 +44,31 @@ def test_absolute_paths_under_the_root(tree: Path) -> None:
     resolver = PathResolver(tree)
     assert resolver.resolve(str(tree / "lib" / "util.py")) == "lib/util.py"
     assert resolver.resolve(str(tree) + "/src/../lib/util.py") == "lib/util.py"
+
+
+@pytest.mark.parametrize(
+    "folder", ["repo", "repo ", "  ", "build-X"], ids=["plain", "space-at-the-end", "blank", "X"]
+)
+def test_an_absolute_path_under_the_root_is_relative_even_when_not_checked_out(
+    tmp_path: Path, folder: str
+) -> None:
+    """Under the root is under the root, whatever the root's name ends with."""
+    root = tmp_path / folder
+    root.mkdir()
+    assert PathResolver(root).resolve(f"{root}/app/gone.py") == "app/gone.py"
+
+
+@pytest.mark.parametrize("name", ["C:\\x.py", "C:/", "D:\\build\\x.py"])
+def test_a_windows_path_from_another_machine_is_kept_as_written(tmp_path: Path, name: str) -> None:
+    """Nothing here matches it: the name itself, normalised, and no error."""
+    assert PathResolver(tmp_path).resolve(name) == name.replace("\\", "/")
+
+
+def test_an_empty_source_root_adds_no_candidate(tree: Path) -> None:
+    """Cobertura's `<source></source>`: the name is tried as written, not as a
+    suffix of `/name` (shop/x.py is in the tree, so is x.py here)."""
+    (tree / "x.py").write_text("")
+    assert PathResolver(tree).resolve("shop/x.py", [""]) == "shop/x.py"
 
 
 def test_source_roots_of_the_report(tree: Path) -> None:
@@ -87,6 +112,24 @@ def test_without_the_source_the_guess_is_relative_and_an_escape_is_marked(
     data = read_coverage([report], resolver)
     assert list(data.files) == ["pkg/mod.py"]
     assert any("outside the repository root ignored" in n for n in data.notes)
+
+
+def test_a_name_the_file_system_refuses_is_no_file_never_an_error(tmp_path: Path) -> None:
+    """A report-named path is probed without raising: a name too long is no file."""
+    (tmp_path / "real.py").touch()
+    assert is_file(tmp_path / "real.py")
+    assert not is_file(tmp_path / ("a" * 300 + ".py"))  # ENAMETOOLONG from the kernel
+    assert not is_file(tmp_path)
+
+
+def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) -> None:
+    """Refused before the file system is asked; the error reads as its reason."""
+    resolver = PathResolver(tmp_path)
+    with pytest.raises(UnusablePath, match=r"^contains a NUL character$") as info:
+        resolver.resolve("pkg/a\x00.py")
+    assert info.value.reason == "contains a NUL character"
+    with pytest.raises(UnusablePath, match=r"^has a segment of 256 bytes"):
+        resolver.resolve("pkg/" + "a" * 253 + ".py")
 
 
 @pytest.mark.parametrize(

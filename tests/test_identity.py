@@ -100,6 +100,14 @@ CASES = [
         "tests.test_x.TestY", "", None, "tests/test_x.py::TestY", "tests/test_x.py",
         id="a-case-without-a-name-is-its-class",
     ),
+    pytest.param(
+        "src/app.test_x", "works", None, "src/app.test_x::works", None,
+        id="a-classname-with-a-slash-is-no-module-path",
+    ),
+    pytest.param(
+        "my suite.test_x", "works", None, "my suite.test_x::works", None,
+        id="a-classname-with-a-space-is-no-module-path",
+    ),
 ]  # fmt: skip
 
 

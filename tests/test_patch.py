@@ -15,7 +15,7 @@ from support.reports import evaluate
 from gate.config.load import config_from_data
 from gate.core.evaluate import Evaluation
 from gate.core.model import Diff, FileCoverage, LineBranches, Outcome, TestCase, TestResults
-from gate.core.patch import file_patch, patch_failures
+from gate.core.patch import file_patch, patch_failures, patch_to_pass
 from gate.core.report import Report, Status
 
 TODAY = dt.date(2026, 11, 29)
@@ -69,6 +69,7 @@ def test_only_measured_lines_count_and_branches_are_those_leaving_changed_lines(
 def test_a_changed_file_missing_from_the_reports_counts_nothing_and_says_so() -> None:
     p = file_patch("app/new.py", frozenset({1, 2}), None)
     assert (p.statements, p.covered_statements, p.measured) == (0, 0, False)
+    assert (p.path, p.changed_lines) == ("app/new.py", 2)  # named, with its changed lines
 
 
 def test_an_untouched_interaction_has_zeros_and_no_files() -> None:
@@ -177,6 +178,40 @@ def test_the_summary_counts_a_shared_file_once_and_lists_unclaimed_changes() -> 
     ]
     b, c = report.interactions[1:]
     assert b.patch == c.patch and b.patch.statements == 2
+
+
+def test_the_patch_lists_the_missing_branches_of_changed_lines_by_file_and_the_base() -> None:
+    files = [
+        cov("app/a.py", range(1, 11), range(1, 11), {3: LineBranches(2, 1, ("9",))}),
+        cov("app/b.py", range(1, 11), range(1, 11), {3: LineBranches(2, 2)}),
+    ]
+    change = Diff(
+        files={"app/a.py": frozenset({3}), "app/b.py": frozenset({3})},
+        source="git diff 1a2b3c4...HEAD",
+        base_sha="1a2b3c4",
+    )
+    report = run(files, change, interactions=[interaction("a", "app/*.py")])
+    (a,) = report.interactions
+    assert a.patch is not None and a.patch.missing_branches == {"app/a.py": ["3->9"]}
+    assert report.patch is not None and report.patch.base_sha == "1a2b3c4"
+
+
+def test_one_changed_item_is_worded_in_the_singular_and_the_percentages_are_exact() -> None:
+    files = [cov("app/a.py", range(1, 11), range(1, 10), {5: LineBranches(2, 1, ("7",))})]
+    cfg = {"defaults": {"threshold": {"branch": None},
+                        "patch_threshold": {"line": 95, "branch": 95}}}  # fmt: skip
+    (a,) = run(files, diff(app__a_py=[5, 10]), **cfg).interactions
+    p = a.patch
+    assert p is not None and (p.line_percent, p.branch_percent) == (50.0, 50.0)
+    assert patch_failures(p) == [
+        "1 of 2 changed statements covered (50.0%), below 95%",
+        "1 of 2 changed branches covered (50.0%), below 95%",
+    ]
+    assert patch_to_pass(p) == ["1 more changed statement", "1 more changed branch"]
+    (b,) = run(files, diff(app__a_py=[10]), **cfg).interactions
+    assert b.patch is not None and patch_failures(b.patch) == [
+        "0 of 1 changed statement covered (0.0%), below 95%"
+    ]
 
 
 def test_the_config_names_a_bad_patch_threshold_or_ratchet_by_its_key() -> None:

@@ -21,7 +21,13 @@ from gate.core.report import (
     to_json,
 )
 from gate.errors import InputError
-from gate.readers.report_file import MAX_ITEMS, MAX_REPORT_BYTES, MAX_TEXT, read_report
+from gate.readers.report_file import (
+    MAX_ITEMS,
+    MAX_REPORT_BYTES,
+    MAX_TEXT,
+    read_baseline,
+    read_report,
+)
 
 
 def written(tmp_path: Path, data: object) -> Path:
@@ -60,6 +66,18 @@ def test_a_report_and_an_error_report_read_back(tmp_path: Path) -> None:
     error = ErrorReport(SCHEMA, ReportError("broken", "x.yml"), Provenance(config_sha256=""))
     read = read_report(written(tmp_path, to_json(error)))
     assert isinstance(read, ErrorReport) and read.error.file == "x.yml"
+
+
+def test_an_error_report_is_no_baseline_and_the_refusal_names_it(tmp_path: Path) -> None:
+    """`check --baseline` compares figures: an error report has none."""
+    assert read_baseline(written(tmp_path, a_report())).id == "core"
+    error = ErrorReport(SCHEMA, ReportError("broken", "x.yml"), Provenance(config_sha256=""))
+    path = written(tmp_path, to_json(error))
+    with pytest.raises(InputError) as info:
+        read_baseline(path)
+    assert str(info.value) == (
+        f"{path}: an error report (its check could not be evaluated), not a baseline"
+    )
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,19 @@ def test_exits_are_named_exit() -> None:
     assert file_coverage(f).branches == {2: LineBranches(2, 0, ("exit", "3"))}
 
 
+def test_a_branch_back_to_line_1_is_named_1_not_exit() -> None:
+    """Line 1 is a line like any other: a loop at the top of a file branches back to it."""
+    f = contexts_file(
+        "m.py",
+        statements=(1, 2, 3),
+        records=[(1, 2, 3)],
+        runs={0: [0]},
+        exits={2: 2},
+        arcs=((2, 1), (2, 3)),
+    )
+    assert file_coverage(f).branches == {2: LineBranches(2, 0, ("1", "3"))}
+
+
 def test_line_data_without_branches() -> None:
     assert file_coverage(HELPER).branches is None
 
@@ -225,6 +238,39 @@ def test_notes_name_three_tests_then_count_and_lead_with_their_meaning() -> None
                          "tests/test_3.py::test_it and 2 more)")  # fmt: skip
 
 
+def note_of(tests: int, lines: Sequence[int]) -> str:
+    """The note on `lines`, each run by `tests` tests that are not the evidence."""
+    names = (
+        "",
+        "tests/test_ev.py::test_e|run",
+        *(f"tests/test_{k}.py::t|run" for k in range(tests)),
+    )
+    runs = {k: [0] for k in range(2, 2 + tests)}
+    f = contexts_file("m.py", statements=range(1, 100), records=[tuple(lines)], runs=runs)
+    index = ContextIndex(names, tuple(map(context_nodeid, names)), {f.path: f})
+    (note,) = evidence_scope(index, [f.path], ["tests/test_ev.py"], [], {}).notes
+    return note
+
+
+def test_a_note_names_exactly_three_tests_without_and_0_more() -> None:
+    note = note_of(3, [5])
+    assert note.endswith("(by tests/test_0.py::t, tests/test_1.py::t, tests/test_2.py::t)")
+
+
+def test_a_note_shows_exactly_eight_line_ranges_without_an_ellipsis() -> None:
+    eight = [1, 3, 5, 7, 9, 11, 13, 15]
+    assert "lines 1, 3, 5, 7, 9, 11, 13, 15 (by" in note_of(1, eight)
+    assert "lines 1, 3, 5, 7, 9, 11, 13, 15, … (by" in note_of(1, [*eight, 17])
+
+
+def test_a_test_ran_here_when_any_of_its_phases_did() -> None:
+    """Its setup ran the file, its call ran nothing here: not mislabelled."""
+    names = ("", "tests/test_a.py::test_x|setup", "tests/test_a.py::test_x|run")
+    f = contexts_file("m.py", statements=(1,), records=[(1,)], runs={1: [0]})
+    index = ContextIndex(names, tuple(map(context_nodeid, names)), {f.path: f})
+    assert evidence_scope(index, [f.path], ["tests/test_a.py"], [], {}).gaps == []
+
+
 def test_evidence_that_ran_nothing_here_is_a_gap_skipped_tests_are_not() -> None:
     scoped = evidence_scope(
         INDEX,
@@ -259,12 +305,24 @@ def test_a_file_measured_only_without_contexts_counts_as_not_run() -> None:
     ]
     assert "app/new.py: not in the coverage.py data with per-test contexts" in scoped.gaps
 
+    lines_only = FileCoverage("app/new.py", frozenset({1}), frozenset({1}))
+    (not_run,) = evidence_scope(
+        INDEX, ["app/new.py"], ["tests/test_client.py"], [], {"app/new.py": lines_only}
+    ).files
+    assert not_run.branches is None  # still no branch data, not "0 branches"
+    # A file without contexts does not stop the files after it from being counted.
+    both = evidence_scope(
+        INDEX, ["app/new.py", "app/client.py"], ["tests/test_client.py"], [],
+        {"app/new.py": lines_only},
+    )  # fmt: skip
+    assert [f.path for f in both.files] == ["app/new.py", "app/client.py"]
+
 
 class _It:
     """The parts of an Interaction that scoping reads."""
 
-    def __init__(self, scope: Scope, evidence: Sequence[str] = ()) -> None:
-        self.id = "client"
+    def __init__(self, scope: Scope, evidence: Sequence[str] = (), id: str = "client") -> None:
+        self.id = id
         self.coverage_scope = scope
         self.evidence = tuple(evidence)
 
@@ -281,8 +339,11 @@ def test_evidence_scope_never_falls_back_silently() -> None:
     with pytest.raises(InputError, match="per-test contexts"):
         interaction_coverage(_It(Scope.EVIDENCE, ["tests/x.py"]), ["a.py"], {}, None, [])  # type: ignore[arg-type]
     no_tests = ContextIndex(names=("",), nodeids=("",), files={})
-    with pytest.raises(InputError, match="per-test contexts"):
+    with pytest.raises(InputError) as info:
         evidence_scope(no_tests, ["a.py"], ["tests/x.py"], [], {})
+    # What is missing, then how to record it.
+    assert info.value.message == "coverage_scope: evidence needs per-test contexts"
+    assert info.value.hint is not None and "--cov-context=test" in info.value.hint
 
 
 def test_require_contexts_names_the_interactions_and_the_inputs() -> None:
@@ -301,6 +362,46 @@ def test_require_contexts_names_the_interactions_and_the_inputs() -> None:
     with pytest.raises(InputError, match=r"shards/1/\.coverage\.1 recorded none"):
         require_contexts(its, data)  # type: ignore[arg-type]
     require_contexts([_It(Scope.ALL)], xml)  # type: ignore[arg-type]  # nothing asked: fine
+
+
+def test_require_contexts_lists_every_interaction_and_input_or_says_none() -> None:
+    its = [_It(Scope.EVIDENCE, id="a"), _It(Scope.EVIDENCE, id="b")]
+    who = "coverage_scope: evidence (interactions a, b)"
+    two = CoverageData(
+        files={},
+        inputs=(
+            InputFile("lcov.info", "0" * 64, "lcov"),
+            InputFile("coverage.xml", "0" * 64, "cobertura"),
+        ),
+    )
+    for data, given in ((two, "cobertura, lcov"), (CoverageData(files={}, inputs=()), "none")):
+        with pytest.raises(InputError) as info:
+            require_contexts(its, data)  # type: ignore[arg-type]
+        assert info.value.message == (
+            f"{who} needs a coverage.py data file recorded with per-test contexts; "
+            f"the coverage inputs are {given}, which do not say which test ran what"
+        )
+    shards = CoverageData(
+        files={},
+        inputs=tuple(InputFile(f"{k}/.coverage", "0" * 64, "coveragepy-data") for k in (1, 2)),
+        contexts=ContextIndex(names=("",), nodeids=("",), files={}),
+    )
+    with pytest.raises(InputError) as info:
+        require_contexts(its, shards)  # type: ignore[arg-type]
+    assert (
+        info.value.message
+        == f"{who} needs per-test contexts, but 1/.coverage, 2/.coverage recorded none"
+    )
+    assert info.value.hint is not None and "--cov-context=test" in info.value.hint
+
+
+def test_evidence_scope_counts_a_file_measured_without_contexts_as_not_run() -> None:
+    """Through interaction_coverage: the merged reports say which files exist."""
+    xml_only = FileCoverage("app/new.py", frozenset({1}), frozenset({1}))
+    it = _It(Scope.EVIDENCE, ["tests/test_client.py"])
+    scoped = interaction_coverage(it, ["app/new.py"], {"app/new.py": xml_only}, INDEX, [])  # type: ignore[arg-type]
+    assert scoped.files == [FileCoverage("app/new.py", frozenset({1}), frozenset())]
+    assert "app/new.py: not in the coverage.py data with per-test contexts" in scoped.gaps
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def percent_below(value: float, target: float) -> str:
 def distinct_percents(first: float, second: float) -> tuple[str, str]:
     """Two different percentages shown so they read as different: one decimal as
     usual, more where one decimal would show the same figure twice
-    (83.333 and 83.319 -> "83.3%", "83.32%")."""
+    (83.333 and 83.319 -> "83.33%", "83.32%"); six decimals at most."""
     places = 1
     while places < 6 and first != second and round(first, places) == round(second, places):
         places += 1

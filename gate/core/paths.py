@@ -103,7 +103,9 @@ class PathResolver:
         # The repository's files when already scanned: a set lookup instead of one
         # stat per candidate (10,000 classes in a report, most of them not checked out).
         self.files = files
-        self._root_posix = normalise(str(root.resolve()))
+        # As it is (resolved: absolute, no '.' or '..'): normalise would strip the spaces
+        # a folder name may end with, and the paths under it would not be under it.
+        self._root_posix = root.resolve().as_posix()
         self._cache: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def resolve(self, name: str, sources: Iterable[str] = ()) -> str:
