@@ -10,6 +10,10 @@ from pathlib import Path
 from conftest import PASSING_CONFIG
 from support.reports import report_json
 
+from gate.outputs.evidence_package import coverage_summary
+from gate.readers.report_file import read_report
+from gate.records import replace
+
 
 def test_report_writes_the_document_for_a_failing_gate(fixture_run, cli, tmp_path: Path) -> None:
     out = tmp_path / "docs" / "assessment.md"
@@ -125,6 +129,12 @@ def test_evidence_package(fixture_run, cli, tmp_path: Path) -> None:
         "branches": 6, "covered_branches": 5, "missing_lines": ["6", "14"],
         "missing_branches": ["5->6"],
     }]  # fmt: skip
+    assert coverage["unmeasured_files"] == []
+    # A claimed file the coverage report never measured is listed as unmeasured.
+    inventory = next(r for r in read_report(ev / "report.json").interactions
+                     if r.id == "inventory")  # fmt: skip
+    claimed = replace(inventory, files=[*inventory.files, "shop/clients/new_client.py"])
+    assert coverage_summary(claimed)["unmeasured_files"] == ["shop/clients/new_client.py"]
     tests = json.loads((ev / "interactions/inventory/tests.json").read_text())
     assert tests["counts"] == {"total": 5, "passed": 3, "failed": 1, "errors": 0, "skipped": 1}
     (failed,) = [t for t in tests["tests"] if t["outcome"] == "failed"]

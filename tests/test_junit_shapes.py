@@ -240,11 +240,28 @@ def test_a_file_named_twice_is_read_once(pytest_junit: Path) -> None:
     assert read_tests([pytest_junit, pytest_junit], resolver).cases == once.cases
 
 
+# --- whole documents, as their writers produce them ---------------------------------------
+
+
+def document(tmp_path: Path, text: str) -> Path:
+    """`text` as the JUnit file junit.xml (unlike `write`, no suite around it)."""
+    path = tmp_path / "junit.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refusal(path: Path) -> str:
+    """The message the reader refuses `path` with."""
+    with pytest.raises(InputError) as refused:
+        read_tests([path], PathResolver(path.parent))
+    return refused.value.message
+
+
 # --- results outside any test case (docs/numbers.md: `<suite>::(suite-level failure)`) ----
 
 
 @pytest.mark.parametrize(
-    ("document", "expected"),
+    ("text", "expected"),
     [
         # named after the nearest enclosing suite that has a name
         ('<testsuites name="all"><testsuite name="pkg.Suite"><error message="setup failed"/>'
@@ -265,26 +282,22 @@ def test_a_file_named_twice_is_read_once(pytest_junit: Path) -> None:
     ids=["beside-a-case", "nested", "outer-name", "unnamed", "empty-name"],
 )  # fmt: skip
 def test_a_result_outside_any_case_is_a_case_named_after_its_suite(
-    tmp_path: Path, document: str, expected: list[tuple[str, Outcome, str]]
+    tmp_path: Path, text: str, expected: list[tuple[str, Outcome, str]]
 ) -> None:
-    path = tmp_path / "junit.xml"
-    path.write_text(document, encoding="utf-8")
+    path = document(tmp_path, text)
     cases = read_tests([path], PathResolver(tmp_path)).cases.values()
     assert [(c.nodeid, c.outcome, c.message) for c in cases] == expected
 
 
 def test_an_unusable_file_attribute_is_named_with_its_line(tmp_path: Path) -> None:
     long_name = "x" * 300  # no file system has a file name over 255 bytes
-    path = tmp_path / "junit.xml"
-    path.write_text(
+    message = refusal(document(
+        tmp_path,
         '<testsuite name="s">\n<testcase classname="t" name="ok"/>\n'
         f'<testcase classname="t" name="bad" file="a/{long_name}.py"/>\n</testsuite>',
-        encoding="utf-8",
-    )
-    with pytest.raises(InputError) as refused:
-        read_tests([path], PathResolver(tmp_path))
-    assert f"junit.xml: <testcase> file= (line 3) 'a/{long_name[:38]}" in refused.value.message
-    assert "has a segment of 303 bytes" in refused.value.message
+    ))  # fmt: skip
+    assert f"junit.xml: <testcase> file= (line 3) 'a/{long_name[:38]}" in message
+    assert "has a segment of 303 bytes" in message
 
 
 @pytest.mark.parametrize(
@@ -293,22 +306,17 @@ def test_an_unusable_file_attribute_is_named_with_its_line(tmp_path: Path) -> No
         ("", "tests/test_x.py", "tests/test_x.py::test_a"),
         (" ", "tests/test_x.py", "tests/test_x.py::test_a"),
         (".", "tests/test_x.py", "tests/test_x.py::test_a"),
-        (
-            "./",
-            "tests/test_x.py",
-            "tests/test_x.py::test_a",
-        ),  # the root is no file: the classname says
-        ("X", "X", "X::tests.test_x::test_a"),  # a file named X is one, not a Python module
+        ("./", "tests/test_x.py", "tests/test_x.py::test_a"),  # the root is no file
+        ("X", "X", "X::tests.test_x::test_a"),  # a file named X is one, not a module
     ],
-)
+)  # fmt: skip
 def test_a_file_attribute_that_names_nothing_leaves_the_file_to_the_classname(
     tmp_path: Path, attribute: str, file: str | None, nodeid: str
 ) -> None:
-    path = tmp_path / "junit.xml"
-    path.write_text(
+    path = document(
+        tmp_path,
         f'<testsuite><testcase classname="tests.test_x" name="test_a" file="{attribute}"/>'
         "</testsuite>",
-        encoding="utf-8",
     )
     [case] = read_tests([path], PathResolver(tmp_path)).cases.values()
     assert (case.file, case.nodeid) == (file, nodeid)
@@ -320,11 +328,7 @@ def test_a_result_without_message_or_text_has_an_empty_message(tmp_path: Path) -
 
 
 def test_a_document_of_another_kind_is_named_by_its_root(tmp_path: Path) -> None:
-    path = tmp_path / "junit.xml"
-    path.write_text("<inventory><item/></inventory>", encoding="utf-8")
-    with pytest.raises(InputError) as refused:
-        read_tests([path], PathResolver(tmp_path))
-    assert refused.value.message.endswith(
+    assert refusal(document(tmp_path, "<inventory><item/></inventory>")).endswith(
         "junit.xml: an XML document with root <inventory>, "
         "not JUnit XML (<testsuites> or <testsuite>)"
     )
@@ -344,8 +348,7 @@ CASES_AND_A_SUITE_RESULT = (
 def test_every_case_is_counted_and_keep_decides_on_its_identity_and_file(
     tmp_path: Path, details: bool
 ) -> None:
-    path = tmp_path / "junit.xml"
-    path.write_text(CASES_AND_A_SUITE_RESULT, encoding="utf-8")
+    path = document(tmp_path, CASES_AND_A_SUITE_RESULT)
     asked: list[tuple[str, str | None]] = []
 
     def keep(nodeid: str, file: str | None) -> bool:
@@ -367,23 +370,19 @@ def test_every_case_is_counted_and_keep_decides_on_its_identity_and_file(
 
 
 def test_a_file_with_no_test_case_says_so(tmp_path: Path) -> None:
-    path = tmp_path / "junit.xml"
-    path.write_text('<testsuites><testsuite name="s" tests="0"/></testsuites>', encoding="utf-8")
+    path = document(tmp_path, '<testsuites><testsuite name="s" tests="0"/></testsuites>')
     notes = read_tests([path], PathResolver(tmp_path)).notes
     assert notes == (f"{path}: JUnit report with no test cases",)
 
 
 def test_an_overlong_name_is_refused_in_a_class_already_seen(tmp_path: Path) -> None:
     # The identity of a class is worked out once; the second case's name is still bounded.
-    path = tmp_path / "junit.xml"
-    path.write_text(
+    path = document(
+        tmp_path,
         '<testsuite><testcase classname="tests.test_a" name="one"/>\n'
         f'<testcase classname="tests.test_a" name="{"n" * 65_537}"/></testsuite>',
-        encoding="utf-8",
     )
-    with pytest.raises(InputError) as refused:
-        read_tests([path], PathResolver(tmp_path))
-    assert refused.value.message == (
+    assert refusal(path) == (
         f"{path}: <testcase> name, classname or file of 65,549 characters "
         "is not a test name (line 2)"
     )

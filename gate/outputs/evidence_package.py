@@ -83,6 +83,7 @@ def package_files(src: PackageSources) -> dict[str, Entry]:
 
 def coverage_summary(r: InteractionResult) -> dict[str, Any]:
     """The interaction's coverage in brief: totals, then each file with its gaps."""
+    measured = {f.path for f in r.file_details}
     return {
         "schema": COVERAGE_SCHEMA,
         "interaction": r.id,
@@ -97,7 +98,7 @@ def coverage_summary(r: InteractionResult) -> dict[str, Any]:
         "branch_percent": r.branch_percent,
         "coverage_percent": r.coverage_percent,
         "files": [_file(f) for f in r.file_details],
-        "unmeasured_files": [p for p in r.files if p not in {f.path for f in r.file_details}],
+        "unmeasured_files": [p for p in r.files if p not in measured],
     }
 
 
