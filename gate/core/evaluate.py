@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from itertools import repeat
+from operator import is_
 
 from gate.config.schema import Config, Interaction, Waiver
 from gate.core.assessment import (
@@ -20,8 +22,9 @@ from gate.core.assessment import (
     review_reason,
 )
 from gate.core.baseline import NO_BASELINE, baseline_info, delta, judge_ratchet
+from gate.core.case_store import outcomes
 from gate.core.evidence_tests import judge_tests, pass_fraction
-from gate.core.model import ContextIndex, Diff, FileCoverage, TestResults
+from gate.core.model import ContextIndex, Diff, FileCoverage, Outcome, TestResults
 from gate.core.numbers import percent_below
 from gate.core.patch import interaction_patch, patch_gaps, patch_to_pass, summarize
 from gate.core.patterns import CaseIndex, paths_matcher, tests_matcher
@@ -154,7 +157,8 @@ def evaluate_interaction(
     notes = [*scoped.notes, *judged.notes]
     unknown = not files or not it.evidence or judged.none_ran
     status = decide_status(unknown=unknown, gaps=gaps, confidence=confidence, near=ev.config.near)
-    listed, left_out = listed_tests(evidence, ev.passing_listed)
+    passed = map(is_, outcomes(evidence), repeat(Outcome.PASSED))
+    listed, left_out = listed_tests(evidence, ev.passing_listed, passed)
     result = InteractionResult(
         id=it.id,
         name=it.name,
@@ -190,7 +194,7 @@ def evaluate_interaction(
         waiver=waiver_info(waiver, ev.today),
         notes=notes,
         shortfall=side_shortfalls(it, n, measured=bool(details)),
-        reproduce=reproduce_command(it, [c.nodeid for c in evidence], files),
+        reproduce=reproduce_command(it, evidence.nodeids, files),
         **interaction_assessment(it, contract, ev.today),
     )
     only = found.shortfall_only and not (unknown or judged.gaps or scoped.gaps or contract.gaps)

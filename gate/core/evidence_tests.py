@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from fractions import Fraction
+from itertools import compress, count, repeat
+from operator import is_not
 
 from gate.config.schema import Interaction, SkipPolicy
+from gate.core.case_store import outcomes
 from gate.core.model import Outcome, TestCase
 from gate.core.patterns import Kind, evidence_kind, is_glob, matches_path, tests_matcher
 from gate.core.report import TestCounts
@@ -42,13 +45,13 @@ def judge_tests(
 
     `repo_files` (the paths under the root, when the source is present) tells a
     pattern naming no file from one whose file ran no test."""
-    counts = count_tests(evidence)
+    each = list(outcomes(evidence))
+    counts = count_tests(each)
     gaps = _pattern_gaps(it, evidence, repo_files)
     notes: list[str] = []
     allowed = it.skipped is SkipPolicy.ALLOW
-    for case in evidence:
-        if case.outcome is Outcome.PASSED:
-            continue
+    for at in compress(count(), map(is_not, each, repeat(Outcome.PASSED))):
+        case = evidence[at]  # only these are built (gate.core.case_store.Picked)
         message = f": {case.message}" if case.message else ""
         line = f"test {case.nodeid} {_VERB[case.outcome]}{message}"
         if case.outcome is Outcome.SKIPPED and allowed:
@@ -83,14 +86,14 @@ def _pattern_gaps(
     return gaps
 
 
-def count_tests(cases: Sequence[TestCase]) -> TestCounts:
-    by = {o: sum(1 for c in cases if c.outcome is o) for o in Outcome}
+def count_tests(outcomes: Sequence[Outcome]) -> TestCounts:
+    """The counts of the tests whose outcomes these are."""
     return TestCounts(
-        total=len(cases),
-        passed=by[Outcome.PASSED],
-        failed=by[Outcome.FAILED],
-        errors=by[Outcome.ERROR],
-        skipped=by[Outcome.SKIPPED],
+        total=len(outcomes),
+        passed=outcomes.count(Outcome.PASSED),
+        failed=outcomes.count(Outcome.FAILED),
+        errors=outcomes.count(Outcome.ERROR),
+        skipped=outcomes.count(Outcome.SKIPPED),
     )
 
 

@@ -244,9 +244,11 @@ class TestResults(Record, frozen=True, dict=True):
     def index(self) -> CaseIndex:
         """The cases grouped for selection (gate.core.patterns), built once for the
         evaluation and every safety check that selects tests."""
+        from gate.core.case_store import CaseStore
         from gate.core.patterns import CaseIndex
 
-        return CaseIndex(self.cases.values())
+        cases = self.cases
+        return CaseIndex(cases if isinstance(cases, CaseStore) else cases.values())
 
 
 class Diff(Record, frozen=True):

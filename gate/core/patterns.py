@@ -24,6 +24,7 @@ from enum import Enum
 from functools import cached_property, lru_cache, partial
 from typing import TypeVar
 
+from gate.core.case_store import CaseStore, Picked
 from gate.core.model import TestCase
 
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -353,26 +354,24 @@ class CaseIndex:
     """Test cases grouped once by what evidence patterns look up (file or classname; id's
     file part, sorted ids), so an interaction's tests cost the groups it touches."""
 
-    def __init__(self, cases: Iterable[TestCase]) -> None:
-        self.cases = list(cases)
+    def __init__(self, cases: CaseStore | Iterable[TestCase]) -> None:
+        self.store = cases if isinstance(cases, CaseStore) else CaseStore.of(cases)
         self.by_subject: dict[str, array[int]] = {}  # case numbers: 4 bytes, not an int
-        for n, case in enumerate(self.cases):
-            subject = case.file if case.file is not None else case.nodeid.partition("::")[0]
-            self.by_subject.setdefault(subject, array("I")).append(n)
+        for subject, numbers in self.store.by_subject():
+            self.by_subject.setdefault(subject, array("I")).extend(numbers)
         self.subjects = sorted(self.by_subject)
 
     @cached_property
     def by_head(self) -> dict[str, array[int]]:  # built for literal node-id patterns only
         heads: dict[str, array[int]] = {}
-        for n, case in enumerate(self.cases):
-            heads.setdefault(case.nodeid.partition("::")[0], array("I")).append(n)
+        for n in self.store.numbers():
+            heads.setdefault(self.store.head(n), array("I")).append(n)
         return heads
 
     @cached_property
     def ids(self) -> tuple[list[str], list[int]]:
-        """The node ids sorted, and the case each one is."""
-        order = sorted(range(len(self.cases)), key=lambda n: self.cases[n].nodeid)
-        return [self.cases[n].nodeid for n in order], order
+        order = sorted(self.store.numbers(), key=self.store.nodeid)  # and their cases
+        return [self.store.nodeid(n) for n in order], order
 
     def candidates(self, g: IdGlob) -> Iterable[int]:
         """The cases a node-id glob may select: those of its file when its file part
@@ -427,21 +426,21 @@ class TestSelector:
             self._memo[subject] = known
         return known
 
-    def pick(self, index: CaseIndex) -> list[TestCase]:
+    def pick(self, index: CaseIndex) -> Picked:
         """The selected cases, in the index's order."""
-        cases = index.cases
+        store = index.store
         found: set[int] = set()
         for head, ids in self.ids.items():
             for n in index.by_head.get(head, ()):
-                if any(below_id(i, cases[n].nodeid) for i in ids):
+                if any(below_id(i, store.nodeid(n)) for i in ids):
                     found.add(n)
         for subject in self.files:
             found.update(index.by_subject.get(subject, ()))
         for at in self.file_globs.select(index.subjects):
             found.update(index.by_subject[index.subjects[at]])
         for g in self._id_globs:
-            found.update(n for n in index.candidates(g) if g(cases[n].nodeid))
-        return [cases[n] for n in sorted(found)]
+            found.update(n for n in index.candidates(g) if g(store.nodeid(n)))
+        return Picked(store, sorted(found))
 
 
 @lru_cache(maxsize=256)

@@ -15,8 +15,10 @@ never held twice.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
+from itertools import chain, compress, count, islice
+from operator import not_
 from typing import Any, Literal, Protocol, TypeVar
 
 import msgspec
@@ -413,22 +415,18 @@ class _Judged(Protocol):
 T = TypeVar("T", bound=_Judged)  # a TestCase as read, or an EvidenceTest as reported
 
 
-def listed_tests(tests: Iterable[T], passing: int | None) -> tuple[list[T], int]:
+def listed_tests(
+    tests: Sequence[T], passing: int | None, passed: Iterable[bool] | None = None
+) -> tuple[list[T], int]:
     """The tests a report lists, in their order: every one that did not pass and the
-    first `passing` that passed (every one when None); and how many were left out."""
+    first `passing` that passed (every one when None); and how many were left out.
+    `passed` says which passed when that is known without reading each test."""
     if passing is None:
         return list(tests), 0
-    kept: list[T] = []
-    shown = left_out = 0
-    for test in tests:
-        if not test.passed:
-            kept.append(test)
-        elif shown < passing:
-            kept.append(test)
-            shown += 1
-        else:
-            left_out += 1
-    return kept, left_out
+    flags = list(passed if passed is not None else (t.passed for t in tests))
+    first = list(islice(compress(count(), flags), passing))
+    listed = sorted(chain(compress(count(), map(not_, flags)), first))  # two sorted runs
+    return [tests[at] for at in listed], sum(flags) - len(first)
 
 
 def to_data(report: Report) -> Any:

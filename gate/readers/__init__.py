@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, assert_never
 
+from gate.core.case_store import CaseStore
 from gate.core.model import (
     CoverageData,
     FileCoverage,
     InputFile,
-    TestCase,
     TestResults,
     merge_files,
 )
@@ -26,7 +26,7 @@ from gate.errors import InputError
 from gate.readers.cobertura import read_cobertura
 from gate.readers.coverage_json import read_coverage_json
 from gate.readers.jacoco import read_jacoco
-from gate.readers.junit import JunitStats, KeepTest, read_junit
+from gate.readers.junit import JunitStats, KeepTest, read_junit_into
 from gate.readers.lcov import read_lcov
 from gate.readers.xmlstream import document, looks_like_html, sniff, text_head
 from gate.records import replace
@@ -177,7 +177,7 @@ def read_tests(
     """
     if not paths:
         raise InputError("no JUnit report given; evidence tests cannot be confirmed")
-    cases: dict[str, TestCase] = {}
+    cases = CaseStore()
     inputs: list[InputFile] = []
     notes: list[str] = []
     for path in dict.fromkeys(paths):  # each file once: its cases are told apart by it
@@ -186,25 +186,15 @@ def read_tests(
             raise InputError(f"{show_path(path)}: an HTML page (an error page saved as a report?)")
         if not head.startswith(b"<"):
             raise InputError(f"{show_path(path)}: not XML, so not a JUnit report")
-        # Within one file every <testcase> counts, even when two share a name
-        # (same title in two describe blocks); across files the same identity is
-        # the same test seen again (a shard, a rerun), and the last outcome wins.
-        # A case already kept from this very file is such a second one (the files
-        # are distinct paths): only those are counted, not every identity.
-        repeats: dict[str, int] = {}
+        # Within one file every <testcase> counts, even when two share a name (same
+        # title in two describe blocks); across files the same identity is the same
+        # test seen again (a shard, a rerun), and the last outcome wins (CaseStore).
         stats = JunitStats()
-        for case in read_junit(path, resolver, keep=keep, stats=stats, details=details):
-            key = case.nodeid
-            earlier = cases.get(key)
-            if earlier is not None:
-                if earlier.report == case.report:
-                    repeats[key] = repeats.get(key, 1) + 1
-                    key = f"{key} #{repeats[key]}"
-                cases.pop(key, None)  # re-insert so "last" is also last in order
-            cases[key] = case
+        read_junit_into(cases, path, resolver, keep=keep, stats=stats, details=details)
         if stats.cases == 0:
             notes.append(f"{show_path(path)}: JUnit report with no test cases")
         inputs.append(InputFile(str(path), _sha256(path), "junit"))
+    cases.seal()
     return TestResults(cases=cases, inputs=tuple(inputs), notes=tuple(notes))
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from gate.core.case_store import CODE, CaseStore
 from gate.core.identity import junit_identity
 from gate.core.model import Outcome, TestCase
 from gate.core.paths import MAX_PATH, PathResolver
@@ -28,6 +29,7 @@ from gate.readers.xmlstream import local_name, release, stream
 from gate.text import clip, show_path
 
 _RESULTS = {"failure": Outcome.FAILED, "error": Outcome.ERROR, "skipped": Outcome.SKIPPED}
+PASSED = Outcome.PASSED
 _SEVERITY = {Outcome.PASSED: 0, Outcome.SKIPPED: 1, Outcome.FAILED: 2, Outcome.ERROR: 3}
 _NOT_RUN = frozenset({"notrun", "skipped", "disabled", "suppressed"})
 _NOT_JUNIT = {
@@ -67,13 +69,30 @@ def read_junit(
     stats: JunitStats | None = None,
     details: bool = True,
 ) -> Iterator[TestCase]:
-    """Yield every test case of a JUnit report, in document order.
+    """Yield every test case of a JUnit report, in document order (`read_junit_into`)."""
+    store = CaseStore(merge=False)
+    read_junit_into(store, path, resolver, keep=keep, stats=stats, details=details)
+    store.seal()
+    yield from store.values()
+
+
+def read_junit_into(
+    store: CaseStore,
+    path: Path,
+    resolver: PathResolver,
+    *,
+    keep: KeepTest | None = None,
+    stats: JunitStats | None = None,
+    details: bool = True,
+) -> None:
+    """Add every test case of a JUnit report to `store`, in document order.
 
     `keep(nodeid, file)` selects the cases worth keeping (default: all); the
-    others are read, judged and dropped without building a TestCase. `stats`,
-    when given, counts every case seen. `details` keeps each kept case's duration,
+    others are read, judged and dropped without being stored. `stats`, when
+    given, counts every case seen. `details` keeps each kept case's duration,
     failure text and output (gate.readers.junit_details), which only the evidence
-    package shows: without them a case is its identity, outcome and message.
+    package shows: without them a case is its identity, outcome and message, and
+    one that passed with no message is stored without a `TestCase` at all.
     """
     stats = stats if stats is not None else JunitStats()
     root, elements = stream(path, ("testcase", "failure", "error", "skipped", "testsuite"))
@@ -82,20 +101,27 @@ def read_junit(
     identities = _Identities(path, resolver)
     pending: list[tuple[Outcome, str]] = []
     budget = DetailBudget()
+    add, group = store.adder(), 0
+    last: tuple[str | None, str | None] = (None, None)  # the prefix and file of group
     for el in elements:
         tag = el.tag
         if tag not in _RESULTS and tag != "testcase" and tag != "testsuite":
             tag = local_name(tag)
         if tag == "testcase":
             stats.cases += 1
-            nodeid, file = identities.of(el)
+            prefix, name, file = identities.of(el)
+            nodeid = prefix + name
             if keep is None or keep(nodeid, file):
                 outcome, message = _outcome(pending, el)
-                yield (
-                    TestCase(nodeid, file, outcome, message, report, **case_details(el, budget))
-                    if details
-                    else TestCase(nodeid, file, outcome, message, report)
-                )
+                if details:
+                    extra = case_details(el, budget)
+                    store.add(TestCase(nodeid, file, outcome, message, report, **extra))
+                elif message:
+                    store.add(TestCase(nodeid, file, outcome, message, report))
+                else:  # most cases: a class's tests share their prefix object
+                    if prefix is not last[0] or file is not last[1]:
+                        last, group = (prefix, file), store.group(prefix, file, report)
+                    add(group, name, nodeid, 0 if outcome is PASSED else CODE[outcome])
             pending.clear()
             release(el)
         elif tag == "testsuite":
@@ -106,7 +132,9 @@ def read_junit(
             stats.cases += 1
             ident = junit_identity(_suite_name(el, path), f"(suite-level {tag})")
             if keep is None or keep(ident.nodeid, ident.file):
-                yield TestCase(ident.nodeid, ident.file, _RESULTS[tag], _first_line(el), report)
+                store.add(
+                    TestCase(ident.nodeid, ident.file, _RESULTS[tag], _first_line(el), report)
+                )
             el.clear(keep_tail=False)
 
 
@@ -127,8 +155,9 @@ class _Identities:
         # (classname, file attribute) -> (node id without the name, test file)
         self._prefixes: dict[tuple[str, str | None], tuple[str, str | None]] = {}
 
-    def of(self, el: Any) -> tuple[str, str | None]:
-        """(node id, test file) of a <testcase> element."""
+    def of(self, el: Any) -> tuple[str, str, str | None]:
+        """(node id without the name, name, test file) of a <testcase> element: the
+        first part is one object for every case of a (classname, file)."""
         classname = el.get("classname") or ""
         name = (el.get("name") or "").strip()
         raw_file = el.get("file")
@@ -139,14 +168,14 @@ class _Identities:
             file = self._file(raw_file, el) if raw_file and raw_file.strip(". ") else None
             if not name:
                 ident = junit_identity(classname, name, file)
-                return ident.nodeid, ident.file
+                return "", ident.nodeid, ident.file
             if len(self._prefixes) >= _IDENTITY_CACHE_LIMIT:
                 self._prefixes.clear()
             probe = junit_identity(classname, self._PROBE, file)
             cached = self._prefixes[key] = (probe.nodeid[:-1], probe.file)
         elif len(name) > MAX_NAME:
             self._check_sizes(el, classname, name, raw_file)
-        return cached[0] + name, cached[1]
+        return cached[0], name, cached[1]
 
     def _check_sizes(self, el: Any, classname: str, name: str, raw_file: str | None) -> None:
         longest = max(len(classname) + len(name), len(raw_file or ""))
