@@ -72,3 +72,26 @@ def test_a_parse_error_is_libxml2s_message_with_its_line_once(tmp_path: Path) ->
         "not well-formed XML: Opening and ending tag mismatch: class line 2 and coverage, "
         "line 3, column 12"
     )
+
+
+@pytest.mark.parametrize("where", ["<coverage>\n<a/>&foo;", "<coverage>\n\n<b>&foo;<a/></b>"])
+def test_an_undefined_entity_is_named_with_its_line(tmp_path: Path, where: str) -> None:
+    """libxml2 stops at an entity no DOCTYPE declares (entities are never resolved),
+    and lxml reports "no element found" at line 0: the refusal says what and where
+    from this parser's own log (a second file with another entity, read after the
+    first, is not explained by the first one's error)."""
+    line = where.count("\n") + 1
+    first = refusal(tmp_path, f"{where}</coverage>".encode().replace(b"foo", b"other"))
+    assert first == f"not well-formed XML: Entity 'other' not defined (line {line})"
+    assert refusal(tmp_path, f"{where}</coverage>".encode()) == (
+        f"not well-formed XML: Entity 'foo' not defined (line {line})"
+    )
+
+
+def test_an_undefined_entity_in_the_root_start_tag_is_refused(tmp_path: Path) -> None:
+    """The first pass (prolog and root start tag) meets it: a refusal of the file as
+    not well-formed XML. (lxml's pull parser keeps no log of it, so lxml's "no
+    element found" is what there is to say.)"""
+    assert refusal(tmp_path, b'<coverage a="&foo;">\n</coverage>\n').startswith(
+        "not well-formed XML: "
+    )

@@ -120,7 +120,8 @@ def document(path: Path) -> Document:
     # thousand elements) before handing out the first, and this runs per read.
     parser = etree.XMLPullParser(events=("start",), **_SAFE_OPTIONS)
     fed = 0
-    with _errors(path), path.open("rb") as handle:
+    with _errors(path) as parse, path.open("rb") as handle:
+        parse.parser = parser
         while chunk := handle.read(HEAD_BYTES):
             if fed >= MAX_PROLOG_BYTES:
                 raise InputError(
@@ -167,10 +168,9 @@ def stream(path: Path, tags: tuple[str, ...]) -> tuple[Document, Iterator[Any]]:
 
 
 def _elements(path: Path, wanted: tuple[str, ...]) -> Iterator[Any]:
-    with _errors(path):
-        for _event, element in etree.iterparse(
-            str(path), events=("end",), tag=wanted, **_SAFE_OPTIONS
-        ):
+    with _errors(path) as parse:
+        parse.parser = etree.iterparse(str(path), events=("end",), tag=wanted, **_SAFE_OPTIONS)
+        for _event, element in parse.parser:
             yield element
 
 
@@ -193,13 +193,21 @@ def local_name(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
+class _Parse:
+    """The parser a block of `_errors` runs: its own error log explains an error
+    that lxml raises without a reason (lxml's global log also holds earlier reads')."""
+
+    parser: Any = None
+
+
 @contextmanager
-def _errors(path: Path) -> Iterator[None]:
+def _errors(path: Path) -> Iterator[_Parse]:
     """Parse errors -> InputError naming the file, the line and the problem."""
+    parse = _Parse()
     try:
-        yield
+        yield parse
     except etree.XMLSyntaxError as exc:
-        message = _syntax_message(exc)
+        message = _syntax_message(exc, parse.parser)
         hint = _TEXT_HINT if "text node longer" in message else None
         raise InputError(f"{show_path(path)}: not well-formed XML: {message}", hint=hint) from None
     except (OSError, etree.LxmlError) as exc:
@@ -215,12 +223,17 @@ def _refuse_entities(path: Path, element: Any) -> None:
         )
 
 
-def _syntax_message(exc: etree.XMLSyntaxError) -> str:
-    raw = str(exc.msg or exc or "syntax error")
+def _syntax_message(exc: etree.XMLSyntaxError, parser: Any) -> str:
+    """libxml2's reason for refusing the document, with the line it names, once."""
+    reason, line = exc.msg, exc.lineno
+    if not line and (errors := parser.error_log.filter_from_errors()):
+        # lxml's own "no element found" (line 0) after libxml2 stopped at an error
+        # lxml did not raise (an undefined entity: entities are never resolved).
+        reason, line = errors[0].message, errors[0].line
+    raw = str(reason or exc or "syntax error")
     msg = " ".join(raw.split()).removesuffix(",").strip()
     for needle, meaning in _LIMITS.items():
         if needle in msg:
             msg = f"{meaning}; refused ({msg})"
             break
-    line = exc.lineno
     return f"{msg} (line {line})" if line and f"line {line}" not in msg else msg
