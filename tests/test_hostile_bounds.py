@@ -34,6 +34,7 @@ from gate.errors import InputError
 from gate.readers import expand, read_coverage, read_tests
 from gate.readers.counts import MAX_COUNT, MAX_LINE, NotANumber, plain, whole
 from gate.readers.coverage_json import MAX_JSON_BYTES
+from gate.readers.coverage_records import MAX_LINES, MAX_NUMBITS
 from gate.readers.report_file import read_report
 from gate.readers.xmlstream import MAX_PROLOG_BYTES, MAX_ROOT_ATTRIBUTES
 from gate.regular_file import require_regular
@@ -197,6 +198,26 @@ def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
     lines = data_file(".coverage.lines", arcs=False)
     sql(lines, "update line_bits set numbits = zeroblob(50000000)")
     refused(lines, lines.parent, "a line_bits row of 50,000,000 bytes")
+
+
+def test_the_largest_numbits_blob_reads_and_one_byte_more_is_refused(
+    data_file: Callable[..., Path],
+) -> None:
+    """A numbits blob of MAX_NUMBITS bytes holds lines up to MAX_LINES, the last one
+    in the top bit of its last byte: it is read (line 1 ran; the last line, which
+    app/a.py does not have, is no statement). One byte more is refused."""
+    assert (MAX_NUMBITS, MAX_LINES) == (65_536, 524_287)
+    largest = data_file(".coverage.largest", arcs=False)
+    sql(largest, "update line_bits set numbits = ?", b"\x02" + bytes(MAX_NUMBITS - 2) + b"\x80")
+    (a,) = read_coverage([largest], PathResolver(largest.parent)).files.values()
+    assert (sorted(a.statements), sorted(a.executed)) == ([1, 4, 5], [1])
+    over = data_file(".coverage.over", arcs=False)
+    sql(over, "update line_bits set numbits = zeroblob(?)", MAX_NUMBITS + 1)
+    message = refused(over, over.parent, "a line_bits row of 65,537 bytes")
+    assert message == (
+        f"{show_path(over)}: a line_bits row of 65,537 bytes; "
+        "no source analysed here has more than 524,287 lines"
+    )
 
 
 NAMES = {
