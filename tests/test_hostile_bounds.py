@@ -200,6 +200,19 @@ def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
     refused(lines, lines.parent, "a line_bits row of 50,000,000 bytes")
 
 
+@pytest.mark.parametrize("value", ["NULL", "'1,4'", "2"], ids=["null", "text", "integer"])
+def test_a_numbits_value_that_is_not_a_blob_is_refused_as_such(
+    data_file: Callable[..., Path], value: str
+) -> None:
+    """SQLite keeps any type in any column: a numbits that is not a blob is named
+    for what it is, not as a row of 0 bytes (which said nothing of the problem)."""
+    path = data_file(arcs=False)
+    sql(path, f"update line_bits set numbits = {value}")
+    assert refused(path, path.parent, "numbits") == (
+        f"{show_path(path)}: a line_bits row whose numbits is not a blob"
+    )
+
+
 def test_the_largest_numbits_blob_reads_and_one_byte_more_is_refused(
     data_file: Callable[..., Path],
 ) -> None:

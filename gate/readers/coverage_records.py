@@ -229,10 +229,14 @@ def _values(path: Path, text: str, top: int, integers: int) -> array[int]:
 
 
 def _numbers(path: Path, bits: object) -> list[int]:
-    """The line numbers of a `numbits` blob, at most MAX_LINES of them."""
-    if not isinstance(bits, bytes) or len(bits) > MAX_NUMBITS:
-        size = len(bits) if isinstance(bits, bytes) else 0
-        raise InputError(f"{show_path(path)}: a line_bits row of {size:,} bytes; {_NO_SUCH_LINE}")
+    """The line numbers of a `numbits` blob, at most MAX_LINES of them; raises
+    InputError for a value of another type (SQLite stores any) or a longer blob."""
+    if not isinstance(bits, bytes):
+        raise InputError(f"{show_path(path)}: a line_bits row whose numbits is not a blob")
+    if len(bits) > MAX_NUMBITS:
+        raise InputError(
+            f"{show_path(path)}: a line_bits row of {len(bits):,} bytes; {_NO_SUCH_LINE}"
+        )
     return numbits_to_nums(bits)
 
 
