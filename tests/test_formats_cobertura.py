@@ -129,6 +129,29 @@ def test_an_unusable_source_is_refused_quoting_it_with_its_line(tmp_path: Path) 
     )
 
 
+@pytest.mark.parametrize("attr", ["line-rate", "branch-rate"])
+def test_a_package_rate_outside_0_to_1_is_refused_naming_the_package(
+    tmp_path: Path, attr: str
+) -> None:
+    path = report(tmp_path, cls("a.py", line(1)))
+    path.write_text(
+        path.read_text().replace('<package name="p">', f'<package name="p" {attr}="2">')
+    )
+    assert refusal(path, tmp_path) == (
+        f"{show_path(path)}: <package> {attr}='2' is not a rate from 0 to 1"
+    )
+
+
+def test_another_document_is_refused_naming_its_root(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.xml"
+    path.write_text('<testsuites><testsuite name="s"/></testsuites>')
+    with pytest.raises(InputError) as info:
+        list(read_cobertura(path, PathResolver(tmp_path)))
+    assert str(info.value) == (
+        f"{show_path(path)}: root element <testsuites>, not a Cobertura <coverage> report"
+    )
+
+
 def test_a_report_whose_classes_are_all_outside_the_root_is_refused(tmp_path: Path) -> None:
     """Every class counts, not only the first: two outside the root and none inside
     is a report of nothing here."""
@@ -198,8 +221,15 @@ def test_declared_figures_that_are_absent_or_not_numbers_declare_no_branches(
     assert read(path, tmp_path)["a.py"].branches is None
 
 
-def test_a_branch_rate_of_1_declares_branches_measured(tmp_path: Path) -> None:
-    path = report(tmp_path, cls("a.py", line(1)), attrs=' branches-valid="0" branch-rate="1"')
+@pytest.mark.parametrize(
+    "attrs", [' branches-valid="0" branch-rate="1"', ' branches-valid="1" branch-rate="0"']
+)
+def test_a_branch_rate_of_1_or_a_valid_branch_declares_branches_measured(
+    tmp_path: Path, attrs: str
+) -> None:
+    """The report measured branches though the file read has none: 0 branches ({}),
+    not "no branch data"."""
+    path = report(tmp_path, cls("a.py", line(1)), attrs=attrs)
     assert read(path, tmp_path)["a.py"].branches == {}
 
 
