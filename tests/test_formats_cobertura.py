@@ -130,15 +130,31 @@ def test_an_unusable_source_is_refused_quoting_it_with_its_line(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("attr", ["line-rate", "branch-rate"])
-def test_a_package_rate_outside_0_to_1_is_refused_naming_the_package(
-    tmp_path: Path, attr: str
+@pytest.mark.parametrize("element", ["coverage", "package"])
+def test_a_report_or_package_rate_outside_0_to_1_is_refused_naming_the_element(
+    tmp_path: Path, element: str, attr: str
 ) -> None:
     path = report(tmp_path, cls("a.py", line(1)))
-    path.write_text(
-        path.read_text().replace('<package name="p">', f'<package name="p" {attr}="2">')
-    )
+    start = {"coverage": '<coverage version="7.6.1"', "package": '<package name="p"'}[element]
+    path.write_text(path.read_text().replace(start, f'{start} {attr}="2"'))
     assert refusal(path, tmp_path) == (
-        f"{show_path(path)}: <package> {attr}='2' is not a rate from 0 to 1"
+        f"{show_path(path)}: <{element}> {attr}='2' is not a rate from 0 to 1"
+    )
+
+
+@pytest.mark.parametrize("rate", ["-0.000000001", "0", "1", "1.000000001", "NaN"])
+def test_a_rate_from_0_to_1_give_or_take_1e_9_is_accepted(tmp_path: Path, rate: str) -> None:
+    """Producers round: a rate 1e-9 past a bound is still a rate; "NaN" is what several
+    write for a class without branches."""
+    path = report(tmp_path, cls("a.py", line(1), attrs=f' line-rate="{rate}"'))
+    assert set(read(path, tmp_path)) == {"a.py"}
+
+
+@pytest.mark.parametrize("rate", ["-0.0000001", "-0.2", "1.0000001"])
+def test_a_rate_further_past_0_or_1_is_refused(tmp_path: Path, rate: str) -> None:
+    path = report(tmp_path, cls("a.py", line(1), attrs=f' line-rate="{rate}"'))
+    assert refusal(path, tmp_path) == (
+        f"{show_path(path)}: <class> line-rate='{rate}' is not a rate from 0 to 1"
     )
 
 
@@ -149,6 +165,26 @@ def test_another_document_is_refused_naming_its_root(tmp_path: Path) -> None:
         list(read_cobertura(path, PathResolver(tmp_path)))
     assert str(info.value) == (
         f"{show_path(path)}: root element <testsuites>, not a Cobertura <coverage> report"
+    )
+
+
+def test_sonarqube_generic_coverage_is_refused_with_what_to_ask_for(tmp_path: Path) -> None:
+    """SonarQube's generic format also has a <coverage> root, with <file> children."""
+    path = tmp_path / "coverage.xml"
+    path.write_text(
+        '<coverage version="1"><file path="a.py">'
+        '<lineToCover lineNumber="1" covered="true"/></file></coverage>'
+    )
+    assert refusal(path, tmp_path) == (
+        f"{show_path(path)}: SonarQube generic coverage (<coverage><file>), not Cobertura\n"
+        "hint: ask the producer for Cobertura output (e.g. gcovr --cobertura)"
+    )
+
+
+def test_a_report_without_classes_is_refused_not_read_as_0_lines(tmp_path: Path) -> None:
+    path = report(tmp_path)
+    assert refusal(path, tmp_path) == (
+        f"{show_path(path)}: Cobertura report lists no source files; refusing to read it as 0 lines"
     )
 
 
