@@ -8,14 +8,25 @@ whole-report tests do not pin.
 
 from __future__ import annotations
 
+import codecs
+import gzip
 from pathlib import Path
 
 import pytest
+from lxml import etree
+from support.refused_files import unopenable
 
 from gate.core.paths import PathResolver
 from gate.errors import InputError
-from gate.readers import read_coverage
-from gate.readers.xmlstream import release, stream
+from gate.readers import read_coverage, read_tests
+from gate.readers.xmlstream import (
+    HEAD_BYTES,
+    MAX_PROLOG_BYTES,
+    MAX_ROOT_ATTRIBUTES,
+    local_name,
+    release,
+    stream,
+)
 from gate.text import show_path
 
 COBERTURA = (
@@ -95,3 +106,155 @@ def test_an_undefined_entity_in_the_root_start_tag_is_refused(tmp_path: Path) ->
     assert refusal(tmp_path, b'<coverage a="&foo;">\n</coverage>\n').startswith(
         "not well-formed XML: "
     )
+
+
+# --------------------------------------------------------------------------- what is no report
+
+
+def read_refusal(path: Path, reader: str = "coverage") -> str:
+    with pytest.raises(InputError) as info:
+        if reader == "coverage":
+            read_coverage([path], PathResolver(path.parent))
+        else:
+            read_tests([path], PathResolver(path.parent))
+    return str(info.value)
+
+
+@pytest.mark.parametrize("reader", ["coverage", "junit"])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "empty file, not a report"),
+        (b" \n\t\r\n", "empty file, not a report"),
+        (gzip.compress(b"<coverage/>", mtime=0), "gzip-compressed data; decompress it first"),
+        (
+            b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"0" * 64 + b"\nsize 9\n",
+            "a Git LFS pointer, not the report itself\n"
+            "hint: fetch the LFS objects (git lfs pull) or upload the report as an artifact",
+        ),
+    ],
+    ids=["empty", "blank", "gzip", "lfs"],
+)
+def test_what_cannot_be_a_report_is_refused_before_parsing(
+    tmp_path: Path, reader: str, content: bytes, problem: str
+) -> None:
+    path = tmp_path / "report.xml"
+    path.write_bytes(content)
+    assert read_refusal(path, reader) == f"{show_path(path)}: {problem}"
+
+
+def test_a_root_with_too_many_attributes_is_refused_with_their_count(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.xml"
+    attrs = " ".join(f'a{n}="1"' for n in range(1_000))
+    path.write_text(f"<coverage {attrs}><packages/></coverage>")
+    assert read_refusal(path) == (
+        f"{show_path(path)}: the root element has 1,000 attributes (more than 256); refused"
+    )
+
+
+def test_a_root_of_exactly_max_root_attributes_is_read(tmp_path: Path) -> None:
+    assert MAX_ROOT_ATTRIBUTES == 256
+    path = tmp_path / "coverage.xml"
+    attrs = " ".join(f'a{n}="1"' for n in range(MAX_ROOT_ATTRIBUTES - 1))  # and version=
+    path.write_text(COBERTURA.format(source=".").replace("<coverage ", f"<coverage {attrs} "))
+    assert set(read_coverage([path], PathResolver(tmp_path)).files) == {"a.py"}
+
+
+def test_a_prolog_past_max_prolog_bytes_is_refused_with_the_bound(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.xml"
+    path.write_text(f"<!-- {'x' * MAX_PROLOG_BYTES} -->" + COBERTURA.format(source="."))
+    assert read_refusal(path) == (
+        f"{show_path(path)}: no root element within the first 64 KB (prolog and root start "
+        "tag); refused"
+    )
+
+
+def test_a_doctype_declaring_an_entity_is_refused_saying_why(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.xml"
+    doctype = '<!DOCTYPE coverage [<!ENTITY a "b">]>\n'
+    path.write_text(COBERTURA.format(source=".").replace("?>\n", "?>\n" + doctype, 1))
+    assert read_refusal(path) == (
+        f"{show_path(path)}: declares XML entities in its DOCTYPE; refused "
+        "(entity expansion and external entities are never processed)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("tag", "local"),
+    [
+        ("coverage", "coverage"),
+        ("{http://example.com/ns}class", "class"),
+        ("{urn:a:b}class", "class"),  # a namespace with colons
+        ("p:class", "class"),  # a prefix never declared
+        ("a:b:class", "class"),
+        ("{urn:x}p:class", "class"),
+    ],
+)
+def test_local_name_is_the_name_after_any_namespace_and_prefix(tag: str, local: str) -> None:
+    assert local_name(tag) == local
+
+
+def test_local_name_of_a_comment_or_processing_instruction_is_empty() -> None:
+    assert local_name(etree.Comment("c").tag) == ""
+    assert local_name(etree.ProcessingInstruction("pi").tag) == ""
+
+
+JUNIT = (
+    '<testsuites><testsuite name="s"><testcase classname="tests.test_a" name="test_one"/>'
+    "</testsuite></testsuites>"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-8", codecs.BOM_UTF8),
+    ],
+)
+def test_reports_with_a_byte_order_mark_are_read(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    """PowerShell's `>` writes UTF-16 with a BOM; some Windows tools a UTF-8 BOM."""
+    coverage, junit = tmp_path / "coverage.xml", tmp_path / "junit.xml"
+    declared = f'encoding="{encoding.upper()[:6]}"'
+    coverage.write_bytes(
+        bom + COBERTURA.format(source=".").replace("?>", f" {declared}?>", 1).encode(encoding)
+    )
+    junit.write_bytes(bom + JUNIT.encode(encoding))
+    assert set(read_coverage([coverage], PathResolver(tmp_path)).files) == {"a.py"}
+    assert list(read_tests([junit], PathResolver(tmp_path)).cases) == ["tests/test_a.py::test_one"]
+
+
+def test_blank_lines_before_the_root_are_no_obstacle(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.xml"
+    path.write_text(" \r\n\t\n" + COBERTURA.format(source=".").split("?>\n", 1)[1])
+    assert set(read_coverage([path], PathResolver(tmp_path)).files) == {"a.py"}
+
+
+@pytest.mark.parametrize("start", [b"X", b"\x0c"], ids=["letter", "form-feed"])
+def test_text_that_does_not_start_with_a_tag_is_no_xml_report(tmp_path: Path, start: bytes) -> None:
+    """Only blanks (space, tab, CR, LF) may come before the first tag."""
+    path = tmp_path / "coverage.xml"
+    path.write_bytes(start + b"<coverage/>")
+    assert read_refusal(path) == (
+        f"{show_path(path)}: not a coverage report signal-gate can read "
+        "(Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON or data file)"
+    )
+
+
+def test_a_utf16_head_cut_inside_a_surrogate_pair_is_read(tmp_path: Path) -> None:
+    """Format detection decodes the first 4,096 bytes of a UTF-16 report: a character
+    outside the BMP (two UTF-16 units) cut in half there is replaced, not an error."""
+    start = '<testsuites><testsuite name="s"><testcase classname="tests.test_a" name="test_'
+    pad = "x" * ((HEAD_BYTES - 2) // 2 - 1 - len(start))  # the pair's first unit ends the head
+    text = f'{start}{pad}\U0001f600"/></testsuite></testsuites>'
+    path = tmp_path / "junit.xml"
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    assert path.read_bytes()[HEAD_BYTES - 2 : HEAD_BYTES + 2].decode("utf-16-le") == "\U0001f600"
+    (nodeid,) = read_tests([path], PathResolver(tmp_path)).cases
+    assert nodeid.endswith("\U0001f600")
+
+
+def test_a_report_the_system_will_not_open_is_refused_with_its_reason(tmp_path: Path) -> None:
+    path = unopenable(tmp_path, "<coverage/>")
+    assert read_refusal(path) == f"{show_path(path)}: cannot read: Permission denied"
