@@ -200,6 +200,33 @@ def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
     refused(lines, lines.parent, "a line_bits row of 50,000,000 bytes")
 
 
+def test_an_arc_to_the_largest_line_reads_and_one_more_is_refused(
+    data_file: Callable[..., Path],
+) -> None:
+    """An arc may name line MAX_LINES (app/a.py has no such line: it is no branch of
+    it); MAX_LINES + 1 has no valid code point in the arc encoding and is refused."""
+    largest = data_file(".coverage.largest")
+    sql(largest, "update arc set tono = ? where tono = 4", MAX_LINES)
+    (a,) = read_coverage([largest], PathResolver(largest.parent)).files.values()
+    assert 1 in a.executed
+    over = data_file(".coverage.over")
+    sql(over, "update arc set tono = ? where tono = 4", MAX_LINES + 1)
+    assert refused(over, over.parent, "an arc names") == (
+        f"{show_path(over)}: an arc names line 524,288; "
+        "no source analysed here has more than 524,287 lines"
+    )
+
+
+def test_an_arc_whose_line_is_not_an_integer_is_refused_naming_the_file(
+    data_file: Callable[..., Path],
+) -> None:
+    path = data_file()
+    sql(path, "update arc set tono = 'four' where tono = 4")  # text: no integer affinity
+    assert refused(path, path.parent, "not integers") == (
+        f"{show_path(path)}: an arc whose line numbers are not integers"
+    )
+
+
 @pytest.mark.parametrize("value", ["NULL", "'1,4'", "2"], ids=["null", "text", "integer"])
 def test_a_numbits_value_that_is_not_a_blob_is_refused_as_such(
     data_file: Callable[..., Path], value: str
