@@ -22,6 +22,7 @@ from gate.core.case_store import CODE, CaseStore
 from gate.core.identity import junit_identity
 from gate.core.model import Outcome, TestCase
 from gate.core.paths import MAX_PATH, PathResolver
+from gate.core.patterns import TestSelector
 from gate.errors import InputError
 from gate.readers.files import resolve_name
 from gate.readers.junit_details import DetailBudget, case_details
@@ -103,6 +104,9 @@ def read_junit_into(
     budget = DetailBudget()
     add, group = store.adder(), 0
     last: tuple[str | None, str | None] = (None, None)  # the prefix and file of group
+    # A selector by test file alone decides once for a class's run of cases.
+    by_file = isinstance(keep, TestSelector) and keep.by_subject
+    decided: tuple[str | None, str | None, bool] = (None, None, False)
     for el in elements:
         tag = el.tag
         if tag not in _RESULTS and tag != "testcase" and tag != "testsuite":
@@ -111,7 +115,13 @@ def read_junit_into(
             stats.cases += 1
             prefix, name, file = identities.of(el)
             nodeid = prefix + name
-            if keep is None or keep(nodeid, file):
+            if prefix is not decided[0] or file is not decided[1]:
+                kept = keep is None or keep(nodeid, file)
+                if by_file and (file is not None or "::" in prefix):  # a subject of its own
+                    decided = (prefix, file, kept)
+            else:
+                kept = decided[2]
+            if kept:
                 outcome, message = _outcome(pending, el)
                 if details:
                     extra = case_details(el, budget)
