@@ -21,6 +21,7 @@ import datetime as dt
 import importlib.util
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -73,7 +74,7 @@ def prepare(workdir: Path) -> Path:
                 f"{workdir}: exists and is not a signal-gate demo folder; "
                 "choose another with --workdir"
             )
-        shutil.rmtree(workdir)
+        remove_tree(workdir)
     shutil.copytree(
         example_dir(),
         workdir,
@@ -82,6 +83,21 @@ def prepare(workdir: Path) -> Path:
     (workdir / MARKER).write_text("created by `signal-gate demo`; safe to delete\n")
     commit_example(workdir)
     return workdir
+
+
+def remove_tree(path: Path) -> None:
+    """Remove `path` and all it holds. git makes its object files read-only, and
+    Windows deletes no read-only file: one is made writable and removed again (the
+    rmtree example of the shutil documentation). Raises OSError when that fails too."""
+
+    def writable_again(remove: Callable[[str], object], name: str, _error: object) -> None:
+        Path(name).chmod(stat.S_IWRITE)
+        remove(name)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=writable_again)
+    else:  # Python 3.11 has only onerror (deprecated since 3.12)
+        shutil.rmtree(path, onerror=writable_again)
 
 
 def commit_example(workdir: Path) -> str | None:

@@ -6,18 +6,22 @@ to prove the example ships inside the package."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import InstalledWheel
+from support.portable import sha256_checker
 from support.reports import report_json
 
 from gate.core.numbers import display_percent
-from gate.demo import GIT_IDENTITY, PYTEST_ARGS
+from gate.demo import GIT_IDENTITY, MARKER, PYTEST_ARGS, prepare
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -140,6 +144,19 @@ def test_the_demo_follows_the_source_document(demo_run: tuple[Path, str]) -> Non
     assert data["review"]["cycle_days"] == 180 and data["next_steps"]
 
 
+def shell_line(
+    line: str, *, env: dict[str, str], **kwargs: Any
+) -> subprocess.CompletedProcess[Any]:
+    """Run one line of the document's `sh` block as a POSIX shell does. Windows has no
+    /bin/sh (cmd.exe would read the quotes otherwise): there the line's words, split by
+    the same POSIX rules, run without a shell, as Git Bash would run them."""
+    if os.name != "nt":
+        return subprocess.run(line, shell=True, env=env, **kwargs)
+    program, *args = shlex.split(line)
+    found = shutil.which(program, path=env["PATH"])  # the child's PATH, not this process's
+    return subprocess.run([found or program, *args], env=env, **kwargs)
+
+
 def test_every_reproduce_command_gives_the_documents_figure(
     demo_run: tuple[Path, str], tmp_path: Path
 ) -> None:
@@ -155,11 +172,10 @@ def test_every_reproduce_command_gives_the_documents_figure(
             continue
         assert r["reproduce"] in document.replace("```sh\n", "")  # as the document prints it
         pytest_line, explain_line = r["reproduce"].splitlines()
-        subprocess.run(pytest_line, shell=True, cwd=copy, env=env, capture_output=True, timeout=300)
-        done = subprocess.run(
-            explain_line, shell=True, cwd=copy, env=env, capture_output=True, text=True,
-            timeout=300,
-        )  # fmt: skip
+        shell_line(pytest_line, cwd=copy, env=env, capture_output=True, timeout=300)
+        done = shell_line(
+            explain_line, cwd=copy, env=env, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == (0 if r["status"] == "PRODUCTION READY" else 1), done.stderr
         figures = f"{r['covered_statements']}/{r['statements']} statements"
         assert f"line    {display_percent(r['line_percent'])} ({figures})" in done.stdout
@@ -200,13 +216,24 @@ def test_the_document_changes_only_when_the_facts_change(
 def test_the_evidence_package_verifies(demo_run: tuple[Path, str]) -> None:
     evidence = demo_run[0] / "evidence"
     done = subprocess.run(
-        ["sha256sum", "--strict", "-c", "SHA256SUMS"],
+        [*sha256_checker(), "--strict", "-c", "SHA256SUMS"],
         cwd=evidence, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert (evidence / "contracts/docs/contracts/marketplace.md").is_file()
     page = (evidence / "interactions/marketplace/html/index.html").read_text()
     assert "marketplace_client.py" in page and "marketplace_events.py" in page
+
+
+def test_a_second_demo_replaces_its_own_folder_git_objects_and_all(tmp_path: Path) -> None:
+    """git makes its object files read-only, and Windows deletes no read-only file:
+    the folder of an earlier demo (a git repository) is replaced all the same."""
+    workdir = prepare(tmp_path / "demo")
+    stale = workdir / "stale.txt"
+    stale.write_text("from the earlier demo")
+    stale.chmod(stat.S_IREAD)  # as git leaves .git/objects
+    assert prepare(workdir) == workdir
+    assert not stale.exists() and (workdir / MARKER).is_file()
 
 
 def test_demo_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:
