@@ -55,7 +55,10 @@ def cmd_demo(args: list[str]) -> int:
 def cmd_test(args: list[str]) -> int:
     """Tests, lint, types and import layers; any failure fails the run."""
     failures = 0
-    rc = run(str(PY), "-m", "pytest", *args)
+    # The tests write and read their files as UTF-8 without naming it, and decode the
+    # CLI's UTF-8 output: UTF-8 mode (PEP 540; the default from Python 3.15, PEP 686)
+    # makes that so on Windows too, where the default is the ANSI code page (cp1252).
+    rc = run(str(PY), "-m", "pytest", *args, env={**os.environ, "PYTHONUTF8": "1"})
     # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
     failures += rc != 0
     failures += run(str(PY), "-m", "ruff", "check", ".") != 0
