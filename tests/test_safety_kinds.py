@@ -14,6 +14,7 @@ from pathlib import Path
 import junitparser
 import pytest
 from safety_fixtures import PROJECT, check, config_error, run_checks, run_one
+from support.portable import symlink
 
 from gate.check import scan_repo
 from gate.core.paths import PathResolver
@@ -238,8 +239,8 @@ def test_symlinks_out_of_the_root_are_not_followed(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     write(tmp_path, "outside/id_rsa", "PRIVATE KEY")
     write(root, "docs/README.md", "hello")
-    (root / "docs/key").symlink_to(tmp_path / "outside/id_rsa")
-    (root / "ext").symlink_to(tmp_path / "outside", target_is_directory=True)
+    symlink(root / "docs/key", tmp_path / "outside/id_rsa")
+    symlink(root / "ext", tmp_path / "outside", directory=True)
 
     exists = run_one(root, check("file_exists", paths=["docs/key"]))
     assert not exists.passed
