@@ -23,8 +23,6 @@ from safety_fixtures import check, run_one
 from gate.safety.command import BASE_ENV, OUTPUT_KEEP
 from gate.safety.masking import StreamMask, mask, secret_values
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX process groups")
-
 SECRET = "ghs_Zq8vT3kLmW9xR2pN7bY4cF6hJ1dS5gA0eU"
 PRINT_ENV = [sys.executable, "-c", "import os, sys; print(os.environ[sys.argv[1]]); sys.exit(1)"]
 
