@@ -199,7 +199,10 @@ def test_generated_environments_are_scrubbed_and_masked(
         )
     seen = json.loads((root / "seen.json").read_text())
     allowed = {*BASE_ENV, *listed}
-    assert {n for n in seen if not n.startswith("LC_")} <= allowed
+    # LC_CTYPE: Python's own locale coercion (PEP 538); __CF_* and VERSIONER_*: macOS adds
+    # them to every process it starts, even with an empty environment.
+    ours = {n for n in seen if not n.startswith(("LC_", "__CF_", "VERSIONER_"))}
+    assert ours <= allowed
     assert {n: seen[n] for n in listed} == {n: environ[n] for n in listed}
     assert not result.passed
     for name in hidden:
