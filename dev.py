@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PY = BIN / ("python.exe" if os.name == "nt" else "python")
+EXE = ".exe" if os.name == "nt" else ""  # console scripts are NAME.exe in Scripts\
+PY = BIN / f"python{EXE}"
 
 
 def ensure_venv() -> None:
@@ -49,7 +50,7 @@ def run(*argv: str, env: dict[str, str] | None = None) -> int:
 
 
 def cmd_demo(args: list[str]) -> int:
-    return run(str(BIN / "signal-gate"), "demo", *args)
+    return run(str(BIN / f"signal-gate{EXE}"), "demo", *args)
 
 
 def cmd_test(args: list[str]) -> int:
@@ -65,7 +66,7 @@ def cmd_test(args: list[str]) -> int:
     failures += run(str(PY), "-m", "ruff", "format", "--check", ".") != 0
     failures += run(str(PY), "-m", "mypy", "--strict", "gate") != 0
     # The floor plan: layers and forbidden imports ([tool.importlinter] in pyproject.toml).
-    failures += run(str(BIN / "lint-imports")) != 0
+    failures += run(str(BIN / f"lint-imports{EXE}")) != 0
     return 1 if failures else 0
 
 
@@ -97,7 +98,7 @@ def cmd_mutate(args: list[str]) -> int:
     env = {**os.environ, "SIGNAL_GATE_TEST_CACHE": str(cache)}
     refresh_data_files()
     fresh_test_map()
-    rc = run(str(BIN / "mutmut"), "run", *args, env=env)
+    rc = run(str(BIN / f"mutmut{EXE}"), "run", *args, env=env)
     if rc != 0:
         return rc
     return print_score()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,10 @@ from gate import CONFIG_SCHEMA_URL
 
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED = REPO / "gate" / "schemas" / "config-1.schema.json"
-CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
+# Beside this interpreter (check-jsonschema.exe on Windows).
+CHECK_JSONSCHEMA = (
+    shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
+)
 REGENERATE = "python -m gate schema config > gate/schemas/config-1.schema.json"
 
 
