@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import PASSING_CONFIG
+from support.portable import console_script
 from test_cli_settings import WAIVED
 from test_config import FULL
 
@@ -23,10 +23,7 @@ from gate import CONFIG_SCHEMA_URL
 
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED = REPO / "gate" / "schemas" / "config-1.schema.json"
-# Beside this interpreter (check-jsonschema.exe on Windows).
-CHECK_JSONSCHEMA = (
-    shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or "check-jsonschema"
-)
+CHECK_JSONSCHEMA = console_script("check-jsonschema")
 REGENERATE = "python -m gate schema config > gate/schemas/config-1.schema.json"
 
 

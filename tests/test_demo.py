@@ -6,18 +6,16 @@ to prove the example ships inside the package."""
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import stat
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import InstalledWheel
-from support.portable import sha256_checker
+from support.portable import sha256_checker, shell_line
 from support.reports import report_json
 
 from gate.core.numbers import display_percent
@@ -142,19 +140,6 @@ def test_the_demo_follows_the_source_document(demo_run: tuple[Path, str]) -> Non
             assert i["owner"], i["id"]  # nobody owns the undocumented one yet
     assert all(i["risks"] for i in data["interactions"] if i["status"] != "PRODUCTION READY")
     assert data["review"]["cycle_days"] == 180 and data["next_steps"]
-
-
-def shell_line(
-    line: str, *, env: dict[str, str], **kwargs: Any
-) -> subprocess.CompletedProcess[Any]:
-    """Run one line of the document's `sh` block as a POSIX shell does. Windows has no
-    /bin/sh (cmd.exe would read the quotes otherwise): there the line's words, split by
-    the same POSIX rules, run without a shell, as Git Bash would run them."""
-    if os.name != "nt":
-        return subprocess.run(line, shell=True, env=env, **kwargs)
-    program, *args = shlex.split(line)
-    found = shutil.which(program, path=env["PATH"])  # the child's PATH, not this process's
-    return subprocess.run([found or program, *args], env=env, **kwargs)
 
 
 def test_every_reproduce_command_gives_the_documents_figure(

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from support import assert_error_report_only
-from support.portable import symlink
+from support.portable import console_script, symlink
 from support.reports import report_json
 
 from gate.core.paths import PathResolver
@@ -156,10 +156,9 @@ class Project:
     def run(self, *args: str, coverage: Path | None = None, junit: Path | None = None,
             command: str = "check") -> subprocess.CompletedProcess[str]:  # fmt: skip
         """The real `signal-gate` process, as CI runs it."""
-        script = Path(sys.executable).with_name("signal-gate")
-        exe = [str(script)] if script.exists() else [sys.executable, "-m", "gate"]
         argv = [
-            *exe, command, *args, "--config", str(self.root / "signal-gate.yml"),
+            console_script("signal-gate"), command, *args,
+            "--config", str(self.root / "signal-gate.yml"),
             "--coverage", str(coverage or self.root / "coverage.xml"),
             "--junit", str(junit or self.root / "junit.xml"), "--root", str(self.root),
         ]  # fmt: skip

@@ -2,14 +2,19 @@
 
 CI runs the suite on all three (.github/workflows/ci.yml). A test whose subject is
 POSIX-only is marked with a reason where it is defined; these helpers are for the
-tests whose subject is not, and that only need a symbolic link or a checksum tool.
+tests whose subject is not, and that only need a symbolic link, a checksum tool, a
+console script of this venv or a line of shell.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +42,23 @@ def sha256_checker() -> list[str]:
     if found := shutil.which("shasum"):
         return [found, "-a", "256"]
     pytest.skip("neither sha256sum nor shasum is installed")
+
+
+def console_script(name: str) -> str:
+    """The console script `name` installed beside this interpreter (`name.exe` in a
+    Windows venv's Scripts folder, which no bare path reaches), else `name` for the
+    PATH to find."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or name
+
+
+def shell_line(
+    line: str, *, env: dict[str, str], **kwargs: Any
+) -> subprocess.CompletedProcess[Any]:
+    """Run one line of a document's `sh` block as a POSIX shell does. Windows has no
+    /bin/sh (cmd.exe would read the quotes otherwise): there the line's words, split by
+    the same POSIX rules, run without a shell, as Git Bash would run them."""
+    if os.name != "nt":
+        return subprocess.run(line, shell=True, env=env, **kwargs)
+    program, *args = shlex.split(line)
+    found = shutil.which(program, path=env["PATH"])  # the child's PATH, not this process's
+    return subprocess.run([found or program, *args], env=env, **kwargs)
