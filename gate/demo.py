@@ -17,6 +17,7 @@ Action does on a pull request.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import os
@@ -24,7 +25,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gate.errors import UsageError
@@ -174,11 +175,34 @@ def _head(workdir: Path) -> str | None:
     return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
+@contextlib.contextmanager
+def this_python_first() -> Iterator[None]:
+    """Inside the block, the folder of the interpreter running the demo comes first on
+    PATH, as in an activated virtual environment: the example's `command` check runs
+    `python`, which must be the one its tests ran with, on every system (Windows has
+    no `python3`). PATH is as it was after the block."""
+    before = os.environ.get("PATH")
+    here = str(Path(sys.executable).parent)
+    os.environ["PATH"] = f"{here}{os.pathsep}{before}" if before else here
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PATH"]
+        else:
+            os.environ["PATH"] = before
+
+
 def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generated: str) -> int:
     """The demo end to end. Returns 0 whenever the demo ran, whatever the verdict.
 
     `today` judges the waivers; `generated` is the assessment's timestamp.
     """
+    with this_python_first():
+        return _run_demo(workdir, echo, today, generated)
+
+
+def _run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generated: str) -> int:
     from gate.check import CheckOptions, evidence_sources, run_check
     from gate.core.report import to_json
     from gate.outputs.evidence_package import package_files, stage_package

@@ -19,7 +19,7 @@ from support.portable import sha256_checker, shell_line
 from support.reports import report_json
 
 from gate.core.numbers import display_percent
-from gate.demo import GIT_IDENTITY, MARKER, PYTEST_ARGS, prepare
+from gate.demo import GIT_IDENTITY, MARKER, PYTEST_ARGS, prepare, this_python_first
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -208,6 +208,16 @@ def test_the_evidence_package_verifies(demo_run: tuple[Path, str]) -> None:
     assert (evidence / "contracts/docs/contracts/marketplace.md").is_file()
     page = (evidence / "interactions/marketplace/html/index.html").read_text()
     assert "marketplace_client.py" in page and "marketplace_events.py" in page
+
+
+def test_the_examples_python_is_the_one_that_runs_the_demo() -> None:
+    """The example's `command` check runs `python` (Windows has no `python3`): during
+    the demo that is this interpreter, first on PATH; PATH is as it was after."""
+    before = os.environ.get("PATH")
+    with this_python_first():
+        found = shutil.which("python")
+    assert found is not None and Path(found).parent == Path(sys.executable).parent
+    assert os.environ.get("PATH") == before
 
 
 def test_a_second_demo_replaces_its_own_folder_git_objects_and_all(tmp_path: Path) -> None:
