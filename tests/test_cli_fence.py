@@ -14,14 +14,9 @@ from typing import Any
 import pytest
 from safety_fixtures import environment_outside_actions, project_with_command
 from support import event_payload
+from support.portable import touch_argv
 
-# Creates the marker: Python, as every runner has it (Windows has no `touch`).
-MARKER_RUN = [
-    sys.executable,
-    "-c",
-    "import pathlib, sys; pathlib.Path(sys.argv[1]).touch()",
-    "marker",
-]
+MARKER_RUN = touch_argv("marker")  # Python: Windows has no `touch`
 
 DISABLED = "not run: command checks are disabled (--no-exec / untrusted event)"
 

@@ -62,3 +62,9 @@ def shell_line(
     program, *args = shlex.split(line)
     found = shutil.which(program, path=env["PATH"])  # the child's PATH, not this process's
     return subprocess.run([found or program, *args], env=env, **kwargs)
+
+
+def touch_argv(name: str) -> list[str]:
+    """A command that creates the file `name`, as `touch` does (Windows has no
+    `touch`): this interpreter, which every runner has."""
+    return [sys.executable, "-c", "import pathlib, sys; pathlib.Path(sys.argv[1]).touch()", name]
