@@ -297,6 +297,20 @@ def test_require_pattern_all_passes_and_lines_are_anchored(tmp_path: Path) -> No
     assert result.detail == "found in all 2 files"
 
 
+def test_crlf_ends_a_line_as_lf_does(tmp_path: Path) -> None:
+    """A Windows checkout (git's autocrlf) ends lines with CRLF: `$` matches before it,
+    so an anchored forbidden line is found there, never missed."""
+    write(tmp_path, "app/settings.py", b"import os\r\nDEBUG = True\r\nKEY = 1\r\n")
+    forbid = check("forbid_pattern", files=["app/settings.py"], pattern="^DEBUG = True$")
+    found = run_one(tmp_path, forbid)
+    assert (found.passed, found.detail) == (
+        False,
+        "/^DEBUG = True$/ found on 1 line: app/settings.py:2",
+    )
+    require = check("require_pattern", files=["app/settings.py"], pattern="^KEY = 1$")
+    assert run_one(tmp_path, require).detail == "found in 1 of 1 file, first at app/settings.py:3"
+
+
 def test_require_pattern_any_fails_when_no_file_has_it(tmp_path: Path) -> None:
     clients(tmp_path)
     result = run_one(tmp_path, check("require_pattern", files=["app/**/*.py"], pattern="retry"))
