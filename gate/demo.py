@@ -81,7 +81,9 @@ def prepare(workdir: Path) -> Path:
         workdir,
         ignore=shutil.ignore_patterns("__pycache__", ".coverage*", "coverage.xml", "junit.xml"),
     )
-    (workdir / MARKER).write_text("created by `signal-gate demo`; safe to delete\n")
+    # Bytes: text mode would end the line with CRLF on Windows, and the example's commit
+    # (whose id the README quotes) must be the same commit on every system.
+    (workdir / MARKER).write_bytes(b"created by `signal-gate demo`; safe to delete\n")
     commit_example(workdir)
     return workdir
 
