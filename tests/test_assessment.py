@@ -14,7 +14,9 @@ from support.reports import run_check
 
 from gate.check import CheckOptions
 from gate.config.load import config_from_data
-from gate.core.report import Report
+from gate.config.schema import ActionSpec, ReviewSpec
+from gate.core.assessment import action_infos, assessment_warnings, review_info
+from gate.core.report import ActionInfo, InteractionResult, Report, Status, TestCounts
 from gate.errors import ConfigError
 from gate.render.document import render_document
 
@@ -264,3 +266,39 @@ def test_assessment_keys_are_validated(data: dict[str, object], message: str) ->
 def test_direction_unknown_is_allowed() -> None:
     config = config_from_data(minimal(direction="unknown"), "gate.yml")
     assert config.interactions[0].direction.value == "unknown"
+
+
+def test_an_action_is_overdue_only_once_its_day_has_passed() -> None:
+    due = dt.date(2026, 10, 1)
+    actions = [ActionSpec("Rotate the key", owner="ops", due=due), ActionSpec("Write it down")]
+    on_the_day = action_infos(actions, due)
+    assert [a.overdue for a in on_the_day] == [False, False]
+    day_after = action_infos(actions, due + dt.timedelta(days=1))
+    assert [a.overdue for a in day_after] == [True, False]
+    assert day_after[0] == ActionInfo("Rotate the key", "ops", "2026-10-01", overdue=True)
+
+
+def test_an_overdue_action_names_its_owner_only_when_it_has_one() -> None:
+    owned = ActionInfo("Rotate the key", "ops", "2026-10-01", overdue=True)
+    unowned = ActionInfo("Write the runbook", None, "2026-10-02", overdue=True)
+    result = InteractionResult(
+        id="payments", name="Payments", direction="outbound", peer=None, critical=True,
+        required=True, status=Status.READY, confidence=100.0, coverage_percent=100.0,
+        line_percent=100.0, branch_percent=None, statements=1, covered_statements=1,
+        branches=0, covered_branches=0, threshold={}, files=["pay.py"], tests=TestCounts(),
+        pass_rate=1.0, gaps=[], actions=[owned, unowned],
+    )  # fmt: skip
+    assert assessment_warnings([result], None) == [
+        "payments: action due 2026-10-01 is overdue (ops): Rotate the key",
+        "payments: action due 2026-10-02 is overdue: Write the runbook",
+    ]
+
+
+@pytest.mark.parametrize(("cycle", "words"), [(1, "1 day"), (2, "2 days")])
+def test_an_overdue_review_says_its_cycle_in_days(cycle: int, words: str) -> None:
+    review = review_info(ReviewSpec(cycle, dt.date(2026, 6, 1)), dt.date(2026, 7, 1))
+    assert review is not None and review.overdue
+    due = (dt.date(2026, 6, 1) + dt.timedelta(days=cycle)).isoformat()
+    assert assessment_warnings([], review) == [
+        f"the review was due on {due} ({words} after 2026-06-01)"
+    ]

@@ -24,12 +24,15 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from support.reports import evaluate
 
 from gate.config.load import config_from_data
 from gate.core.evaluate import Evaluation
 from gate.core.model import FileCoverage, Outcome
 from gate.core.paths import PathResolver
+from gate.core.patterns import TestSelector
 from gate.core.report import InteractionResult
 from gate.errors import InputError
 from gate.readers import read_tests
@@ -386,3 +389,42 @@ def test_an_overlong_name_is_refused_in_a_class_already_seen(tmp_path: Path) -> 
         f"{path}: <testcase> name, classname or file of 65,549 characters "
         "is not a test name (line 2)"
     )
+
+
+FILES = [None, "tests/test_a.py", "tests/test_b.py"]
+CLASSES = ["tests.test_a.TestA", "tests.test_b", "", "TestA", "tests.test_a"]
+NAMES = ["one", "two[a::b]", "", "x::y"]
+PATTERN_SETS = [
+    ("tests/test_a.py",),
+    ("tests/*.py",),
+    ("TestA",),
+    ("tests/test_a.py::TestA",),
+    ("x",),
+    ("tests/test_b.py", "tests/test_a.py::one"),
+]
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    st.lists(st.tuples(st.sampled_from(CLASSES), st.sampled_from(NAMES), st.sampled_from(FILES)),
+             max_size=12),
+    st.sampled_from(PATTERN_SETS),
+)  # fmt: skip
+@example([("tests.test_a", "one", None), ("tests.test_a", "two", None)], ("tests/test_a.py::one",))
+@example([("", "x::y", None), ("", "z::w", None)], ("x",))  # no class: each id its own file part
+def test_a_selector_keeps_what_it_would_say_of_each_case_on_its_own(
+    tmp_path: Path, cases: list[tuple[str, str, str | None]], patterns: tuple[str, ...]
+) -> None:
+    """The reader asks a selector by test file once for a class's run of cases: what it
+    keeps is what asking for every case would keep."""
+    rows = "".join(
+        f'<testcase classname="{c}" name="{n}"' + (f' file="{f}"' if f else "") + "/>"
+        for c, n, f in cases
+    )
+    path = document(tmp_path, f'<testsuite name="s">{rows}</testsuite>')
+    resolver = PathResolver(tmp_path)
+    selector = TestSelector(patterns)
+    every = list(read_junit(path, resolver, details=False))
+    kept = list(read_junit(path, resolver, keep=selector, details=False))
+    assert kept == [c for c in every if selector(c.nodeid, c.file)]

@@ -11,7 +11,7 @@ from gate.check import CheckOptions
 from gate.core.numbers import display_percent, format_ranges
 from gate.records import replace
 from gate.render.markdown import render_markdown, render_summary
-from gate.render.text import render_text
+from gate.render.text import render_text, text_pieces
 
 
 def fixture_report(fixture_run):
@@ -20,6 +20,20 @@ def fixture_report(fixture_run):
 
 def test_text_golden(fixture_run, golden) -> None:
     golden("fixture_project.txt", render_text(fixture_report(fixture_run)))
+
+
+def test_the_text_is_written_one_interactions_gaps_at_a_time(fixture_run) -> None:
+    """The terminal gets the text in pieces (a report listing 10,000 failing tests is
+    never one string): the head, one piece per interaction with gaps or notes, the
+    verdict. Together they are the text, and each piece is whole lines."""
+    report = fixture_report(fixture_run)
+    pieces = list(text_pieces(report))
+    with_lines = [r for r in report.interactions if r.gaps or r.notes]
+    assert len(with_lines) >= 2 and len(pieces) == 2 + len(with_lines)
+    assert "".join(pieces) == render_text(report)
+    assert all(p.endswith("\n") for p in pieces)
+    for piece, r in zip(pieces[1:-1], with_lines, strict=True):
+        assert piece.startswith(f"\n{r.id} (")
 
 
 def test_markdown_golden(fixture_run, golden) -> None:

@@ -176,7 +176,8 @@ def _listed_tests(value: str) -> int | None:
 
 
 def _print(report: Report, fmt: str, json_tests: int | None) -> None:
-    """The verdict on stdout in the format asked for (the JSON one interaction at a time)."""
+    """The verdict on stdout in the format asked for (the JSON one interaction at a
+    time, the text one interaction's gaps at a time)."""
     if fmt == "json":
         from gate.core.report import capped, json_pieces
 
@@ -188,9 +189,10 @@ def _print(report: Report, fmt: str, json_tests: int | None) -> None:
 
         click.echo(render_markdown(report), nl=False)
         return
-    from gate.render.text import render_text
+    from gate.render.text import text_pieces
 
-    click.echo(render_text(report), nl=False)
+    for text in text_pieces(report):
+        click.echo(text, nl=False)
 
 
 def _stage_runner_files(

@@ -405,7 +405,8 @@ class TestSelector:
         self.file_globs = GlobSet(file_globs)
         self.id_globs = GlobSet(id_globs)
         self._id_globs = id_globs
-        self._by_id = bool(self.ids or id_globs)  # else only the test's file decides
+        self._by_id = bool(self.ids or id_globs)
+        self.by_subject = not self._by_id  # only the test's file (or id's file part) decides
         self._memo: dict[str, bool] = {}  # subject -> a file pattern selects it
 
     def __call__(self, nodeid: str, file: str | None) -> bool:

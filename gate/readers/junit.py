@@ -22,6 +22,7 @@ from gate.core.case_store import CODE, CaseStore
 from gate.core.identity import junit_identity
 from gate.core.model import Outcome, TestCase
 from gate.core.paths import MAX_PATH, PathResolver
+from gate.core.patterns import TestSelector
 from gate.errors import InputError
 from gate.readers.files import resolve_name
 from gate.readers.junit_details import DetailBudget, case_details
@@ -87,22 +88,21 @@ def read_junit_into(
 ) -> None:
     """Add every test case of a JUnit report to `store`, in document order.
 
-    `keep(nodeid, file)` selects the cases worth keeping (default: all); the
-    others are read, judged and dropped without being stored. `stats`, when
-    given, counts every case seen. `details` keeps each kept case's duration,
-    failure text and output (gate.readers.junit_details), which only the evidence
-    package shows: without them a case is its identity, outcome and message, and
-    one that passed with no message is stored without a `TestCase` at all.
+    `keep(nodeid, file)` selects the cases worth keeping (default: all); the others
+    are read, judged and dropped. `stats` counts every case seen. `details` keeps a
+    kept case's duration, failure text and output (gate.readers.junit_details) for
+    the evidence package; without them a case with no message is stored in parts.
     """
     stats = stats if stats is not None else JunitStats()
     root, elements = stream(path, ("testcase", "failure", "error", "skipped", "testsuite"))
     _check_root(path, root.tag)
-    report = str(path)
-    identities = _Identities(path, resolver)
+    report, identities, budget = str(path), _Identities(path, resolver), DetailBudget()
     pending: list[tuple[Outcome, str]] = []
-    budget = DetailBudget()
     add, group = store.adder(), 0
     last: tuple[str | None, str | None] = (None, None)  # the prefix and file of group
+    # A selector by test file alone decides once for a class's run of cases.
+    by_file = isinstance(keep, TestSelector) and keep.by_subject
+    decided: tuple[str | None, str | None, bool] = (None, None, False)
     for el in elements:
         tag = el.tag
         if tag not in _RESULTS and tag != "testcase" and tag != "testsuite":
@@ -111,7 +111,13 @@ def read_junit_into(
             stats.cases += 1
             prefix, name, file = identities.of(el)
             nodeid = prefix + name
-            if keep is None or keep(nodeid, file):
+            if prefix is not decided[0] or file is not decided[1]:
+                kept = keep is None or keep(nodeid, file)
+                if by_file and (file is not None or "::" in prefix):  # a subject of its own
+                    decided = (prefix, file, kept)
+            else:
+                kept = decided[2]
+            if kept:
                 outcome, message = _outcome(pending, el)
                 if details:
                     extra = case_details(el, budget)
@@ -130,12 +136,19 @@ def read_junit_into(
             pending.append((_RESULTS[tag], _first_line(el)))
         else:  # a result outside any test case: keep it visible
             stats.cases += 1
-            ident = junit_identity(_suite_name(el, path), f"(suite-level {tag})")
-            if keep is None or keep(ident.nodeid, ident.file):
-                store.add(
-                    TestCase(ident.nodeid, ident.file, _RESULTS[tag], _first_line(el), report)
-                )
-            el.clear(keep_tail=False)
+            _add_suite_result(store, el, tag, path, keep)
+
+
+def _add_suite_result(
+    store: CaseStore, el: Any, tag: str, path: Path, keep: KeepTest | None
+) -> None:
+    """A `<failure>`, `<error>` or `<skipped>` directly under a suite, as a test case
+    of its own (`<suite>::(suite-level error)`), so that it is never dropped."""
+    ident = junit_identity(_suite_name(el, path), f"(suite-level {tag})")
+    if keep is None or keep(ident.nodeid, ident.file):
+        outcome, message = _RESULTS[tag], _first_line(el)
+        store.add(TestCase(ident.nodeid, ident.file, outcome, message, str(path)))
+    el.clear(keep_tail=False)
 
 
 class _Identities:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from tabulate import tabulate
 
 from gate.core.numbers import display_percent
@@ -31,31 +33,36 @@ SHORT_STATUS = {
 
 def render_text(report: Report) -> str:
     """The whole report as plain text, ending with the verdict."""
+    return "".join(text_pieces(report))
+
+
+def text_pieces(report: Report) -> Iterator[str]:
+    """The report as plain text in pieces, one per interaction's gaps: a report with
+    10,000 failing tests is written without holding its text whole."""
     verdict = "PASSED" if report.passed else "FAILED"
-    parts = [
-        f"{plain(report.title)}: {verdict}",
-        "",
-        matrix_table(report),
-        "",
-        *summary_lines(report),
-    ]
-    parts.extend(change_lines(report))
-    parts.extend(_gap_lines(report))
+    head = [f"{plain(report.title)}: {verdict}", "", matrix_table(report), ""]
+    yield _block([*head, *summary_lines(report), *change_lines(report)])
+    yield from map(_block, _gap_blocks(report))
+    tail: list[str] = []
     if report.overlaps:
-        parts.append("")
-        parts.append("Files shared by several interactions:")
-        parts.extend(f"  {plain(o.path)}: {', '.join(o.interactions)}" for o in report.overlaps)
+        tail.append("")
+        tail.append("Files shared by several interactions:")
+        tail.extend(f"  {plain(o.path)}: {', '.join(o.interactions)}" for o in report.overlaps)
     if report.notes:
-        parts.append("")
-        parts.append("Notes:")
-        parts.extend(f"  {plain(n)}" for n in report.notes)
-    parts.append("")
+        tail.append("")
+        tail.append("Notes:")
+        tail.extend(f"  {plain(n)}" for n in report.notes)
+    tail.append("")
     if report.passed:
-        parts.append("Verdict: PASSED")
+        tail.append("Verdict: PASSED")
     else:
-        parts.append("Verdict: FAILED")
-        parts.extend(f"  - {plain(r)}" for r in report.reasons)
-    return "\n".join(parts) + "\n"
+        tail.append("Verdict: FAILED")
+        tail.extend(f"  - {plain(r)}" for r in report.reasons)
+    yield _block(tail)
+
+
+def _block(lines: Iterable[str]) -> str:
+    return "".join(f"{line}\n" for line in lines)
 
 
 def matrix_table(report: Report) -> str:
@@ -138,23 +145,21 @@ def change_lines(report: Report) -> list[str]:
     return lines
 
 
-def _gap_lines(report: Report) -> list[str]:
+def _gap_blocks(report: Report) -> Iterator[list[str]]:
     """Each interaction's gaps, or its notes when it has none (a ready
     interaction's allowed skips, lines only other tests ran)."""
-    lines: list[str] = []
     for r in report.interactions:
         if not r.gaps and not r.notes:
             continue
-        lines.append("")
         head = f"{plain(r.id, 40)} ({r.status.value})"
         if r.to_pass:
             head += f": to pass, cover {', '.join(r.to_pass)}"
         if r.waiver is not None:
             head += f" [{waiver_long(r.waiver)}]"
-        lines.append(head)
+        lines = ["", head]
         if ratchet := ratchet_text(r):
             lines.append(f"  - {plain(ratchet, 240)}")
         lines.extend(f"  - {plain(g, 240)}" for g in r.gaps)
         if not r.gaps:
             lines.extend(f"  note: {plain(n, 240)}" for n in r.notes)
-    return lines
+        yield lines

@@ -13,7 +13,6 @@ done only when complete; a half-built one is removed and built again.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
@@ -51,6 +50,8 @@ def built_once(
     base = Path(cache) / f"{name}-{_fingerprint(name)}"
     base.mkdir(parents=True, exist_ok=True)
     folder, done = base / "project", base / ".done"
+    import fcntl  # POSIX, as mutmut is: imported here, so conftest imports on Windows
+
     with (base / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
