@@ -295,19 +295,24 @@ class Picked(Sequence[TestCase]):
     def outcomes(self) -> Iterator[Outcome]:
         return map(_OUTCOMES.__getitem__, map(self._store._state.__getitem__, self._numbers))
 
+    def nodeid(self, at: int) -> str:
+        return self._store.nodeid(self._numbers[at])
+
     @property
     def nodeids(self) -> Sequence[str]:
-        return _Ids(self._store, self._numbers)
+        return _Ids(self)
 
 
 class _Ids(Sequence[str]):
-    __slots__ = ("_numbers", "_store")
+    """The node ids of picked cases, each built when read."""
 
-    def __init__(self, store: CaseStore, numbers: list[int]) -> None:
-        self._store, self._numbers = store, numbers
+    __slots__ = ("_picked",)
+
+    def __init__(self, picked: Picked) -> None:
+        self._picked = picked
 
     def __len__(self) -> int:
-        return len(self._numbers)
+        return len(self._picked)
 
     @overload
     def __getitem__(self, at: int) -> str: ...
@@ -315,8 +320,8 @@ class _Ids(Sequence[str]):
     def __getitem__(self, at: slice) -> list[str]: ...
     def __getitem__(self, at: int | slice) -> str | list[str]:
         if isinstance(at, slice):
-            return [self._store.nodeid(n) for n in self._numbers[at]]
-        return self._store.nodeid(self._numbers[at])
+            return [self._picked.nodeid(i) for i in range(len(self))[at]]
+        return self._picked.nodeid(at)
 
 
 def outcomes(cases: Sequence[TestCase]) -> Iterator[Outcome]:
