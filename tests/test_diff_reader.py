@@ -7,8 +7,10 @@ markers, new files from /dev/null) and on input made to hurt it.
 
 from __future__ import annotations
 
+import http.server
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -176,6 +178,137 @@ def test_git_output_over_the_bound_is_refused(repo: Path, monkeypatch) -> None:
         git_changes(repo, "base")
 
 
+def commit_change(root: Path, base: dict[str, str | bytes], head: dict[str, str | bytes]) -> None:
+    """A repository in `root` whose tag `base` holds `base`; HEAD adds `head` to it."""
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write(root, base)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "tag", "base")
+    write(root, head)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "head")
+
+
+def test_asking_for_one_file_finds_its_lines_whatever_else_changed(repo: Path) -> None:
+    # `--name-status -z` gives a rename two paths: read as one, or as three, the
+    # fields after it shift and a kept file is lost (a change of nothing passes).
+    for name, numbers in EXPECTED.items():
+        assert lines(git_changes(repo, "base", keep=name.__eq__)) == {name: numbers}
+
+
+def test_file_names_are_literal_pathspecs_even_when_not_utf8(tmp_path: Path) -> None:
+    """A name that is pathspec magic for git, and one that is no UTF-8: the kept
+    files are named to git as they are (GIT_LITERAL_PATHSPECS, surrogateescape)."""
+    root = tmp_path / "repo"
+    commit_change(root, {"a.py": "a\n"}, {":(glob)a.py": "g\n"})
+    os.makedirs(os.fsencode(root / "d"))
+    (Path(os.fsdecode(os.fsencode(root / "d") + b"/caf\xe9.py"))).write_bytes(b"c\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "latin-1 name")
+    # ":(glob)a.py" as magic would be "a.py", unchanged: the file's line would be lost.
+    expected = {":(glob)a.py": {1}, "d/caf\ufffd.py": {1}}
+    assert lines(git_changes(root, "base", keep=lambda name: True)) == expected
+    assert lines(git_changes(root, "base")) == expected
+
+
+def test_changes_to_unkept_files_cost_nothing(tmp_path: Path, monkeypatch) -> None:
+    """A pull request that vendors megabytes: only the kept files are diffed, so the
+    output bound sees their lines alone."""
+    root = tmp_path / "repo"
+    commit_change(root, {"app.py": "a\n"}, {"app.py": "a\nb\n", "vendor/lib.js": "x\n" * 4000})
+    monkeypatch.setattr(git_diff, "MAX_DIFF_BYTES", 2000)
+    assert lines(git_changes(root, "base", keep="app.py".__eq__)) == {"app.py": {2}}
+    with pytest.raises(InputError, match="more than"):
+        git_changes(root, "base")  # everything kept: the bound holds
+
+
+def test_at_most_max_pathspecs_kept_files_are_named_to_git(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "repo"
+    bound = git_diff.MAX_PATHSPECS
+    commit_change(root, {"a.py": "a\n"}, {f"k/f{n:04}.py": "x\n" for n in range(bound + 1)})
+    trace = tmp_path / "trace"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+
+    def pathspecs(keep) -> list[int]:
+        """For each `git diff -U0` git ran: how many paths followed `--`."""
+        trace.write_text("")
+        found = lines(git_changes(root, "base", keep=keep))
+        assert len(found) == len([n for n in range(bound + 1) if keep(f"k/f{n:04}.py")])
+        runs = [line for line in trace.read_text().splitlines() if " -U0 " in line]
+        return [len(line.split(" -- ", 1)[1].split()) if " -- " in line else 0 for line in runs]
+
+    assert pathspecs(lambda name: name != "k/f0000.py") == [bound]  # exactly at the bound
+    assert pathspecs(lambda name: name.startswith("k/")) == [0]  # one more: all diffed
+
+
+def test_git_says_why_it_failed_in_english(repo: Path, monkeypatch) -> None:
+    # The user's language must not reach git: its message is shown as is, and
+    # "shallow" in it picks the hint. (LANGUAGE is honoured in any locale but C.)
+    monkeypatch.setenv("LANGUAGE", "de")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    with pytest.raises(InputError) as caught:
+        git_changes(repo, "origin/nowhere")
+    assert caught.value.message == (
+        f"no merge base of origin/nowhere and HEAD in {repo}: "
+        "fatal: Not a valid object name origin/nowhere"
+    )
+
+
+def test_a_broken_repository_is_refused_with_gits_message(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    commit_change(root, {"s/a.py": "a\n"}, {"s/a.py": "a\nb\n"})
+    tree = git(root, "rev-parse", "HEAD:s").strip()
+    (root / ".git/objects" / tree[:2] / tree[2:]).unlink()  # HEAD's tree of s/ is gone
+    with pytest.raises(InputError) as caught:
+        git_changes(root, "base", keep=lambda name: True)
+    assert caught.value.message == (
+        f"git diff --name-status in {root}: fatal: unable to read tree {tree}"
+    )
+    assert caught.value.hint is None
+
+
+class _Unauthorized(http.server.BaseHTTPRequestHandler):
+    """A git remote that wants credentials for everything."""
+
+    def do_GET(self) -> None:
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="git"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_git_never_asks_for_credentials(tmp_path: Path, monkeypatch) -> None:
+    """A partial clone (`fetch-depth: 0, filter: blob:none`) fetches the base's
+    files when diffing; a remote that wants credentials is refused at once, never
+    a prompt that waits on the terminal (GIT_TERMINAL_PROMPT=0)."""
+    origin = tmp_path / "origin"
+    commit_change(origin, {"a.py": "a\n"}, {"a.py": "a\nb\n"})
+    git(origin, "config", "uploadpack.allowFilter", "true")
+    # The clone checks out HEAD's a.py; the base's a.py stays on the remote.
+    git(tmp_path, "clone", "-q", "--filter=blob:none", origin.as_uri(), "clone")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Unauthorized)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        git(tmp_path / "clone", "remote", "set-url", "origin", f"{url}/repo.git")
+        monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)  # no credential helper
+        monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        for name in ("GIT_ASKPASS", "SSH_ASKPASS"):
+            monkeypatch.delenv(name, raising=False)
+        with pytest.raises(InputError) as caught:
+            git_changes(tmp_path / "clone", "base")
+    finally:
+        server.shutdown()
+    assert f"could not read Username for '{url}': terminal prompts disabled" in str(caught.value)
+
+
 # --- diff files ------------------------------------------------------------------------------
 
 
@@ -210,13 +343,38 @@ def test_a_path_that_leaves_the_repository_is_refused(target: str) -> None:
     "line",
     [
         "diff --git " + "://" * 4000,  # unidiff's URL pattern: quadratic in the line
+        "diff --git ://" + " " * 8200 + "://",  # two URLs, but too long for that pattern
         "Binary files " + "x and " * 2000,  # its binary pattern, without the ending
-        "diff --git a/" + "x" * 9000 + " b/x",
+        "diff --git a/" + "x" * diff_reader.MAX_HEADER_CHARS + " b/x",
+        "Binary files a/" + "x" * diff_reader.MAX_HEADER_CHARS + " and b/x differ",
     ],
 )
 def test_header_lines_no_git_writes_are_refused_before_parsing(line: str) -> None:
     with pytest.raises(InputError, match="is no diff header git writes"):
         parse_diff(f"{line}\n".encode(), "evil.diff")
+
+
+def test_a_header_naming_two_quoted_paths_of_path_max_bytes_is_read() -> None:
+    # git quotes every non-ASCII byte as four characters: 2048 "é" are 4096 bytes.
+    name = "\\303\\251" * 2048
+    binary = "\\303\\251" * 2046 + ".bin"  # 4,096 bytes too
+    text = (
+        f'diff --git "a/{name}" "b/{name}"\nnew file mode 100644\n'
+        f'--- /dev/null\n+++ "b/{name}"\n@@ -0,0 +1 @@\n+x\n'
+        f'diff --git "a/{binary}" "b/{binary}"\n'
+        f'Binary files "a/{binary}" and "b/{binary}" differ\n'
+    )
+    assert lines(parse_diff(text.encode(), "long.diff")) == {"é" * 2048: {1}}
+
+
+def test_a_long_non_ascii_path_in_git_is_read(tmp_path: Path) -> None:
+    """1,920 bytes of "é" (within PATH_MAX), quoted by git to 7,680 characters a side:
+    the `diff --git` line is git's own, not one to refuse."""
+    root = tmp_path / "repo"
+    name = "/".join(["é" * 120] * 8) + ".py"
+    commit_change(root, {"a.py": "a\n"}, {name: "x\n"})
+    assert lines(git_changes(root, "base")) == {name: {1}}
+    assert lines(git_changes(root, "base", keep=name.__eq__)) == {name: {1}}
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -279,6 +437,10 @@ def test_binary_deleted_and_mode_only_changes_add_no_lines() -> None:
         ("t\\303\\251st.py", "tést.py"),
         ('q\\"uote\\\\x.py', 'q"uote\\x.py'),
         ("tab\\there", "tab\there"),
+        # Bytes that are no UTF-8 (a Latin-1 name): each becomes U+FFFD, never an error.
+        ("caf\\351.py", "caf\ufffd.py"),
+        # A name as os.fsdecode gives it (surrogate escapes) keeps its bytes the same way.
+        ("caf\udce9.py", "caf\ufffd.py"),
     ],
 )
 def test_git_c_style_quoting_is_undone(quoted: str, path: str) -> None:
