@@ -82,6 +82,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def only(name: str):
+    """A keep or present function true for `name` alone (and false, not
+    NotImplemented, for anything that is no string)."""
+    return lambda path: path == name
+
+
 def lines(diff) -> dict[str, set[int]]:
     return {path: set(numbers) for path, numbers in diff.files.items()}
 
@@ -126,12 +132,17 @@ def test_a_crlf_file_in_a_diff_keeps_its_own_line_endings() -> None:
 
 def test_a_diff_whose_files_the_checkout_lacks_is_refused() -> None:
     diff = b"--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+a\n--- a/y.py\n+++ b/y.py\n@@ -0,0 +1 @@\n+b\n"
-    with pytest.raises(
-        InputError, match=r"d.diff: changes 2 file\(s\), none of them in the checkout"
-    ):
+    with pytest.raises(InputError) as caught:
         parse_diff(diff, "d.diff", present=lambda name: False)
+    assert caught.value.message == (
+        "d.diff: changes 2 file(s), none of them in the checkout (first: 'x.py'); "
+        "a diff of another tree?"
+    )
+    assert caught.value.hint == (
+        "make the diff in --root: `git diff --relative BASE...HEAD > change.diff`"
+    )
     # One file the checkout has is enough: a monorepo diff also names other services'.
-    assert lines(parse_diff(diff, "d.diff", present="y.py".__eq__)) == {"x.py": {1}, "y.py": {1}}
+    assert lines(parse_diff(diff, "d.diff", present=only("y.py"))) == {"x.py": {1}, "y.py": {1}}
     # Deleted files are no evidence either way; a diff that only deletes is fine.
     deletion = b"--- a/x.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n"
     assert lines(parse_diff(deletion, "d.diff", present=lambda name: False)) == {}
@@ -195,16 +206,18 @@ def test_asking_for_one_file_finds_its_lines_whatever_else_changed(repo: Path) -
     # `--name-status -z` gives a rename two paths: read as one, or as three, the
     # fields after it shift and a kept file is lost (a change of nothing passes).
     for name, numbers in EXPECTED.items():
-        assert lines(git_changes(repo, "base", keep=name.__eq__)) == {name: numbers}
+        assert lines(git_changes(repo, "base", keep=only(name))) == {name: numbers}
 
 
 def test_file_names_are_literal_pathspecs_even_when_not_utf8(tmp_path: Path) -> None:
-    """A name that is pathspec magic for git, and one that is no UTF-8: the kept
-    files are named to git as they are (GIT_LITERAL_PATHSPECS, surrogateescape)."""
+    """A name that is pathspec magic for git, and a Latin-1 file (its name and its
+    line no UTF-8): the kept files are named to git as they are
+    (GIT_LITERAL_PATHSPECS, surrogateescape) and read without an error."""
     root = tmp_path / "repo"
     commit_change(root, {"a.py": "a\n"}, {":(glob)a.py": "g\n"})
     os.makedirs(os.fsencode(root / "d"))
-    (Path(os.fsdecode(os.fsencode(root / "d") + b"/caf\xe9.py"))).write_bytes(b"c\n")
+    # Latin-1 in the name and in the line: neither is UTF-8.
+    Path(os.fsdecode(os.fsencode(root / "d") + b"/caf\xe9.py")).write_bytes(b"caf\xe9 = 1\n")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "latin-1 name")
     # ":(glob)a.py" as magic would be "a.py", unchanged: the file's line would be lost.
@@ -219,7 +232,7 @@ def test_changes_to_unkept_files_cost_nothing(tmp_path: Path, monkeypatch) -> No
     root = tmp_path / "repo"
     commit_change(root, {"app.py": "a\n"}, {"app.py": "a\nb\n", "vendor/lib.js": "x\n" * 4000})
     monkeypatch.setattr(git_diff, "MAX_DIFF_BYTES", 2000)
-    assert lines(git_changes(root, "base", keep="app.py".__eq__)) == {"app.py": {2}}
+    assert lines(git_changes(root, "base", keep=only("app.py"))) == {"app.py": {2}}
     with pytest.raises(InputError, match="more than"):
         git_changes(root, "base")  # everything kept: the bound holds
 
@@ -323,10 +336,15 @@ def test_a_new_file_and_a_plain_diff_u(tmp_path: Path) -> None:
 
 def test_an_empty_diff_is_no_change_and_text_that_is_no_diff_is_refused() -> None:
     assert parse_diff(b"", "empty.diff").files == {}
-    with pytest.raises(InputError, match="not a unified diff"):
+    with pytest.raises(InputError) as caught:
         parse_diff(b"hello\nthis is a README\n", "readme.diff")
-    with pytest.raises(InputError, match="not a unified diff"):
+    assert str(caught.value) == (
+        "readme.diff: no file header (`--- a/...`, `+++ b/...`); not a unified diff"
+    )
+    with pytest.raises(InputError) as caught:
         parse_diff(b"--- a/x\n+++ b/x\n@@ -1,5 +1,9 @@\n+only one line\n", "short.diff")
+    # unidiff's own words say what is wrong with it.
+    assert str(caught.value) == "short.diff: not a unified diff: 'Hunk is shorter than expected'"
 
 
 @pytest.mark.parametrize(
@@ -335,7 +353,9 @@ def test_an_empty_diff_is_no_change_and_text_that_is_no_diff_is_refused() -> Non
 )
 def test_a_path_that_leaves_the_repository_is_refused(target: str) -> None:
     text = f"--- a/x.py\n+++ {target}\n@@ -0,0 +1 @@\n+x\n"
-    with pytest.raises(InputError, match="not a path inside the repository"):
+    with pytest.raises(
+        InputError, match=r"^evil\.diff: file .+ is not a path inside the repository"
+    ):
         parse_diff(text.encode(), "evil.diff")
 
 
@@ -350,8 +370,8 @@ def test_a_path_that_leaves_the_repository_is_refused(target: str) -> None:
     ],
 )
 def test_header_lines_no_git_writes_are_refused_before_parsing(line: str) -> None:
-    with pytest.raises(InputError, match="is no diff header git writes"):
-        parse_diff(f"{line}\n".encode(), "evil.diff")
+    with pytest.raises(InputError, match=r"^evil\.diff: line 2 is no diff header git writes"):
+        parse_diff(f"--- a/x.py\n{line}\n".encode(), "evil.diff")
 
 
 def test_a_header_naming_two_quoted_paths_of_path_max_bytes_is_read() -> None:
@@ -374,7 +394,7 @@ def test_a_long_non_ascii_path_in_git_is_read(tmp_path: Path) -> None:
     name = "/".join(["é" * 120] * 8) + ".py"
     commit_change(root, {"a.py": "a\n"}, {name: "x\n"})
     assert lines(git_changes(root, "base")) == {name: {1}}
-    assert lines(git_changes(root, "base", keep=name.__eq__)) == {name: {1}}
+    assert lines(git_changes(root, "base", keep=only(name))) == {name: {1}}
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -416,7 +436,7 @@ def test_read_diff_passes_on_what_to_keep_and_what_the_checkout_has(tmp_path: Pa
         b"--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+a\n--- a/y.py\n+++ b/y.py\n@@ -0,0 +1 @@\n+b\n"
     )
     assert lines(read_diff(path)) == {"x.py": {1}, "y.py": {1}}
-    assert lines(read_diff(path, keep="x.py".__eq__)) == {"x.py": {1}}
+    assert lines(read_diff(path, keep=only("x.py"))) == {"x.py": {1}}
     with pytest.raises(InputError, match="none of them in the checkout"):
         read_diff(path, present=lambda name: False)
 
