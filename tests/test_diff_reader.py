@@ -349,7 +349,7 @@ def test_an_empty_diff_is_no_change_and_text_that_is_no_diff_is_refused() -> Non
 
 @pytest.mark.parametrize(
     "target",
-    ["b/../../etc/passwd", "/etc/passwd", "b/app/../../x.py", '"b/a\\000b.py"'],
+    ["b/../../etc/passwd", "/etc/passwd", "b/app/../../x.py", '"b/a\\000b.py"', '""'],
 )
 def test_a_path_that_leaves_the_repository_is_refused(target: str) -> None:
     text = f"--- a/x.py\n+++ {target}\n@@ -0,0 +1 @@\n+x\n"
@@ -439,6 +439,11 @@ def test_read_diff_passes_on_what_to_keep_and_what_the_checkout_has(tmp_path: Pa
     assert lines(read_diff(path, keep=only("x.py"))) == {"x.py": {1}}
     with pytest.raises(InputError, match="none of them in the checkout"):
         read_diff(path, present=lambda name: False)
+
+
+def test_only_a_name_quoted_at_both_ends_is_unquoted() -> None:
+    text = b'--- a/x"\n+++ b/x"\n@@ -0,0 +1 @@\n+a\n--- "a/\\"y"\n+++ "b/\\"y"\n@@ -0,0 +1 @@\n+b\n'
+    assert lines(parse_diff(text, "q.diff")) == {'x"': {1}, '"y': {1}}
 
 
 def test_binary_deleted_and_mode_only_changes_add_no_lines() -> None:
