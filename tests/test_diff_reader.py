@@ -387,6 +387,25 @@ def test_header_lines_no_git_writes_are_refused_before_parsing(line: str) -> Non
         parse_diff(f"--- a/x.py\n{line}\n".encode(), "evil.diff")
 
 
+def test_the_header_bounds_let_a_line_of_exactly_their_length_through() -> None:
+    def header(start: str, end: str, length: int) -> str:
+        return start + "x" * (length - len(start) - len(end)) + end
+
+    url, plain = diff_reader.MAX_URL_HEADER_CHARS, diff_reader.MAX_HEADER_CHARS
+    for line, length in [
+        (header("diff --git file://a", " file://b", url), url),  # two URLs
+        (header("diff --git a/", " b/x", plain), plain),
+        (header("Binary files a/x and b/", " differ", plain), plain),
+    ]:
+        assert len(line) == length
+        parse_diff(f"{line}\n".encode(), "edge.diff", keep=lambda name: False)
+        longer = line.replace("x", "xx", 1)
+        with pytest.raises(InputError, match="is no diff header git writes"):
+            parse_diff(f"{longer}\n".encode(), "edge.diff")
+    with pytest.raises(InputError, match="is no diff header git writes"):
+        parse_diff(b"diff --git file://a file://b ://c\n", "three.diff")
+
+
 def test_a_header_naming_two_quoted_paths_of_path_max_bytes_is_read() -> None:
     # git quotes every non-ASCII byte as four characters: 2048 "é" are 4096 bytes.
     name = "\\303\\251" * 2048
