@@ -180,9 +180,13 @@ def test_the_diff_starts_at_the_merge_base(tmp_path: Path) -> None:
     assert lines(git_changes(root, "main")) == {"a.py": {2}}
 
 
-def test_a_revision_that_looks_like_an_option_is_refused(repo: Path) -> None:
-    with pytest.raises(InputError, match="not a git revision"):
-        git_changes(repo, "--output=/tmp/x")
+@pytest.mark.parametrize("ref", ["--output=/tmp/x", "", "main\n", "main\r", "ma\x00in"])
+def test_a_revision_that_looks_like_an_option_or_holds_a_line_break_is_refused(
+    repo: Path, ref: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        git_changes(repo, ref)
+    assert caught.value.message == f"--diff-base {ref!r}: not a git revision"
 
 
 def test_an_unknown_base_names_the_problem_and_the_fix(repo: Path) -> None:
@@ -193,9 +197,20 @@ def test_an_unknown_base_names_the_problem_and_the_fix(repo: Path) -> None:
 
 
 def test_git_output_over_the_bound_is_refused(repo: Path, monkeypatch) -> None:
-    monkeypatch.setattr(git_diff, "MAX_DIFF_BYTES", 64)
-    with pytest.raises(InputError, match="more than"):
+    # `git merge-base` writes 41 bytes (a SHA-1 and a newline): exactly the bound
+    # passes, and the diff after it is refused; one byte less refuses merge-base.
+    monkeypatch.setattr(git_diff, "MAX_DIFF_BYTES", 41)
+    with pytest.raises(InputError) as caught:
         git_changes(repo, "base")
+    sha = git(repo, "rev-parse", "base").strip()
+    assert (
+        caught.value.message
+        == f"git diff {sha[:12]} HEAD failed: more than 0 MiB of output; refused"
+    )
+    monkeypatch.setattr(git_diff, "MAX_DIFF_BYTES", 40)
+    with pytest.raises(InputError) as caught:
+        git_changes(repo, "base")
+    assert caught.value.message.startswith("no merge base of base and HEAD: more than")
 
 
 def commit_change(root: Path, base: dict[str, str | bytes], head: dict[str, str | bytes]) -> None:
@@ -242,6 +257,8 @@ def test_changes_to_unkept_files_cost_nothing(tmp_path: Path, monkeypatch) -> No
     commit_change(root, {"app.py": "a\n"}, {"app.py": "a\nb\n", "vendor/lib.js": "x\n" * 4000})
     monkeypatch.setattr(git_diff, "MAX_DIFF_BYTES", 2000)
     assert lines(git_changes(root, "base", keep=only("app.py"))) == {"app.py": {2}}
+    nothing = git_changes(root, "base", keep=only("docs.py"))  # kept files unchanged
+    assert (nothing.files, nothing.source) == ({}, f"git diff {nothing.base_sha[:12]}...HEAD")
     with pytest.raises(InputError, match="more than"):
         git_changes(root, "base")  # everything kept: the bound holds
 
