@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -295,6 +296,45 @@ def test_git_says_why_it_failed_in_english(repo: Path, monkeypatch) -> None:
     )
 
 
+def test_gits_message_is_cut_to_300_characters_and_read_whatever_its_bytes(repo: Path) -> None:
+    ref = "x" * 400
+    with pytest.raises(InputError) as caught:
+        git_changes(repo, ref)
+    said = caught.value.message.removeprefix(f"no merge base of {ref} and HEAD in {repo}: ")
+    assert said == f"fatal: Not a valid object name {ref}"[:299] + "…"
+    latin1 = os.fsdecode(b"caf\xe9")  # a ref as the command line gives it: not UTF-8
+    with pytest.raises(InputError) as caught:
+        git_changes(repo, latin1)
+    assert caught.value.message.endswith(": fatal: Not a valid object name caf\ufffd")
+
+
+def test_a_base_with_no_common_history_says_git_found_none(tmp_path: Path) -> None:
+    """`git merge-base` exits 1 and says nothing: the message says how git ended."""
+    root, other = tmp_path / "repo", tmp_path / "other"
+    commit_change(root, {"a.py": "a\n"}, {"a.py": "b\n"})
+    commit_change(other, {"o.py": "a\n"}, {"o.py": "b\n"})
+    git(root, "fetch", "-q", str(other), "main:refs/heads/unrelated")
+    with pytest.raises(InputError) as caught:
+        git_changes(root, "unrelated")
+    assert caught.value.message == f"no merge base of unrelated and HEAD in {root}: git exited 1"
+    assert "fetch-depth: 0" in (caught.value.hint or "")
+
+
+def test_no_git_on_the_path_is_refused_with_the_reason(repo: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(repo / "nowhere"))
+    with pytest.raises(InputError) as caught:
+        git_changes(repo, "base")
+    assert caught.value.message == "cannot run git: No such file or directory"
+
+
+def test_the_output_bound_is_named_in_mib(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "repo"
+    commit_change(root, {"a.py": "a\n"}, {"big.py": "x\n" * 400_000})  # 1.2 MB of diff
+    monkeypatch.setattr(git_diff, "MAX_DIFF_BYTES", 2**20)
+    with pytest.raises(InputError, match=r"HEAD failed: more than 1 MiB of output; refused$"):
+        git_changes(root, "base")
+
+
 def test_a_broken_repository_is_refused_with_gits_message(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     commit_change(root, {"s/a.py": "a\n"}, {"s/a.py": "a\nb\n"})
@@ -306,6 +346,43 @@ def test_a_broken_repository_is_refused_with_gits_message(tmp_path: Path) -> Non
         f"git diff --name-status in {root}: fatal: unable to read tree {tree}"
     )
     assert caught.value.hint is None
+
+
+def partial_clone(tmp_path: Path) -> Path:
+    """A clone made with `--filter=blob:none` (actions/checkout's `filter`): it
+    checks out HEAD's a.py; the base's a.py stays on the remote until diffed."""
+    origin = tmp_path / "origin"
+    commit_change(origin, {"a.py": "a\n"}, {"a.py": "a\nb\n"})
+    git(origin, "config", "uploadpack.allowFilter", "true")
+    git(tmp_path, "clone", "-q", "--filter=blob:none", origin.as_uri(), "clone")
+    return tmp_path / "clone"
+
+
+def test_a_remote_that_never_answers_ends_at_the_timeout(tmp_path: Path, monkeypatch) -> None:
+    """git's lazy fetch from a stalled remote: git and the fetch it started (which
+    holds git's output open) are killed at GIT_TIMEOUT, and the message says so."""
+    clone = partial_clone(tmp_path)
+    sha = git(clone, "rev-parse", "base").strip()
+    outcome: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            git_changes(clone, "base")
+        except InputError as exc:
+            outcome.append(exc)
+
+    with socket.create_server(("127.0.0.1", 0)) as server:  # connects, never answers
+        port = server.getsockname()[1]
+        git(clone, "remote", "set-url", "origin", f"http://127.0.0.1:{port}/repo.git")
+        monkeypatch.setattr(git_diff, "GIT_TIMEOUT", 1.0)
+        monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+        worker = threading.Thread(target=check, daemon=True)
+        worker.start()
+        worker.join(30)  # with git alone killed, the fetch kept the read waiting
+        assert not worker.is_alive()
+    assert [str(exc) for exc in outcome] == [
+        f"git diff {sha[:12]} HEAD failed: git did not finish within 1 s"
+    ]
 
 
 class _Unauthorized(http.server.BaseHTTPRequestHandler):
@@ -327,22 +404,18 @@ def test_git_never_asks_for_credentials(tmp_path: Path, monkeypatch) -> None:
     """A partial clone (`fetch-depth: 0, filter: blob:none`) fetches the base's
     files when diffing; a remote that wants credentials is refused at once, never
     a prompt that waits on the terminal (GIT_TERMINAL_PROMPT=0)."""
-    origin = tmp_path / "origin"
-    commit_change(origin, {"a.py": "a\n"}, {"a.py": "a\nb\n"})
-    git(origin, "config", "uploadpack.allowFilter", "true")
-    # The clone checks out HEAD's a.py; the base's a.py stays on the remote.
-    git(tmp_path, "clone", "-q", "--filter=blob:none", origin.as_uri(), "clone")
+    clone = partial_clone(tmp_path)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Unauthorized)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        git(tmp_path / "clone", "remote", "set-url", "origin", f"{url}/repo.git")
+        git(clone, "remote", "set-url", "origin", f"{url}/repo.git")
         monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)  # no credential helper
         monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
         for name in ("GIT_ASKPASS", "SSH_ASKPASS"):
             monkeypatch.delenv(name, raising=False)
         with pytest.raises(InputError) as caught:
-            git_changes(tmp_path / "clone", "base")
+            git_changes(clone, "base")
     finally:
         server.shutdown()
     assert f"could not read Username for '{url}': terminal prompts disabled" in str(caught.value)
