@@ -179,6 +179,9 @@ def test_the_diff_starts_at_the_merge_base(tmp_path: Path) -> None:
     git(root, "commit", "-qam", "main moved on")
     git(root, "checkout", "-q", "feature")
     assert lines(git_changes(root, "main")) == {"a.py": {2}}
+    # Any revision git knows will do; only a leading "-" and line breaks are refused.
+    git(root, "tag", "Xmas-2026", "main")
+    assert lines(git_changes(root, "Xmas-2026")) == {"a.py": {2}}
 
 
 @pytest.mark.parametrize("ref", ["--output=/tmp/x", "", "main\n", "main\r", "ma\x00in"])
@@ -267,7 +270,8 @@ def test_changes_to_unkept_files_cost_nothing(tmp_path: Path, monkeypatch) -> No
 def test_at_most_max_pathspecs_kept_files_are_named_to_git(tmp_path: Path, monkeypatch) -> None:
     root = tmp_path / "repo"
     bound = git_diff.MAX_PATHSPECS
-    commit_change(root, {"a.py": "a\n"}, {f"k/f{n:04}.py": "x\n" for n in range(bound + 1)})
+    kept = {f"k/f{n:04}.py": "x\n" for n in range(bound + 1)}
+    commit_change(root, {"a.py": "a\n"}, {**kept, "a.py": "a\nb\n"})  # a.py: never kept
     trace = tmp_path / "trace"
     monkeypatch.setenv("GIT_TRACE", str(trace))
 
