@@ -64,16 +64,21 @@ EXPECTED = {
 }
 
 
+def start_repository(root: Path, files: dict[str, str | bytes]) -> None:
+    """A new repository in `root`, its first commit (tag `base`) holding `files`."""
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write(root, files)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "tag", "base")
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """base: BASE; head: renames, edits, a deletion, a binary change, a mode change."""
     root = tmp_path_factory.mktemp("diff") / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    write(root, BASE)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "tag", "base")
+    start_repository(root, BASE)
     git(root, "mv", "app/old name.py", "app/new name.py")
     git(root, "rm", "-q", "app/gone.py")
     write(root, HEAD)
@@ -219,12 +224,7 @@ def test_git_output_over_the_bound_is_refused(repo: Path, monkeypatch) -> None:
 
 def commit_change(root: Path, base: dict[str, str | bytes], head: dict[str, str | bytes]) -> None:
     """A repository in `root` whose tag `base` holds `base`; HEAD adds `head` to it."""
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    write(root, base)
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "base")
-    git(root, "tag", "base")
+    start_repository(root, base)
     write(root, head)
     git(root, "add", "-A")
     git(root, "commit", "-qm", "head")
