@@ -17,13 +17,15 @@ Action does on a pull request.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import os
 import shutil
+import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gate.errors import UsageError
@@ -73,15 +75,32 @@ def prepare(workdir: Path) -> Path:
                 f"{workdir}: exists and is not a signal-gate demo folder; "
                 "choose another with --workdir"
             )
-        shutil.rmtree(workdir)
+        remove_tree(workdir)
     shutil.copytree(
         example_dir(),
         workdir,
         ignore=shutil.ignore_patterns("__pycache__", ".coverage*", "coverage.xml", "junit.xml"),
     )
-    (workdir / MARKER).write_text("created by `signal-gate demo`; safe to delete\n")
+    # Bytes: text mode would end the line with CRLF on Windows, and the example's commit
+    # (whose id the README quotes) must be the same commit on every system.
+    (workdir / MARKER).write_bytes(b"created by `signal-gate demo`; safe to delete\n")
     commit_example(workdir)
     return workdir
+
+
+def remove_tree(path: Path) -> None:
+    """Remove `path` and all it holds. git makes its object files read-only, and
+    Windows deletes no read-only file: one is made writable and removed again (the
+    rmtree example of the shutil documentation). Raises OSError when that fails too."""
+
+    def writable_again(remove: Callable[[str], object], name: str, _error: object) -> None:
+        Path(name).chmod(stat.S_IWRITE)
+        remove(name)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=writable_again)
+    else:  # Python 3.11 has only onerror (deprecated since 3.12)
+        shutil.rmtree(path, onerror=writable_again)
 
 
 def commit_example(workdir: Path) -> str | None:
@@ -158,11 +177,34 @@ def _head(workdir: Path) -> str | None:
     return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
+@contextlib.contextmanager
+def this_python_first() -> Iterator[None]:
+    """Inside the block, the folder of the interpreter running the demo comes first on
+    PATH, as in an activated virtual environment: the example's `command` check runs
+    `python`, which must be the one its tests ran with, on every system (Windows has
+    no `python3`). PATH is as it was after the block."""
+    before = os.environ.get("PATH")
+    here = str(Path(sys.executable).parent)
+    os.environ["PATH"] = f"{here}{os.pathsep}{before}" if before else here
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PATH"]
+        else:
+            os.environ["PATH"] = before
+
+
 def run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generated: str) -> int:
     """The demo end to end. Returns 0 whenever the demo ran, whatever the verdict.
 
     `today` judges the waivers; `generated` is the assessment's timestamp.
     """
+    with this_python_first():
+        return _run_demo(workdir, echo, today, generated)
+
+
+def _run_demo(workdir: Path, echo: Callable[[str], None], today: dt.date, generated: str) -> int:
     from gate.check import CheckOptions, evidence_sources, run_check
     from gate.core.report import to_json
     from gate.outputs.evidence_package import package_files, stage_package

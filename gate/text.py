@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 # Control characters, C1 controls (an 8-bit terminal reads U+009B as CSI) and
@@ -59,14 +60,19 @@ def terminal_text(text: str) -> str:
     return "\n".join(CONTROL.sub("", line).replace("\r", "") for line in text.split("\n"))
 
 
-def show_path(path: object) -> str:
+def show_path(path: object, separator: str = os.sep) -> str:
     """A path as every message shows it: as is when it is plain printable text,
     else quoted the way `repr` quotes it, so a newline, a terminal escape or a
     bidirectional override in a file name can neither split nor disguise the
     message. Paths come from the command line, from reports and from the
-    checkout's file names, all of which a pull request can choose."""
+    checkout's file names, all of which a pull request can choose.
+
+    A quote or a backslash is quoted too (it could pass for `repr`'s own), except
+    the system's own separator: every Windows path holds backslashes, and quoting
+    them all would double each one in every message there."""
     text = str(path)
-    if text and text.isprintable() and text.strip() == text and not _AMBIGUOUS & set(text):
+    ambiguous = _AMBIGUOUS - {separator}
+    if text and text.isprintable() and text.strip() == text and not ambiguous & set(text):
         return text
     return repr(text)
 

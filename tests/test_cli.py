@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,6 +119,24 @@ def test_markdown_format_is_a_real_table(fixture_run, cli) -> None:
     body = html.split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr>") == 3
     assert "<details>" in html  # gaps folded away
+
+
+def test_output_is_utf8_whatever_the_locale_encoding(fixture_run, tmp_path: Path) -> None:
+    """A Windows runner's pipes encode cp1252, which has no ❌: the gate writes UTF-8
+    (PYTHONIOENCODING stands in for the code page here)."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    markdown = subprocess.run(
+        [sys.executable, "-m", "gate", "check", "--format", "markdown"],
+        cwd=fixture_run.root, capture_output=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert markdown.returncode == 1, markdown.stderr.decode("utf-8", "replace")
+    assert markdown.stdout.decode("utf-8").startswith("## ❌ Shop integration gate: failed")
+    (tmp_path / "é ✓.yml").write_text("version: [", encoding="utf-8")
+    error = subprocess.run(
+        [sys.executable, "-m", "gate", "validate", "--config", "é ✓.yml"],
+        cwd=tmp_path, capture_output=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert error.returncode == 2 and "é ✓.yml" in error.stderr.decode("utf-8")
 
 
 def test_explain_shows_missing_lines_with_source(fixture_run, cli) -> None:

@@ -14,7 +14,6 @@ def test_exit_codes_are_128_plus_the_signal() -> None:
     assert (EXIT_SIGINT, EXIT_SIGTERM) == (130, 143)
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="POSIX signals")
 def test_the_first_sigterm_raises_and_the_next_ones_wait() -> None:
     previous = signal.getsignal(signal.SIGTERM)
     try:

@@ -102,7 +102,8 @@ def test_explicit_keys_are_still_unique_beside_a_merge(tmp_path: Path) -> None:
 def test_a_file_over_a_mebibyte_is_refused(tmp_path: Path) -> None:
     text = BASE + "# " + "x" * MAX_BYTES + "\n"
     assert "signal-gate.yml: over 1024 KiB; a config is a few KB" in error_for(tmp_path, text)
-    (tmp_path / "signal-gate.yml").write_text(BASE + "#" * (MAX_BYTES - len(BASE)))
+    at_limit = (BASE + "#" * (MAX_BYTES - len(BASE))).encode()  # bytes: no CRLF on Windows
+    (tmp_path / "signal-gate.yml").write_bytes(at_limit)
     assert load_config(root=tmp_path).interactions[0].id == "a"  # the limit itself is fine
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import PASSING_CONFIG
+from support.portable import console_script
 from test_cli_settings import WAIVED
 from test_config import FULL
 
@@ -22,7 +23,7 @@ from gate import CONFIG_SCHEMA_URL
 
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED = REPO / "gate" / "schemas" / "config-1.schema.json"
-CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
+CHECK_JSONSCHEMA = console_script("check-jsonschema")
 REGENERATE = "python -m gate schema config > gate/schemas/config-1.schema.json"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
@@ -14,10 +15,11 @@ from pathlib import Path
 
 import pytest
 from conftest import InstalledWheel
+from support.portable import sha256_checker, shell_line
 from support.reports import report_json
 
 from gate.core.numbers import display_percent
-from gate.demo import GIT_IDENTITY, PYTEST_ARGS
+from gate.demo import GIT_IDENTITY, MARKER, PYTEST_ARGS, prepare, this_python_first
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -155,11 +157,10 @@ def test_every_reproduce_command_gives_the_documents_figure(
             continue
         assert r["reproduce"] in document.replace("```sh\n", "")  # as the document prints it
         pytest_line, explain_line = r["reproduce"].splitlines()
-        subprocess.run(pytest_line, shell=True, cwd=copy, env=env, capture_output=True, timeout=300)
-        done = subprocess.run(
-            explain_line, shell=True, cwd=copy, env=env, capture_output=True, text=True,
-            timeout=300,
-        )  # fmt: skip
+        shell_line(pytest_line, cwd=copy, env=env, capture_output=True, timeout=300)
+        done = shell_line(
+            explain_line, cwd=copy, env=env, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == (0 if r["status"] == "PRODUCTION READY" else 1), done.stderr
         figures = f"{r['covered_statements']}/{r['statements']} statements"
         assert f"line    {display_percent(r['line_percent'])} ({figures})" in done.stdout
@@ -200,13 +201,34 @@ def test_the_document_changes_only_when_the_facts_change(
 def test_the_evidence_package_verifies(demo_run: tuple[Path, str]) -> None:
     evidence = demo_run[0] / "evidence"
     done = subprocess.run(
-        ["sha256sum", "--strict", "-c", "SHA256SUMS"],
+        [*sha256_checker(), "--strict", "-c", "SHA256SUMS"],
         cwd=evidence, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert (evidence / "contracts/docs/contracts/marketplace.md").is_file()
     page = (evidence / "interactions/marketplace/html/index.html").read_text()
     assert "marketplace_client.py" in page and "marketplace_events.py" in page
+
+
+def test_the_examples_python_is_the_one_that_runs_the_demo() -> None:
+    """The example's `command` check runs `python` (Windows has no `python3`): during
+    the demo that is this interpreter, first on PATH; PATH is as it was after."""
+    before = os.environ.get("PATH")
+    with this_python_first():
+        found = shutil.which("python")
+    assert found is not None and Path(found).parent == Path(sys.executable).parent
+    assert os.environ.get("PATH") == before
+
+
+def test_a_second_demo_replaces_its_own_folder_git_objects_and_all(tmp_path: Path) -> None:
+    """git makes its object files read-only, and Windows deletes no read-only file:
+    the folder of an earlier demo (a git repository) is replaced all the same."""
+    workdir = prepare(tmp_path / "demo")
+    stale = workdir / "stale.txt"
+    stale.write_text("from the earlier demo")
+    stale.chmod(stat.S_IREAD)  # as git leaves .git/objects
+    assert prepare(workdir) == workdir
+    assert not stale.exists() and (workdir / MARKER).is_file()
 
 
 def test_demo_refuses_to_overwrite_a_folder_it_did_not_make(tmp_path: Path) -> None:

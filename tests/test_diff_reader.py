@@ -84,6 +84,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write(root, HEAD)
     (root / "app/run.sh").chmod(0o755)
     git(root, "add", "-A")
+    git(root, "add", "--chmod=+x", "app/run.sh")  # Windows: chmod sets no executable bit
     git(root, "commit", "-qm", "head")
     return root
 

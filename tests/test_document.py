@@ -11,6 +11,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 from conftest import EVIDENCE_SCOPED_CONFIG
+from support.portable import shell_line
 from support.reports import run_check
 
 from gate.check import CheckOptions
@@ -346,16 +347,13 @@ def run_reproduce(command: str, cwd: Path) -> str:
     """Run the document's commands as a user pastes them: one shell line each,
     the second whatever the first's exit code; return the gate's verdict text."""
     import os
-    import subprocess
     import sys
 
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     env = {**os.environ, "PATH": path}
     pytest_line, explain_line = command.splitlines()
-    subprocess.run(pytest_line, shell=True, cwd=cwd, env=env, capture_output=True, timeout=300)
-    done = subprocess.run(
-        explain_line, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+    shell_line(pytest_line, cwd=cwd, env=env, capture_output=True, timeout=300)
+    done = shell_line(explain_line, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     return done.stdout
 

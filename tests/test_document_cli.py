@@ -107,7 +107,7 @@ def test_evidence_package(fixture_run, cli, tmp_path: Path) -> None:
     done = cli("report", "--out", str(tmp_path / "a.md"), "--evidence-dir", str(ev),
                cwd=fixture_run.root)  # fmt: skip
     assert done.returncode == 1, done.stderr
-    names = sorted(str(p.relative_to(ev)) for p in ev.rglob("*") if p.is_file())
+    names = sorted(p.relative_to(ev).as_posix() for p in ev.rglob("*") if p.is_file())
     assert names == [
         "MANIFEST.json", "SHA256SUMS", "assessment.md", "comment.md",
         "inputs/coverage.xml", "inputs/junit.xml",

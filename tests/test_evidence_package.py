@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EVIDENCE_SCOPED_CONFIG
+from support.portable import sha256_checker, symlink
 from support.reports import report_json
 
 from gate.outputs.manifest import Copy, Omitted, sums_line, with_manifest
@@ -35,7 +36,7 @@ def project(fixture_run, tmp_path: Path) -> Path:
     (root / "docs").mkdir()
     (root / "docs" / "payments-api.md").write_text("# Payments API\n\nPOST /charges\n")
     (tmp_path / "secret.md").write_text("outside the repository")
-    (root / "docs" / "escape.md").symlink_to(tmp_path / "secret.md")
+    symlink(root / "docs" / "escape.md", tmp_path / "secret.md")
     (root / "signal-gate.yml").write_text(EVIDENCE_CONFIG)
     return root
 
@@ -49,8 +50,9 @@ def package(cli, root: Path, *args: str) -> Path:
 
 def test_sha256sum_verifies_the_package(project: Path, cli) -> None:
     ev = package(cli, project)
+    checker = sha256_checker()
     done = subprocess.run(
-        ["sha256sum", "--strict", "-c", "SHA256SUMS"],
+        [*checker, "--strict", "-c", "SHA256SUMS"],
         cwd=ev, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
@@ -64,7 +66,7 @@ def test_sha256sum_verifies_the_package(project: Path, cli) -> None:
     assert manifest["truncated"] is False and manifest["cap_bytes"] == 256 * 1024 * 1024
     # Tampering is caught by the standard tool.
     (ev / "report.json").write_text("{}")
-    assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=ev).returncode == 1
+    assert subprocess.run([*checker, "-c", "--quiet", "SHA256SUMS"], cwd=ev).returncode == 1
 
 
 def test_inputs_are_copied_as_the_gate_read_them(project: Path, cli) -> None:
@@ -200,12 +202,12 @@ def test_the_cap_leaves_files_out_and_says_so() -> None:
 
 @pytest.mark.parametrize("name", ["plain.txt", "with space.txt", "back\\slash.txt", "new\nline"])
 def test_sums_lines_are_what_sha256sum_reads(tmp_path: Path, name: str) -> None:
-    if os.name == "nt":
-        pytest.skip("file names with a backslash or a newline")
+    if os.name == "nt" and ("\\" in name or "\n" in name):
+        pytest.skip("Windows file names hold no backslash and no newline")
     (tmp_path / name).write_bytes(b"evidence")
     digest = hashlib.sha256(b"evidence").hexdigest()
-    (tmp_path / "SUMS").write_text(sums_line(digest, name))
+    (tmp_path / "SUMS").write_bytes(sums_line(digest, name).encode())  # no CRLF on Windows
     done = subprocess.run(
-        ["sha256sum", "--strict", "-c", "SUMS"], cwd=tmp_path, capture_output=True, timeout=30
+        [*sha256_checker(), "--strict", "-c", "SUMS"], cwd=tmp_path, capture_output=True, timeout=30
     )
     assert done.returncode == 0, done.stdout + done.stderr

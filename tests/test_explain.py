@@ -4,10 +4,11 @@ missed, and never a file outside the root."""
 from __future__ import annotations
 
 import datetime as dt
-import os
+import json
 from pathlib import Path
 
 import pytest
+from support.portable import symlink, touch_argv
 from support.reports import run_check
 
 from gate.check import CheckOptions
@@ -91,6 +92,11 @@ def test_cli_exit_codes(fixture_run, cli) -> None:
     assert done.returncode == 2 and "no interaction with id 'nope'" in done.stderr
 
 
+def marker_check(marker: Path) -> str:
+    """A `command` check that creates `marker`."""
+    return f"{{id: touch, name: Touch, kind: command, run: {json.dumps(touch_argv(str(marker)))}}}"
+
+
 def test_an_unknown_id_is_refused_before_any_report_is_read(cli, tmp_path: Path) -> None:
     """No report exists here and a `command` check would leave a marker: the unknown
     id is the only error, and nothing ran."""
@@ -101,7 +107,7 @@ def test_an_unknown_id_is_refused_before_any_report_is_read(cli, tmp_path: Path)
         "  - {id: known, name: Known, direction: outbound, modules: [app]}\n"
         "safety:\n"
         "  checks:\n"
-        f"    - {{id: touch, name: Touch, kind: command, run: [touch, '{marker}']}}\n"
+        f"    - {marker_check(marker)}\n"
     )
     done = cli("explain", "nope", cwd=tmp_path)
     assert done.returncode == 2
@@ -112,7 +118,7 @@ def test_an_unknown_id_is_refused_before_any_report_is_read(cli, tmp_path: Path)
 def test_explain_never_runs_command_checks(fixture_run, cli, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     config = tmp_path / "gate.yml"
-    touch = f"{{id: touch, name: Touch, kind: command, run: [touch, '{marker}']}}"
+    touch = marker_check(marker)
     config.write_text(
         (fixture_run.root / "signal-gate.yml").read_text() + f"safety:\n  checks:\n    - {touch}\n"
     )
@@ -149,9 +155,8 @@ def test_never_opens_a_path_outside_the_root(tree: Path, path: str) -> None:
     assert read_source(tree, path) is None
 
 
-@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks here")
 def test_a_symlink_out_of_the_root_is_not_followed(tree: Path) -> None:
-    (tree / "pkg" / "link.py").symlink_to(tree.parent / "secret.py")
+    symlink(tree / "pkg" / "link.py", tree.parent / "secret.py")
     assert read_source(tree, "pkg/link.py") is None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -57,6 +58,22 @@ def test_work_is_spread_over_as_many_workers_as_it_pays_for_and_no_more() -> Non
     # Fewer items than two workers' worth: no worker at all.
     assert workers_for(2 * MIN_ITEMS_PER_WORKER - 1) == 1
     assert workers_for(2 * MIN_ITEMS_PER_WORKER) == 2
+
+
+def frozen_in_worker(n: int) -> tuple[int, int]:
+    return gc.get_freeze_count(), os.getpid()
+
+
+def test_a_worker_never_collects_what_it_inherited() -> None:
+    """The parent's objects are frozen while workers fork: a worker's garbage
+    collection would walk them all, copying every inherited page (about 7% more CPU
+    on benchmarks' data-10%). They are unfrozen once the work is done."""
+    needs_workers()
+    before = gc.get_freeze_count()
+    seen = list(fan_out(frozen_in_worker, range(MANY)))
+    assert {pid for _, pid in seen} - {os.getpid()}
+    assert all(count > before + 1000 for count, _ in seen)
+    assert gc.get_freeze_count() == before
 
 
 def test_no_more_processes_than_workers_for_says() -> None:

@@ -16,6 +16,7 @@ import coverage
 import pytest
 from conftest import TESTS
 from support.cache import built_once
+from support.portable import symlink
 
 from gate.core.model import CoverageData
 from gate.core.paths import PathResolver
@@ -212,7 +213,7 @@ def test_files_outside_the_checkout_are_never_opened(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     root.mkdir()
     (tmp_path / "secret.py").write_text("TOKEN = 1\n")
-    (root / "link.py").symlink_to(tmp_path / "secret.py")
+    symlink(root / "link.py", tmp_path / "secret.py")
     data_file = root / ".coverage"
     data = coverage.CoverageData(basename=str(data_file))
     data.add_lines({"/etc/passwd": [1], "../secret.py": [1], "link.py": [1]})

@@ -4,6 +4,7 @@ container paths, and the config's `paths` remapping."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,8 @@ def test_an_absolute_path_under_the_root_is_relative_even_when_not_checked_out(
     tmp_path: Path, folder: str
 ) -> None:
     """Under the root is under the root, whatever the root's name ends with."""
+    if os.name == "nt" and folder != folder.rstrip():
+        pytest.skip("Windows drops the spaces a folder name ends with")
     root = tmp_path / folder
     root.mkdir()
     assert PathResolver(root).resolve(f"{root}/app/gone.py") == "app/gone.py"

@@ -28,6 +28,7 @@ import coverage
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.portable import symlink
 
 from gate.core.paths import PathResolver
 from gate.errors import InputError
@@ -239,11 +240,12 @@ def test_names_no_file_system_holds_in_a_data_file(
     assert "measured file" in message and "is not a usable path: it " in message
 
 
+@pytest.mark.skipif(os.name == "nt", reason="ELOOP is POSIX: Windows names a loop otherwise")
 def test_symlink_loops_are_no_source_and_no_report(
     data_file: Callable[..., Path], tmp_path: Path
 ) -> None:
-    (tmp_path / "loop1").symlink_to("loop2")
-    (tmp_path / "loop2").symlink_to("loop1")
+    symlink(tmp_path / "loop1", "loop2")
+    symlink(tmp_path / "loop2", "loop1")
     for measured in ("loop1/a.py", "loop1"):
         path = data_file(measured=measured)
         refused(path, tmp_path, "is not under")
@@ -398,6 +400,8 @@ def test_the_gate_refuses_a_fifo_and_exits_2(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["cov\nerage.xml", "cov\x1b[2Jerage.xml", "cov\u202eerage.xml"])
 def test_a_path_never_splits_or_disguises_a_message(tmp_path: Path, name: str) -> None:
+    if os.name == "nt" and any(c < " " for c in name):
+        pytest.skip("Windows file names cannot hold control characters")
     path = tmp_path / name
     path.write_text("<coverage><packages/></coverage>")
     with pytest.raises(InputError) as info:
@@ -418,6 +422,17 @@ def test_show_path_leaves_plain_paths_alone() -> None:
     assert show_path(Path("src code/é.py")) == "src code/é.py"
     assert show_path("a\tb") == "'a\\tb'"
     assert show_path(" lead") == "' lead'"
+
+
+def test_a_backslash_is_shown_as_is_only_where_it_is_the_separator() -> None:
+    """Every Windows path holds backslashes: quoting them would double each one in
+    every message there. Elsewhere a backslash in a name could pass for repr's own."""
+    windows = r"C:\work\coverage.xml"
+    assert show_path(windows, separator="\\") == windows
+    assert show_path(windows, separator="/") == repr(windows) == "'C:\\\\work\\\\coverage.xml'"
+    assert show_path("it's.xml", separator="\\") == repr("it's.xml")  # quotes stay quoted
+    assert show_path("a\nb", separator="\\") == repr("a\nb")  # a real newline too
+    assert show_path(windows) == (windows if os.sep == "\\" else repr(windows))
 
 
 def test_json_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
@@ -456,13 +471,16 @@ def refused_before_reading(path: Path) -> str:
     return str(info.value)
 
 
+@pytest.mark.skipif(
+    os.name == "nt", reason="ENOTDIR and ELOOP are POSIX: Windows says the path is not found"
+)
 def test_what_stat_refuses_is_named_with_the_systems_reason(tmp_path: Path) -> None:
     missing = tmp_path / "coverage.xml"
     assert refused_before_reading(missing) == f"{missing}: file not found"
     missing.write_text("<coverage/>")
     under_a_file = missing / "x.xml"
     assert refused_before_reading(under_a_file) == f"{under_a_file}: cannot read: Not a directory"
-    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    symlink(tmp_path / "loop", tmp_path / "loop")
     assert refused_before_reading(tmp_path / "loop") == (
         f"{tmp_path / 'loop'}: cannot read: Too many levels of symbolic links"
     )

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from conftest import PYTEST_REPORT_ARGS, TESTS
 from support.gitrepo import GIT_ENV, git
+from support.portable import console_script
 from support.reports import report_json, run_check
 
 from gate.check import CheckOptions
@@ -150,7 +151,7 @@ def test_patch_counts_equal_diff_cover_per_file(base: Path, tmp_path: Path) -> N
     report = loop(root)
     out = tmp_path / "diff-cover.json"
     subprocess.run(
-        [str(Path(sys.executable).with_name("diff-cover")), "coverage.xml",
+        [console_script("diff-cover"), "coverage.xml",
          "--compare-branch=base", "--ignore-staged", "--ignore-unstaged",
          f"--format=json:{out}"],
         cwd=root, check=True, capture_output=True, env={**os.environ, **GIT_ENV},

@@ -14,6 +14,7 @@ from pathlib import Path
 import junitparser
 import pytest
 from safety_fixtures import PROJECT, check, config_error, run_checks, run_one
+from support.portable import symlink
 
 from gate.check import scan_repo
 from gate.core.paths import PathResolver
@@ -238,8 +239,8 @@ def test_symlinks_out_of_the_root_are_not_followed(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     write(tmp_path, "outside/id_rsa", "PRIVATE KEY")
     write(root, "docs/README.md", "hello")
-    (root / "docs/key").symlink_to(tmp_path / "outside/id_rsa")
-    (root / "ext").symlink_to(tmp_path / "outside", target_is_directory=True)
+    symlink(root / "docs/key", tmp_path / "outside/id_rsa")
+    symlink(root / "ext", tmp_path / "outside", directory=True)
 
     exists = run_one(root, check("file_exists", paths=["docs/key"]))
     assert not exists.passed
@@ -294,6 +295,20 @@ def test_require_pattern_all_passes_and_lines_are_anchored(tmp_path: Path) -> No
     result = run_one(tmp_path, one)
     assert result.passed
     assert result.detail == "found in all 2 files"
+
+
+def test_crlf_ends_a_line_as_lf_does(tmp_path: Path) -> None:
+    """A Windows checkout (git's autocrlf) ends lines with CRLF: `$` matches before it,
+    so an anchored forbidden line is found there, never missed."""
+    write(tmp_path, "app/settings.py", b"import os\r\nDEBUG = True\r\nKEY = 1\r\n")
+    forbid = check("forbid_pattern", files=["app/settings.py"], pattern="^DEBUG = True$")
+    found = run_one(tmp_path, forbid)
+    assert (found.passed, found.detail) == (
+        False,
+        "/^DEBUG = True$/ found on 1 line: app/settings.py:2",
+    )
+    require = check("require_pattern", files=["app/settings.py"], pattern="^KEY = 1$")
+    assert run_one(tmp_path, require).detail == "found in 1 of 1 file, first at app/settings.py:3"
 
 
 def test_require_pattern_any_fails_when_no_file_has_it(tmp_path: Path) -> None:

@@ -38,15 +38,15 @@ SHA_PINNED = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v
 
 def tool(name: str) -> str:
     """Return the path of a validator beside this interpreter or on PATH; skip if absent."""
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.exists() else shutil.which(name)
+    # Beside this interpreter first (`name.exe` on Windows: which() knows PATHEXT).
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if found is None:
         pytest.skip(f"{name} is not installed (pip install -e '.[dev]' installs it)")
     return found
 
 
 def relative(paths: list[Path]) -> list[str]:
-    return [str(p.relative_to(REPO)) for p in paths]
+    return [p.relative_to(REPO).as_posix() for p in paths]  # what the tools print back
 
 
 def test_the_files_exist() -> None:

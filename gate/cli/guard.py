@@ -9,8 +9,10 @@ every command module.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
+import io
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -50,6 +52,7 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = False
+        utf8_output()
         with _sigterm_raises():
             try:
                 debug = run_settings().debug
@@ -76,6 +79,16 @@ def handle_errors(func: F) -> F:
                 sys.exit(EXIT_ERROR)
 
     return wrapper  # type: ignore[return-value]
+
+
+def utf8_output() -> None:
+    """Standard output and error encode UTF-8, whatever the locale says. A report holds
+    any character (the Markdown's ❌, names in any script) and a Windows code page such
+    as cp1252 cannot encode them: printing one would end the run. CI logs are read as
+    UTF-8, and Python 3.15 makes it the default everywhere (PEP 686)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+            stream.reconfigure(encoding="utf-8")
 
 
 @contextlib.contextmanager

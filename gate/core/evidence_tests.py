@@ -86,14 +86,14 @@ def _pattern_gaps(
     return gaps
 
 
-def count_tests(outcomes: Sequence[Outcome]) -> TestCounts:
-    """The counts of the tests whose outcomes these are."""
+def count_tests(each: Sequence[Outcome]) -> TestCounts:
+    """The counts of the tests whose outcomes these are, one each."""
     return TestCounts(
-        total=len(outcomes),
-        passed=outcomes.count(Outcome.PASSED),
-        failed=outcomes.count(Outcome.FAILED),
-        errors=outcomes.count(Outcome.ERROR),
-        skipped=outcomes.count(Outcome.SKIPPED),
+        total=len(each),
+        passed=each.count(Outcome.PASSED),
+        failed=each.count(Outcome.FAILED),
+        errors=each.count(Outcome.ERROR),
+        skipped=each.count(Outcome.SKIPPED),
     )
 
 

@@ -193,6 +193,8 @@ def _descriptor(path: Path) -> int | None:
 
 def _open(path: Path) -> BinaryIO:
     """`path` opened to append (a stream is never truncated), or a UsageError."""
+    if path.is_dir():  # said by name: Windows refuses to open one as "Permission denied"
+        raise UsageError(f"{path}: cannot write: is a directory")
     try:
         return path.open("ab")
     except OSError as exc:

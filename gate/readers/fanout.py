@@ -11,6 +11,7 @@ pay for the workers; otherwise the work runs here, in order, the same way.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -60,13 +61,19 @@ def fan_out(
         yield from map(work, items)
         return
     chunk = max(1, len(items) // (workers * 4))
-    with ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=setup
-    ) as pool:
-        for outcome in pool.map(_Guarded(work), items, chunksize=chunk):
-            if isinstance(outcome, _Refusal):
-                raise InputError(outcome.message, hint=outcome.hint)
-            yield outcome
+    # The parent's objects move out of the collector's reach while workers fork: a
+    # worker's collection would otherwise walk (and so copy) every page it inherited.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=setup
+        ) as pool:
+            for outcome in pool.map(_Guarded(work), items, chunksize=chunk):
+                if isinstance(outcome, _Refusal):
+                    raise InputError(outcome.message, hint=outcome.hint)
+                yield outcome
+    finally:
+        gc.unfreeze()
 
 
 class _Guarded(Generic[Item, Result]):

@@ -88,20 +88,16 @@ def read_junit_into(
 ) -> None:
     """Add every test case of a JUnit report to `store`, in document order.
 
-    `keep(nodeid, file)` selects the cases worth keeping (default: all); the
-    others are read, judged and dropped without being stored. `stats`, when
-    given, counts every case seen. `details` keeps each kept case's duration,
-    failure text and output (gate.readers.junit_details), which only the evidence
-    package shows: without them a case is its identity, outcome and message, and
-    one that passed with no message is stored without a `TestCase` at all.
+    `keep(nodeid, file)` selects the cases worth keeping (default: all); the others
+    are read, judged and dropped. `stats` counts every case seen. `details` keeps a
+    kept case's duration, failure text and output (gate.readers.junit_details) for
+    the evidence package; without them a case with no message is stored in parts.
     """
     stats = stats if stats is not None else JunitStats()
     root, elements = stream(path, ("testcase", "failure", "error", "skipped", "testsuite"))
     _check_root(path, root.tag)
-    report = str(path)
-    identities = _Identities(path, resolver)
+    report, identities, budget = str(path), _Identities(path, resolver), DetailBudget()
     pending: list[tuple[Outcome, str]] = []
-    budget = DetailBudget()
     add, group = store.adder(), 0
     last: tuple[str | None, str | None] = (None, None)  # the prefix and file of group
     # A selector by test file alone decides once for a class's run of cases.
@@ -140,12 +136,19 @@ def read_junit_into(
             pending.append((_RESULTS[tag], _first_line(el)))
         else:  # a result outside any test case: keep it visible
             stats.cases += 1
-            ident = junit_identity(_suite_name(el, path), f"(suite-level {tag})")
-            if keep is None or keep(ident.nodeid, ident.file):
-                store.add(
-                    TestCase(ident.nodeid, ident.file, _RESULTS[tag], _first_line(el), report)
-                )
-            el.clear(keep_tail=False)
+            _add_suite_result(store, el, tag, path, keep)
+
+
+def _add_suite_result(
+    store: CaseStore, el: Any, tag: str, path: Path, keep: KeepTest | None
+) -> None:
+    """A `<failure>`, `<error>` or `<skipped>` directly under a suite, as a test case
+    of its own (`<suite>::(suite-level error)`), so that it is never dropped."""
+    ident = junit_identity(_suite_name(el, path), f"(suite-level {tag})")
+    if keep is None or keep(ident.nodeid, ident.file):
+        outcome, message = _RESULTS[tag], _first_line(el)
+        store.add(TestCase(ident.nodeid, ident.file, outcome, message, str(path)))
+    el.clear(keep_tail=False)
 
 
 class _Identities:

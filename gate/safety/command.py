@@ -20,7 +20,6 @@ This is the one check that executes code from the repository, so it is fenced:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import selectors
@@ -37,7 +36,7 @@ from gate.core.paths import normalise
 from gate.records import Record
 from gate.safety.context import Finding, SafetyContext, failed, passed
 from gate.safety.masking import StreamMask, mask, secret_values
-from gate.safety.reaper import SWEEP_SECONDS, Subreaper, subreaper
+from gate.safety.reaper import SWEEP_SECONDS, Subreaper, kill_group, subreaper
 from gate.safety.tree import inside_root, outside_reason
 from gate.text import clip, plural
 
@@ -157,7 +156,7 @@ def run_bounded(
     afterwards either way. The output kept has `secrets` masked before it is cut.
     Raises OSError when the program cannot be started."""
     kept = _Tail(OUTPUT_KEEP, StreamMask(secrets))
-    if os.name != "posix":
+    if sys.platform == "win32":
         return _run_without_groups(argv, cwd, env, timeout, kept)
     with subreaper() as reaper:
         proc: subprocess.Popen[bytes] | None = None
@@ -188,7 +187,7 @@ def _supervise(
     with selectors.DefaultSelector() as selector:
         selector.register(proc.stdout, selectors.EVENT_READ)
         timed_out, open_ = _pump(proc, selector, kept, timeout)
-        _kill_group(proc.pid)
+        kill_group(proc.pid)
         proc.wait()  # its pid stays the group's id while a member lives
         left = reaper.sweep(proc.pid)
         # Every process is dead: the pipe closes as soon as the kernel has torn
@@ -210,7 +209,7 @@ def _tear_down(proc: subprocess.Popen[bytes] | None, reaper: Subreaper) -> None:
     if proc.stdout is not None:
         proc.stdout.close()
     if proc.poll() is None:
-        _kill_group(proc.pid)
+        kill_group(proc.pid)
         proc.wait()
         reaper.sweep(proc.pid)
 
@@ -221,6 +220,8 @@ def _pump(
     """Keep the output until the leader exits or the timeout; return (timed out,
     pipe still open)."""
     assert proc.stdout is not None
+    if sys.platform == "win32":  # pipes are not selectable there: _run_without_groups runs it
+        raise NotImplementedError("a command's output is pumped this way on POSIX only")
     fd = proc.stdout.fileno()
     os.set_blocking(fd, False)
     deadline = time.monotonic() + timeout
@@ -248,11 +249,6 @@ def _exited(proc: subprocess.Popen[bytes]) -> bool:
         except ChildProcessError:  # reaped already (SIGCHLD ignored by the host)
             return True
     return proc.poll() is not None
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
-        os.killpg(pgid, signal.SIGKILL)
 
 
 def _drain(fd: int, kept: _Tail) -> bool:

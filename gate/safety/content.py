@@ -4,7 +4,8 @@ and `forbid_pattern`.
 Every path glob must select at least one file: a glob that matches nothing is
 a typo or a moved file, and a check over nothing proves nothing. Regexes are RE2
 patterns (`gate.config.user_regex`: linear time, whatever the file holds) searched
-in each file's whole text, `^` and `$` matching at every line. A file that cannot
+in each file's whole text, `^` and `$` matching at every line, whether it ends in LF
+or CRLF. A file that cannot
 be read (over the size cap, unreadable, outside the root) never counts as "no
 match".
 """
@@ -145,7 +146,10 @@ def _match_lines(regex: UserRegex, text: str) -> Iterator[int]:
     """The distinct line numbers (1-based) where matches start, in order, at most
     LINE_LIMIT of them. After a match the search goes on at the next line (or at the
     match's end, when the match spans lines): one search per line found."""
-    data = text.encode()  # once: RE2 searches UTF-8, and a str would be re-encoded each time
+    # A CRLF ends a line as LF does (a Windows checkout, git's autocrlf): RE2's `$` only
+    # matches before LF, so `^DEBUG = True$` would miss every line of such a file.
+    # Encoded once: RE2 searches UTF-8, and a str would be re-encoded each time.
+    data = text.replace("\r\n", "\n").encode()
     line, scanned, start = 1, 0, 0
     for _ in range(LINE_LIMIT):
         span = regex.search(data, start)

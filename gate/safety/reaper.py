@@ -57,17 +57,19 @@ class Subreaper:
         and every new child of the gate (the orphans that came back, or a command whose
         start was cut short), until none is left or `SWEEP_SECONDS` have passed; reap
         them all. Return the pids still alive then (empty when every one is gone)."""
+        if sys.platform == "win32":  # no process groups: run_bounded never sweeps there
+            return []
         own_group = os.getpgrp()
         deadline = time.monotonic() + SWEEP_SECONDS
         while True:
             if group is not None:
-                _kill_group(group)
+                kill_group(group)
             orphans = children(os.getpid()) - self._before
             for pid in orphans:
                 with contextlib.suppress(OSError):
                     pgid = os.getpgid(pid)
                     if pgid != own_group:
-                        _kill_group(pgid)
+                        kill_group(pgid)
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
             for pid in orphans:
@@ -129,13 +131,19 @@ def _scan_children(pid: int) -> set[int]:
     return found
 
 
-def _kill_group(pgid: int) -> None:
+def kill_group(pgid: int) -> None:
+    """SIGKILL to every process of the group, if any is left (POSIX; a no-op on
+    Windows, which has no process groups)."""
+    if sys.platform == "win32":
+        return
     with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
         os.killpg(pgid, signal.SIGKILL)
 
 
 def _group_alive(pgid: int) -> bool:
     """Is any process, a zombie included, still in the group?"""
+    if sys.platform == "win32":
+        return False
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
