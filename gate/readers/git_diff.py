@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -75,7 +76,7 @@ def _git(root: Path, args: list[str], failure: str) -> bytes:
         try:
             proc = subprocess.Popen(
                 argv, cwd=root, stdout=subprocess.PIPE, stderr=errors, env=env,
-                start_new_session=os.name == "posix",  # its own process group, killed as one
+                start_new_session=sys.platform != "win32",  # its own process group, killed as one
             )  # fmt: skip
         except OSError as exc:
             raise InputError(f"cannot run git: {exc.strerror or exc}") from None
@@ -108,7 +109,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     """Kill git and every process it started: a partial clone's lazy `git fetch`
     and its remote helper hold git's standard output open, so killing git alone
     would leave the read waiting on a stalled remote past GIT_TIMEOUT."""
-    if os.name != "posix":
+    if sys.platform == "win32":  # no process groups: git alone
         proc.kill()
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):  # gone already
