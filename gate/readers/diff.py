@@ -24,9 +24,14 @@ from gate.regular_file import require_regular
 from gate.text import quoted, show_path
 
 MAX_DIFF_BYTES = 32 * 1024 * 1024
-# A `diff --git` or `Binary files` line longer than this is no real header (two
-# paths of PATH_MAX each fit); unidiff's patterns for them backtrack quadratically.
-MAX_HEADER_CHARS = 8192
+# A `diff --git` or `Binary files` line longer than this is no header git writes:
+# two paths of PATH_MAX (4096) bytes fit, every byte quoted as git quotes a
+# non-ASCII one (`\303`, four characters). unidiff's patterns read such lines in
+# linear time.
+MAX_HEADER_CHARS = 2 * (4 * 4096 + len('"a/"')) + len("Binary files  and  differ")
+# A `diff --git` line naming URLs (`://`: git's paths hold no "//") is held to
+# this: unidiff's pattern for those backtracks quadratically over the line.
+MAX_URL_HEADER_CHARS = 8192
 _NEW_SIDE_PREFIX = re.compile(r"^[abciow12]/")  # git's prefixes, as unidiff strips them
 _C_ESCAPE = re.compile(rb'\\([0-7]{1,3}|[abfnrtv"\\])')
 _C_CHARS = {b"a": 7, b"b": 8, b"f": 12, b"n": 10, b"r": 13, b"t": 9, b"v": 11, b'"': 34, b"\\": 92}
@@ -141,13 +146,15 @@ def _crlf_converted(text: str) -> bool:
 
 
 def _check_headers(text: str, source: str) -> None:
-    """Refuse the header lines unidiff's patterns cannot read in linear time: a
-    `diff --git` line over MAX_HEADER_CHARS or naming more than two URLs, a
-    `Binary files` line over MAX_HEADER_CHARS or not ending as git ends it."""
+    """Refuse the header lines git never writes and unidiff's patterns cannot read
+    in linear time: a `diff --git` line over MAX_HEADER_CHARS, or naming URLs and
+    over MAX_URL_HEADER_CHARS or naming more than two, a `Binary files` line over
+    MAX_HEADER_CHARS or not ending as git ends it."""
     # Lines as unidiff reads them: split at "\n" only.
     for number, line in enumerate(text.split("\n"), 1):
         if line.startswith("diff --git "):
-            bad = len(line) > MAX_HEADER_CHARS or line.count("://") > 2
+            urls = line.count("://")
+            bad = len(line) > (MAX_URL_HEADER_CHARS if urls else MAX_HEADER_CHARS) or urls > 2
         elif line.startswith("Binary file"):
             bad = len(line) > MAX_HEADER_CHARS or not line.rstrip().endswith(
                 (" differ", " has changed")

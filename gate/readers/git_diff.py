@@ -9,8 +9,11 @@ external diff driver and no textconv, bounded in output and time.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -71,16 +74,21 @@ def _git(root: Path, args: list[str], failure: str) -> bytes:
     argv = ["git", "-c", "core.quotePath=true", *args]
     with tempfile.TemporaryFile() as errors:
         try:
-            proc = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE, stderr=errors, env=env)
+            proc = subprocess.Popen(
+                argv, cwd=root, stdout=subprocess.PIPE, stderr=errors, env=env,
+                start_new_session=sys.platform != "win32",  # its own process group, killed as one
+            )  # fmt: skip
         except OSError as exc:
             raise InputError(f"cannot run git: {exc.strerror or exc}") from None
-        timer = threading.Timer(GIT_TIMEOUT, proc.kill)
+        timer = threading.Timer(GIT_TIMEOUT, _kill, (proc,))
         timer.start()
         try:
             out = _read_bounded(proc)
             code = proc.wait()
         finally:
             timer.cancel()
+            if proc.poll() is None:  # interrupted: git does not outlive the gate
+                _kill(proc)
         errors.seek(0)
         message = errors.read(2000).decode("utf-8", errors="replace").strip()
     if out is None:
@@ -95,6 +103,17 @@ def _git(root: Path, args: list[str], failure: str) -> bytes:
             hint=SHALLOW_HINT if shallow else None,
         )
     return out
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill git and every process it started: a partial clone's lazy `git fetch`
+    and its remote helper hold git's standard output open, so killing git alone
+    would leave the read waiting on a stalled remote past GIT_TIMEOUT."""
+    if sys.platform == "win32":  # no process groups: git alone
+        proc.kill()
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # gone already
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _read_bounded(proc: subprocess.Popen[bytes]) -> bytes | None:
