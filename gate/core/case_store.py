@@ -207,9 +207,6 @@ class CaseStore(Mapping[str, TestCase]):
         """The case's key in the mapping: its node id, or `id #k` for a repeat."""
         return self._keys.get(n) or self.nodeid(n)
 
-    def file(self, n: int) -> str | None:
-        return self._groups[self._group[n]][1]
-
     def report(self, n: int) -> str:
         return self._groups[self._group[n]][2]
 
