@@ -74,7 +74,7 @@ def run_check(opts: CheckOptions) -> CheckRun:
     coverage_paths = expand(opts.coverage or config.reports.coverage, opts.root, "coverage")
     junit_paths = expand(opts.junit or config.reports.junit, opts.root, "JUnit")
     coverage = read_coverage(
-        coverage_paths, resolver, keep=wanted_paths(config), import_lines=evidence_paths(config)
+        coverage_paths, resolver, keep=wanted_paths(config), per_context=evidence_paths(config)
     )
     require_contexts(config.interactions, coverage)  # before any safety command runs
     tests = read_tests(junit_paths, resolver, keep=wanted_tests(config), details=opts.test_details)
@@ -197,8 +197,9 @@ def wanted_paths(config: Config) -> PathSelector:
 
 def evidence_paths(config: Config) -> PathSelector:
     """True for a repository path an interaction judged by its own tests
-    (`coverage_scope: evidence`) claims: the sources whose import-time lines count
-    (gate.core.scope), so the only ones the data-file reader works them out for."""
+    (`coverage_scope: evidence`) claims: the only sources whose per-test records and
+    import-time lines count (gate.core.scope), so the only ones the data-file reader
+    keeps per context."""
     modules = [
         m for it in config.interactions if it.coverage_scope is Scope.EVIDENCE for m in it.modules
     ]

@@ -54,8 +54,17 @@ def coverage_json(root: Path, *args: str, data_file: str = ".coverage") -> dict:
 
 
 def assert_same_as_coverage_py(root: Path, data_file: str = ".coverage") -> None:
-    data = read_coverage([root / data_file], PathResolver(root))
+    """Read per context (what evidence scope counts) and merged (the rest), the
+    figures are coverage.py's, file by file."""
     theirs = coverage_json(root, data_file=data_file)
+    for per_context in (True, False):
+        data = read_coverage(
+            [root / data_file], PathResolver(root), per_context=lambda _, p=per_context: p
+        )
+        assert_same_files(data, theirs)
+
+
+def assert_same_files(data: CoverageData, theirs: dict) -> None:
     assert set(data.files) == set(theirs["files"])
     for path, f in data.files.items():
         entry = theirs["files"][path]
@@ -239,6 +248,26 @@ def test_broken_coverage_settings_are_an_input_error(branch_run: Path, tmp_path:
     (root / ".coveragerc").write_text("[report]\nexclude_lines = [unclosed\n")
     with pytest.raises(InputError, match=r"\.coveragerc: coverage\.py settings"):
         read_coverage([root / ".coverage"], PathResolver(root))
+
+
+def test_only_the_files_evidence_scope_counts_are_kept_per_context(branch_run: Path) -> None:
+    """`per_context=` (the evidence-scope interactions' files, from gate/check.py):
+    those read exactly as without it, import-time lines included; the others have
+    the same figures but no per-test records, so no test could be credited with them."""
+
+    def scoped(path: str) -> bool:
+        return path.startswith("shop/payments/")
+
+    data = read_coverage([branch_run / ".coverage"], PathResolver(branch_run), per_context=scoped)
+    full = read_coverage([branch_run / ".coverage"], PathResolver(branch_run))
+    assert data.files == full.files
+    assert data.contexts is not None and full.contexts is not None
+    expected = {p for p in full.files if scoped(p)}
+    assert set(data.contexts.files) == expected and 2 <= len(expected) < len(full.files)
+    assert data.contexts.names == full.contexts.names
+    for path in expected:
+        assert data.contexts.files[path] == full.contexts.files[path]
+    assert any(data.contexts.files[path].import_lines for path in expected)
 
 
 def test_only_the_files_the_gate_claims_are_read(branch_run: Path, tmp_path: Path) -> None:

@@ -206,9 +206,11 @@ def mutate_data(rng: random.Random, path: Path) -> None:
                 db.execute(statement, {"v": rng.choice(VALUES)})
 
 
+@pytest.mark.parametrize("per_context", [True, False], ids=["per-context", "merged"])
 def test_mutants_of_a_real_data_file_are_read_or_refused(
-    fixture_run: ProjectRun, tmp_path: Path
+    fixture_run: ProjectRun, tmp_path: Path, per_context: bool
 ) -> None:
+    """Read as evidence scope reads it (per context) and as scope `all` does (merged)."""
     rng = random.Random(f"{SEED}-coveragepy-data")
     resolver = PathResolver(fixture_run.root)
 
@@ -216,4 +218,7 @@ def test_mutants_of_a_real_data_file_are_read_or_refused(
         shutil.copy(fixture_run.root / ".coverage", path)
         mutate_data(rng, path)
 
-    fuzz(".coverage", DATA_CASES, tmp_path / "case.coverage", make, read_coverage, resolver)
+    def read(paths: list[Path], resolver: PathResolver) -> object:
+        return read_coverage(paths, resolver, per_context=lambda _: per_context)
+
+    fuzz(".coverage", DATA_CASES, tmp_path / "case.coverage", make, read, resolver)

@@ -176,20 +176,26 @@ def test_a_data_file_whose_has_arcs_is_not_a_number(data_file: Callable[..., Pat
     refused(path, path.parent, "not a readable coverage.py data file")
 
 
+@pytest.mark.parametrize("per_context", [True, False], ids=["per-context", "merged"])
 @pytest.mark.parametrize(
-    ("statement", "problem"),
+    ("statement", "arcs", "problem"),
     [
-        ("update arc set context_id = 99", "context id 99, which the context table does not"),
-        ("update arc set file_id = 42", "file id 42, which the file table does not list"),
+        ("update arc set context_id = 99", True, "context id 99, which the context table does not"),
+        ("update arc set context_id = null", True, "context id None, which the context table"),
+        ("update line_bits set context_id = 7", False, "context id 7, which the context table"),
+        ("update arc set file_id = 42", True, "file id 42, which the file table does not list"),
     ],
 )
-def test_arcs_of_rows_that_do_not_exist(
-    data_file: Callable[..., Path], statement: str, problem: str
+def test_records_of_rows_that_do_not_exist(
+    data_file: Callable[..., Path], statement: str, arcs: bool, problem: str, per_context: bool
 ) -> None:
-    path = data_file()
+    """Refused whether the file is read per context or merged (scope all)."""
+    path = data_file(arcs=arcs)
     sql(path, "pragma foreign_keys = off")
     sql(path, statement)
-    refused(path, path.parent, problem)
+    with pytest.raises(InputError) as info:
+        read_coverage([path], PathResolver(path.parent), per_context=lambda _: per_context)
+    assert f"{show_path(path)}: data recorded for {problem}" in str(info.value)
 
 
 def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:

@@ -117,12 +117,13 @@ def read_coverage(
     paths: Sequence[Path],
     resolver: PathResolver,
     keep: Callable[[str], bool] | None = None,
-    import_lines: Callable[[str], bool] | None = None,
+    per_context: Callable[[str], bool] | None = None,
 ) -> CoverageData:
     """Read and merge every coverage file; fail closed on anything unreadable.
 
-    `keep(repo_path)` limits what is kept; `import_lines(repo_path)`, the files of a
-    coverage.py data file whose import-time lines are worked out (both: all)."""
+    `keep(repo_path)` limits what is kept; `per_context(repo_path)`, the files of a
+    coverage.py data file that evidence scope counts, kept per context with their
+    import-time lines (both: all)."""
     if not paths:
         raise InputError("no coverage report given; a gate without coverage never passes")
     observations: list[FileCoverage] = []
@@ -152,7 +153,7 @@ def read_coverage(
     # Imports coverage.py (~80 ms): only when a data file is given.
     from gate.readers.coverage_data import read_coverage_data
 
-    data = read_coverage_data(data_files, resolver, keep=keep, import_lines=import_lines)
+    data = read_coverage_data(data_files, resolver, keep=keep, per_context=per_context)
     observations.extend(data.files)
     return CoverageData(
         files=merge_files(observations),

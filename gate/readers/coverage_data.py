@@ -31,6 +31,7 @@ from gate.errors import InputError
 from gate.readers.coverage_records import (
     ARC_OFFSET,
     MAX_LINES,
+    MERGED,
     Chunk,
     RawContexts,
     RawFile,
@@ -70,36 +71,37 @@ def read_coverage_data(
     paths: Sequence[Path],
     resolver: PathResolver,
     keep: Callable[[str], bool] | None = None,
-    import_lines: Callable[[str], bool] | None = None,
+    per_context: Callable[[str], bool] | None = None,
 ) -> DataRead:
     """Read and combine coverage.py data files; analyse each measured source
     that `keep(repo_path)` wants (default: all) once. The others cost one row
     each in the file table: neither their records nor their sources are read.
-    Import-time lines (a second syntax tree of the source) are worked out for the
-    files `import_lines(repo_path)` wants (default: all); the others have none."""
-    return analyse(read_contexts(paths, resolver, keep), resolver.root, import_lines)
+    The files `per_context(repo_path)` wants (default: all), those evidence scope
+    counts, are kept per context in the index, with their import-time lines (a
+    second syntax tree of the source); the others are read as what any context
+    ran, as coverage.py's own report reads them."""
+    return analyse(read_contexts(paths, resolver, keep, per_context), resolver.root)
 
 
-def analyse(
-    raw: RawContexts, root: Path, import_lines: Callable[[str], bool] | None = None
-) -> DataRead:
+def analyse(raw: RawContexts, root: Path) -> DataRead:
     """Stage 2: each file's statements and branches from its source, and its
     records translated into facts; the coverage over all contexts. The files are
     analysed independently, so in worker processes when there are enough of them
     (`gate.readers.fanout`)."""
     settings = _config_file(root)
     _use_settings(settings)  # here first: a settings error is named once, in order
-    jobs = [
-        (path, raw.files.pop(path), import_lines is None or import_lines(path))
-        for path in sorted(raw.files)
-    ]
+    jobs = [(path, raw.files.pop(path)) for path in sorted(raw.files)]
     analysed = fan_out(
         functools.partial(_analyse_job, root=root, has_arcs=raw.has_arcs),
         jobs,
         setup=functools.partial(_use_settings, settings),
     )
-    indexed = {contexts.path: contexts for contexts in analysed}
-    files = [file_coverage(contexts) for contexts in indexed.values()]
+    indexed: dict[str, FileContexts] = {}
+    files: list[FileCoverage] = []
+    for (_, raw_file), contexts in zip(jobs, analysed, strict=True):
+        files.append(file_coverage(contexts))
+        if raw_file.per_context:  # a merged file's one run says nothing of any test
+            indexed[contexts.path] = contexts
     ordered = sorted(raw.names, key=raw.names.__getitem__)
     index = ContextIndex(
         names=tuple(ordered),
@@ -120,9 +122,9 @@ def _use_settings(settings: str | bool) -> None:
         raise InputError(f"{show_path(settings)}: coverage.py settings: {exc}") from None
 
 
-def _analyse_job(job: tuple[str, RawFile, bool], *, root: Path, has_arcs: bool) -> FileContexts:
-    repo_path, raw_file, with_import_lines = job
-    return _analyse(repo_path, raw_file, root, _coverage[0], has_arcs, with_import_lines)
+def _analyse_job(job: tuple[str, RawFile], *, root: Path, has_arcs: bool) -> FileContexts:
+    repo_path, raw_file = job
+    return _analyse(repo_path, raw_file, root, _coverage[0], has_arcs)
 
 
 def _config_file(root: Path) -> str | bool:
@@ -142,7 +144,6 @@ def _analyse(
     root: Path,
     cov: coverage.Coverage,
     has_arcs: bool,
-    with_import_lines: bool = True,
 ) -> FileContexts:
     """The file's statements and branches from its source, and its raw records
     translated into facts the way coverage.py's `analysis_from_file_reporter` does."""
@@ -155,7 +156,7 @@ def _analyse(
         statements = frozenset(reporter.lines())
         shape = _BranchShape.of(reporter) if has_arcs else None
         lines = reporter.source().count("\n")
-        import_lines = import_time_lines(reporter.source()) if with_import_lines else frozenset()
+        import_lines = import_time_lines(reporter.source()) if raw_file.per_context else frozenset()
     except _ANALYSIS_ERRORS as exc:
         measured = show_path(raw_file.measured_as[0])
         problem = str(exc) or type(exc).__name__
@@ -166,13 +167,19 @@ def _analyse(
         raise InputError(f"{shown}: more than {MAX_LINES:,} lines; too long to analyse")
     width = 2 if has_arcs else 1
     distinct = sorted({key for chunk in raw_file.chunks for key in _keys(chunk[2], width)})
+    if raw_file.per_context:  # each distinct raw record is numbered and translated
+        numbering = {key: number for number, key in enumerate(distinct)}
+        records = _merged_chunks(raw_file.chunks, numbering, width)
+        groups: list[Sequence[tuple[int, ...]]] = [(key,) for key in distinct]
+    else:  # one record, what any context ran, translated at once as coverage.py does
+        records = array("I", [MERGED]), array("I", [0, 1]), array("I", [0])
+        groups = [distinct]
     fact_offsets = array("I", [0])
     fact_values = array("i")
-    for key in distinct:
-        fact_values.extend(_facts(key, reporter, statements, shape))
+    for group in groups:
+        fact_values.extend(_facts(group, reporter, statements, shape))
         fact_offsets.append(len(fact_values))
-    numbering = {key: number for number, key in enumerate(distinct)}
-    context_ids, record_offsets, record_ids = _merged_chunks(raw_file.chunks, numbering, width)
+    context_ids, record_offsets, record_ids = records
     return FileContexts(
         path=repo_path,
         statements=statements,
@@ -224,21 +231,23 @@ def _keys(values: array[int], width: int) -> Iterable[tuple[int, ...]]:
 
 
 def _facts(
-    key: tuple[int, ...],
+    keys: Sequence[tuple[int, ...]],
     reporter: PythonFileReporter,
     statements: frozenset[int],
     shape: _BranchShape | None,
 ) -> list[int]:
-    """What one raw record proves: executed statements (positive) and taken
-    branch arcs (`-(number + 1)`)."""
+    """What raw records prove together: executed statements (positive) and taken
+    branch arcs (`-(number + 1)`). coverage.py translates each record on its own,
+    so the facts of several are the union of each one's."""
     if shape is None:
-        return [n for n in reporter.translate_lines(key) if n in statements]
-    a, b = key[0] - ARC_OFFSET, key[1] - ARC_OFFSET
+        return [n for n in reporter.translate_lines(line for (line,) in keys) if n in statements]
+    arcs = [(a - ARC_OFFSET, b - ARC_OFFSET) for a, b in keys]
     # CoverageData.lines() of arc data: both ends that are real lines.
-    facts = [n for n in reporter.translate_lines([n for n in (a, b) if n > 0]) if n in statements]
+    ends = [n for arc in arcs for n in arc if n > 0]
+    facts = [n for n in reporter.translate_lines(ends) if n in statements]
     # analysis_from_file_reporter: translate, fold self-arcs onto the single exit.
     folded: set[tuple[int, int]] = set()
-    for fa, fb in reporter.translate_arcs([(a, b)]):
+    for fa, fb in reporter.translate_arcs(arcs):
         if fa != fb:
             folded.add((fa, fb))
         elif fa in shape.single_dests:

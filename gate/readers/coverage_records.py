@@ -5,8 +5,10 @@ documents for advanced use ("Coverage.py database schema", SCHEMA_VERSION 7;
 `CoverageData` itself reads one context at a time, which is far too slow for
 20,000 test contexts), into compact per-file arrays (`RawFile`). Several data
 files combine as `coverage combine` would: per file and context, the union of
-what each recorded. Only the files the caller keeps are collected; the source
-analysis (stage 2) is `gate.readers.coverage_data`.
+what each recorded. Only the files the caller keeps are collected, and only those
+evidence scope counts keep each context's records: the others are read as
+coverage.py's own report reads them, what any context ran (SQLite merges them).
+The source analysis (stage 2) is `gate.readers.coverage_data`.
 
 Everything read here comes from a pull request: every value is checked for the
 type and range coverage.py would have written, and anything else is refused
@@ -55,6 +57,22 @@ _ARC_RUNS = (
 _LINE_RUNS = (
     "select file_id, context_id, numbits from line_bits{where} order by file_id, context_id"
 )
+# A file read merged: its distinct arcs over every context, one run per file (the
+# context column is unused). Lines stay one row per context: SQLite has no union
+# of numbits blobs, and `_collect` puts them all under MERGED.
+_MERGED_ARC_RUNS = (
+    "select file_id, 0, group_concat(char(fromno + ?, tono + ?), ''),"
+    " max(max(abs(fromno), abs(tono))),"
+    " min(typeof(fromno) = 'integer' and typeof(tono) = 'integer')"
+    " from (select distinct file_id, fromno, tono from arc{where})"
+    " group by file_id order by file_id"
+)
+_ORPHAN_CONTEXT = (
+    "select context_id from {table}"
+    " where (context_id is null or context_id not in (select id from context)){also} limit 1"
+)
+_IN_WANTED = " file_id in (select id from temp.wanted)"
+MERGED = 0  # the context number of a merged file's records: what any context ran
 
 
 Chunk: TypeAlias = "tuple[array[int], array[int], array[int]]"
@@ -66,12 +84,14 @@ class RawFile:
     Records are kept as recorded: an arc `(a, b)` as the two values `a + K, b + K`,
     a line as its number (see `_rows`)."""
 
-    __slots__ = ("chunks", "measured_as")
+    __slots__ = ("chunks", "measured_as", "per_context")
 
-    def __init__(self) -> None:
+    def __init__(self, per_context: bool = True) -> None:
         # One (contexts, offsets into values, values) run per data file.
         self.chunks: list[Chunk] = []
         self.measured_as: list[str] = []
+        # False: read merged, every record under the context number MERGED.
+        self.per_context = per_context
 
     def new_chunk(self) -> Chunk:
         chunk = (array("I"), array("I", [0]), array("I"))
@@ -91,13 +111,17 @@ class RawContexts:
 
 
 def read_contexts(
-    paths: Sequence[Path], resolver: PathResolver, keep: Callable[[str], bool] | None = None
+    paths: Sequence[Path],
+    resolver: PathResolver,
+    keep: Callable[[str], bool] | None = None,
+    per_context: Callable[[str], bool] | None = None,
 ) -> RawContexts:
-    """Stage 1: combine the data files' per-context records, by repository path,
-    of the files `keep(repo_path)` wants (default: all)."""
+    """Stage 1: combine the data files' records, by repository path, of the files
+    `keep(repo_path)` wants (default: all): per context for the files
+    `per_context(repo_path)` names (default: all), merged for the others."""
     raw = RawContexts()
     for number, path in enumerate(paths):
-        arcs = _read_one(path, resolver, raw, keep)
+        arcs = _read_one(path, resolver, raw, keep, per_context)
         if number and arcs != raw.has_arcs:
             raise InputError(
                 f"{show_path(path)}: records {'branches' if arcs else 'lines only'}, unlike "
@@ -110,7 +134,11 @@ def read_contexts(
 
 
 def _read_one(
-    path: Path, resolver: PathResolver, raw: RawContexts, keep: Callable[[str], bool] | None
+    path: Path,
+    resolver: PathResolver,
+    raw: RawContexts,
+    keep: Callable[[str], bool] | None,
+    per_context: Callable[[str], bool] | None,
 ) -> bool:
     """Add one data file's records to `raw`; return whether it records arcs."""
     try:
@@ -121,15 +149,21 @@ def _read_one(
             if (note := version_note(path, writer)) is not None:
                 raw.notes.append(note)
             context_ids = _contexts(path, db, raw.names)
-            by_id = _files(path, db, resolver, raw, plugin_files, keep)
+            by_id = _files(path, db, resolver, raw, plugin_files, keep, per_context)
             if not by_id:
                 raise InputError(
                     f"{show_path(path)}: coverage.py data file that measured no files; "
                     "refusing to read it as 0 lines"
                 )
-            wanted = [i for i, target in by_id.items() if target is not None]
-            only = None if len(wanted) == len(by_id) else wanted
-            _collect(path, _rows(path, db, has_arcs, only), by_id, context_ids)
+            kept = {i: target for i, target in by_id.items() if target is not None}
+            for merged in (False, True):
+                ids = [i for i, target in kept.items() if target.per_context is not merged]
+                if ids:
+                    only = None if len(ids) == len(by_id) else ids
+                    if merged:  # SQLite merges the contexts: it vets their ids too
+                        _refuse_orphan_context(path, db, has_arcs, only)
+                    rows = _rows(path, db, has_arcs, only, merged)
+                    _collect(path, rows, by_id, context_ids)
     except (sqlite3.Error, UnicodeDecodeError) as exc:  # text that is not UTF-8: corrupt pages
         raise InputError(f"{show_path(path)}: cannot read the coverage.py data: {exc}") from None
     return has_arcs
@@ -196,24 +230,47 @@ def _metadata(path: Path, db: sqlite3.Connection) -> tuple[bool, set[str], str |
 
 
 def _rows(
-    path: Path, db: sqlite3.Connection, has_arcs: bool, only: list[int] | None
+    path: Path, db: sqlite3.Connection, has_arcs: bool, only: Iterable[int] | None, merged: bool
 ) -> Iterable[tuple[int, int, Iterable[int]]]:
     """(file id, context id, record values) per file and context, grouped by file,
-    for the file ids `only` names (None: all). SQLite concatenates a context's
-    arcs, so Python sees one row per file and context rather than one per arc,
-    and decodes it without parsing numbers."""
-    where = ""
-    if only is not None:  # the (file_id, context_id, ...) index skips other files' rows
-        db.execute("create temp table wanted (id integer primary key)")
-        db.executemany("insert into temp.wanted values (?)", ((i,) for i in only))
-        where = " where file_id in (select id from temp.wanted)"
+    for the file ids `only` names (None: all); `merged`: one run of arcs per file.
+    SQLite concatenates a run's arcs, so Python sees one row per run rather than
+    one per arc, and decodes it without parsing numbers."""
+    where = " where" + _IN_WANTED if _file_filter(db, only) else ""
     if has_arcs:
         # The largest |line number| of each run comes with it, in the same pass:
         # one outside +-MAX_LINES has no valid code point (see ARC_OFFSET).
-        rows = db.execute(_ARC_RUNS.format(where=where), (ARC_OFFSET, ARC_OFFSET))
+        query = _MERGED_ARC_RUNS if merged else _ARC_RUNS
+        rows = db.execute(query.format(where=where), (ARC_OFFSET, ARC_OFFSET))
         return ((f, c, _values(path, text, top, ints)) for f, c, text, top, ints in rows)
     rows = db.execute(_LINE_RUNS.format(where=where))
     return ((f, c, _numbers(path, bits)) for f, c, bits in rows)
+
+
+def _file_filter(db: sqlite3.Connection, only: Iterable[int] | None) -> bool:
+    """Whether a query must keep to the file ids `only` names (None: all), which
+    then fill `temp.wanted`."""
+    if only is None:
+        return False
+    # A table, not a list of literals: the (file_id, context_id, ...) index then
+    # skips other files' rows, and the statement stays small for any file count.
+    db.execute("create temp table if not exists wanted (id integer primary key)")
+    db.execute("delete from temp.wanted")
+    db.executemany("insert into temp.wanted values (?)", ((i,) for i in only))
+    return True
+
+
+def _refuse_orphan_context(
+    path: Path, db: sqlite3.Connection, has_arcs: bool, only: Iterable[int] | None
+) -> None:
+    """Refuse records of a context the context table does not list (coverage.py's
+    foreign keys would never write one), among the files `only` names (None: all):
+    `_collect` does so for the rows it reads per context."""
+    table = "arc" if has_arcs else "line_bits"
+    also = " and" + _IN_WANTED if _file_filter(db, only) else ""
+    row = db.execute(_ORPHAN_CONTEXT.format(table=table, also=also)).fetchone()
+    if row is not None:
+        raise InputError(f"{show_path(path)}: {_orphan('context', row[0])}")
 
 
 def _values(path: Path, text: str, top: int, integers: int) -> array[int]:
@@ -261,9 +318,11 @@ def _files(
     raw: RawContexts,
     plugin_files: set[str],
     keep: Callable[[str], bool] | None,
+    per_context: Callable[[str], bool] | None,
 ) -> dict[int, RawFile | None]:
     """This file's file ids -> the repository file they accumulate into (None:
-    not wanted by `keep`, or measured by a plugin; left out)."""
+    not wanted by `keep`, or measured by a plugin; left out), read per context
+    when `per_context` (None: always) wants it."""
     by_id: dict[int, RawFile | None] = {}
     absent: list[str] = []
     root = resolver.root.resolve()
@@ -284,7 +343,9 @@ def _files(
         if not _inside(root, repo_path, real_dirs):
             absent.append(measured)
             continue
-        target = by_id[file_id] = raw.files.setdefault(repo_path, RawFile())
+        if (target := raw.files.get(repo_path)) is None:
+            target = raw.files[repo_path] = RawFile(per_context is None or per_context(repo_path))
+        by_id[file_id] = target
         target.measured_as.append(measured)
     if absent:
         shown = ", ".join(map(show_path, absent[:MISSING_SHOWN]))
@@ -334,11 +395,12 @@ def _collect(
     by_id: dict[int, RawFile | None],
     context_ids: dict[int, int],
 ) -> None:
-    """Fold (file, context, record values) rows, grouped by file, into the files.
-    A row naming a file or context id that has no row of its own is refused:
-    coverage.py's foreign keys would never write one."""
+    """Fold (file, context, record values) rows, grouped by file, into the files:
+    a merged file's under MERGED. A row naming a file or context id that has no
+    row of its own is refused: coverage.py's foreign keys would never write one
+    (a merged file's context ids were vetted by `_refuse_orphan_context`)."""
     current_file = -1
-    skip = False
+    skip = merged = False
     contexts = offsets = values = array("I")
     for file_id, context_id, records in rows:
         if file_id != current_file:
@@ -349,9 +411,10 @@ def _collect(
             skip = target is None  # not wanted, or measured by a plugin: left out
             if target is not None:
                 contexts, offsets, values = target.new_chunk()
+                merged = not target.per_context
         if skip:
             continue
-        number = context_ids.get(context_id)
+        number = MERGED if merged else context_ids.get(context_id)
         if number is None:
             raise InputError(f"{show_path(path)}: {_orphan('context', context_id)}")
         contexts.append(number)
