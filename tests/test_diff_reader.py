@@ -414,6 +414,16 @@ def test_a_remote_that_never_answers_ends_at_the_timeout(tmp_path: Path, monkeyp
     ]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="git's process group is killed as one on POSIX")
+def test_killing_git_as_it_exits_is_no_error() -> None:
+    """The timer may fire just as git finishes: its process group is gone by then
+    (ESRCH), which is no error; nothing is left to kill."""
+    proc = subprocess.Popen(["git", "--version"], stdout=subprocess.DEVNULL, start_new_session=True)
+    assert proc.wait() == 0
+    git_diff._kill(proc)  # the group is gone: nothing raised
+    assert proc.returncode == 0
+
+
 class _Unauthorized(http.server.BaseHTTPRequestHandler):
     """A git remote that wants credentials for everything."""
 
