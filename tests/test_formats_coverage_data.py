@@ -232,6 +232,48 @@ def test_files_outside_the_checkout_are_never_opened(tmp_path: Path) -> None:
     assert "/etc/passwd" in str(info.value) and "../secret.py" in str(info.value)
 
 
+def lines_data(root: Path, *measured: str) -> Path:
+    """A real data file in `root` that ran line 1 of each `measured` name."""
+    path = root / ".coverage"
+    data = coverage.CoverageData(basename=str(path))
+    data.add_lines({name: [1] for name in measured})
+    data.write()
+    return path
+
+
+def test_a_folder_symlinked_out_of_the_checkout_holds_no_source(tmp_path: Path) -> None:
+    """However deep the symlinked folder: its files are outside, never opened."""
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "app").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.py").write_text("TOKEN = 1\n")
+    symlink(root / "app" / "vendor", outside, directory=True)
+    data_file = lines_data(root, "app/vendor/secret.py")
+    with pytest.raises(InputError, match="source of 1 measured file is not under") as info:
+        read_coverage([data_file], PathResolver(root))
+    assert "app/vendor/secret.py" in str(info.value)
+
+
+def test_a_name_that_steps_out_of_the_checkout_and_back_in_is_no_source(tmp_path: Path) -> None:
+    """`../repo/app/a.py` leads back into the checkout, but it is no repository
+    path (no interaction could claim it): refused like any name outside."""
+    root = tmp_path / "repo"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "a.py").write_text("x = 1\n")
+    data_file = lines_data(root, "../repo/app/a.py")
+    with pytest.raises(InputError, match="source of 1 measured file is not under"):
+        read_coverage([data_file], PathResolver(root))
+
+
+def test_a_source_symlinked_to_a_file_inside_the_checkout_is_read(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "a.py").write_text("x = 1\ny = 2\n")
+    symlink(tmp_path / "app" / "alias.py", Path("a.py"))
+    data = read_coverage([lines_data(tmp_path, "app/alias.py")], PathResolver(tmp_path))
+    alias = data.files["app/alias.py"]
+    assert (sorted(alias.statements), sorted(alias.executed)) == ([1, 2], [1])
+
+
 def test_a_data_file_that_measured_nothing_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / ".coverage"
     data = coverage.CoverageData(basename=str(path))

@@ -198,6 +198,22 @@ def test_records_of_rows_that_do_not_exist(
     assert f"{show_path(path)}: data recorded for {problem}" in str(info.value)
 
 
+def test_a_context_named_by_a_blob_is_refused_and_an_unnamed_one_is_the_empty_context(
+    data_file: Callable[..., Path],
+) -> None:
+    """coverage.py names a context by text, or by NULL for none (read as the empty
+    context); SQLite would store a blob too (a text column turns only numbers to text)."""
+    path = data_file()
+    sql(path, "update context set context = x'2a'")
+    assert refused(path, path.parent, "named by text") == (
+        f"{show_path(path)}: context id 1 is not named by text"
+    )
+    sql(path, "update context set context = null")
+    data = read_coverage([path], PathResolver(path.parent))
+    assert data.contexts is not None and data.contexts.names == ("",)
+    assert data.files["app/a.py"].executed == {1, 4}
+
+
 def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
     arcs = data_file(".coverage.arcs")
     sql(arcs, "update arc set tono = 10000000 where tono = 4")
@@ -305,6 +321,16 @@ def test_names_no_file_system_holds_in_a_data_file(
     sql(path, "update file set path = ?", name)
     message = refused(path, path.parent, problem)
     assert "measured file" in message and "is not a usable path: it " in message
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the length the system refuses is POSIX's PATH_MAX")
+def test_a_name_too_long_under_the_root_is_no_source(data_file: Callable[..., Path]) -> None:
+    """A measured name of 4,090 characters passes the name check, but under the root
+    it is longer than any path the system takes (ENAMETOOLONG): no source, and no error."""
+    name = "d/" * 2043 + "a.py"
+    path = data_file(measured=name)
+    message = refused(path, path.parent, "the source of 1 measured file is not under")
+    assert "must be present" in message
 
 
 @pytest.mark.skipif(os.name == "nt", reason="ELOOP is POSIX: Windows names a loop otherwise")
