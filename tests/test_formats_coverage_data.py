@@ -292,6 +292,68 @@ def test_broken_coverage_settings_are_an_input_error(branch_run: Path, tmp_path:
         read_coverage([root / ".coverage"], PathResolver(root))
 
 
+SETTINGS_SOURCE = "x = 1\nif x:\n    y = 2\nz = 3\n"
+EXCLUDE_Y = '[tool.coverage.report]\nexclude_also = ["y = 2"]\n'
+
+
+def measured_in(root: Path) -> Path:
+    """`coverage run m.py` in `root` (its own settings), m.py being SETTINGS_SOURCE."""
+    (root / "m.py").write_text(SETTINGS_SOURCE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "COVERAGE_"))}
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "run", "m.py"],
+        cwd=root, check=True, capture_output=True, env=env,
+    )  # fmt: skip
+    return root / ".coverage"
+
+
+def test_only_the_checkouts_settings_count_never_the_working_directorys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout with no coverage.py settings: the .coveragerc of the directory the
+    gate runs in is not read (coverage json in the checkout does not read it either)."""
+    root, elsewhere = tmp_path / "repo", tmp_path / "cwd"
+    root.mkdir()
+    elsewhere.mkdir()
+    data_file = measured_in(root)
+    (elsewhere / ".coveragerc").write_text("[report]\nexclude_also =\n    y = 2\n")
+    monkeypatch.chdir(elsewhere)
+    data = read_coverage([data_file], PathResolver(root))
+    assert sorted(data.files["m.py"].statements) == [1, 2, 3, 4]
+    assert_same_files(data, coverage_json(root))
+
+
+@pytest.mark.parametrize(
+    "setup_cfg", [b"[metadata]\nname = cafe\n", b"[metadata]\nname = caf\xe9\n"], ids=["utf8", "latin1"]
+)
+def test_a_setup_cfg_without_a_coverage_section_gives_way_to_pyproject(
+    tmp_path: Path, setup_cfg: bytes
+) -> None:
+    """coverage.py reads setup.cfg, tox.ini and pyproject.toml only when they hold its
+    settings: pyproject.toml's exclusion counts. Bytes that are not UTF-8 in a setup.cfg
+    with no coverage section do not change that (nor end the read)."""
+    (tmp_path / "pyproject.toml").write_text(EXCLUDE_Y)
+    data_file = measured_in(tmp_path)
+    expected = coverage_json(tmp_path)
+    (tmp_path / "setup.cfg").write_bytes(setup_cfg)
+    data = read_coverage([data_file], PathResolver(tmp_path))
+    assert sorted(data.files["m.py"].statements) == [1, 2, 4]
+    assert_same_files(data, expected)
+
+
+def test_coverage_settings_that_are_not_utf8_are_refused_naming_the_file(tmp_path: Path) -> None:
+    """coverage.py reads its settings as UTF-8 and fails on other bytes: refused as
+    bad input naming the file, never an internal error."""
+    data_file = measured_in(tmp_path)
+    settings = tmp_path / ".coveragerc"
+    settings.write_bytes(b"[report]\n# caf\xe9\nexclude_also =\n    y = 2\n")
+    with pytest.raises(InputError) as info:
+        read_coverage([data_file], PathResolver(tmp_path))
+    assert str(info.value) == (
+        f"{settings}: coverage.py settings: not UTF-8 text, which coverage.py cannot read"
+    )
+
+
 def test_only_the_files_evidence_scope_counts_are_kept_per_context(branch_run: Path) -> None:
     """`per_context=` (the evidence-scope interactions' files, from gate/check.py):
     those read exactly as without it, import-time lines included; the others have
