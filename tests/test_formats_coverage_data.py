@@ -354,6 +354,65 @@ def test_coverage_settings_that_are_not_utf8_are_refused_naming_the_file(tmp_pat
     )
 
 
+BRANCH_SHAPES = """\
+def pick(x, y):
+    if (x and
+            y):
+        return 1
+    return 2
+
+
+def matches(a):
+    if a == [
+        1,
+    ]:
+        return "one"
+    return "other"
+
+
+def guarded(x):
+    if x:  # pragma: no branch
+        return 1
+    return 2
+
+
+def never(x):
+    if x:
+        raise ValueError(x)  # pragma: no cover
+    return 3
+
+
+def spin(n):
+    while n: n -= 1
+    return n
+"""
+DRIVE_SHAPES = (
+    "import shapes\nshapes.pick(1, 0)\nshapes.pick(0, 0)\nshapes.matches([2])\n"
+    "shapes.guarded(1)\nshapes.never(0)\nshapes.spin(2)\n"
+)
+
+
+def test_branches_are_counted_as_coverage_pys_analysis_counts_them(tmp_path: Path) -> None:
+    """results.Analysis: a multi-line condition records arcs inside itself, which fold
+    onto the line (a self-arc) and prove neither of its exits; a `no branch` line's
+    untaken exit is not missing; an exit into excluded code is no branch."""
+    (tmp_path / "shapes.py").write_text(BRANCH_SHAPES)
+    (tmp_path / "drive.py").write_text(DRIVE_SHAPES)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "COVERAGE_"))}
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "run", "--branch", "--include=shapes.py", "drive.py"],
+        cwd=tmp_path, check=True, capture_output=True, env=env,
+    )  # fmt: skip
+    assert_same_as_coverage_py(tmp_path)
+    shapes = read_coverage([tmp_path / ".coverage"], PathResolver(tmp_path)).files["shapes.py"]
+    assert shapes.branches is not None
+    assert {line: b.missing for line, b in shapes.branches.items()} == {
+        2: ("4",),
+        9: ("12",),
+        17: (),
+    }
+
+
 def test_only_the_files_evidence_scope_counts_are_kept_per_context(branch_run: Path) -> None:
     """`per_context=` (the evidence-scope interactions' files, from gate/check.py):
     those read exactly as without it, import-time lines included; the others have
