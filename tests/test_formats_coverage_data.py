@@ -14,10 +14,12 @@ from pathlib import Path
 
 import coverage
 import pytest
+from coverage.numbits import nums_to_numbits
 from conftest import TESTS
 from support.cache import built_once
 from support.portable import symlink
 
+from gate.core.contexts import contexts_running
 from gate.core.model import CoverageData
 from gate.core.paths import PathResolver
 from gate.errors import InputError
@@ -411,6 +413,80 @@ def test_branches_are_counted_as_coverage_pys_analysis_counts_them(tmp_path: Pat
         9: ("12",),
         17: (),
     }
+
+
+IMPORTED = [(-1, 1), (1, -1)]  # arcs of m.py / n.py below: imported, f(1), f(0)
+RAN_ONE = [(-1, 2), (2, 3), (3, -1)]
+RAN_ZERO = [(-1, 2), (2, 4), (4, -1)]
+
+
+def shard(path: Path, runs: list[tuple[str, dict[str, list[tuple[int, int]]]]]) -> Path:
+    """A real data file of `runs` (context, arcs per file), contexts numbered in order."""
+    data = coverage.CoverageData(basename=str(path))
+    for context, arcs in runs:
+        data.set_context(context)
+        data.add_arcs(arcs)
+    data.write()
+    return path
+
+
+def running_by_line(data: CoverageData, path: str) -> dict[int, list[str]]:
+    """Each executed line's contexts, as contexts_running lists them (ascending)."""
+    assert data.contexts is not None
+    fc, names = data.contexts.files[path], data.contexts.names
+    out: dict[int, list[str]] = {}
+    for line in sorted(data.files[path].statements):
+        ran = contexts_running(fc, [line])
+        assert ran == sorted(set(ran)), (path, line, ran)  # ascending, each once
+        if ran:
+            out[line] = sorted(names[c] for c in ran)
+    return out
+
+
+def test_a_context_recorded_by_several_data_files_ran_the_union(tmp_path: Path) -> None:
+    """Shards that number the same tests' contexts in other orders: per file and
+    test, what ran is what `coverage combine` then `coverage json --show-contexts` says."""
+    source = "def f(x):\n    if x:\n        return 1\n    return 2\n"
+    m, n = tmp_path / "m.py", tmp_path / "n.py"
+    m.write_text(source)
+    n.write_text(source)
+    shards = [
+        shard(tmp_path / ".coverage.a", [
+            ("t1", {str(m): IMPORTED + RAN_ONE}), ("t2", {str(m): RAN_ZERO}),
+        ]),
+        shard(tmp_path / ".coverage.b", [  # n.py's contexts alone are out of order here
+            ("t1", {str(n): IMPORTED}),
+            ("t3", {str(m): RAN_ONE, str(n): RAN_ONE}),
+            ("t2", {str(n): RAN_ZERO, str(m): IMPORTED}),
+        ]),
+    ]  # fmt: skip
+    data = read_coverage(shards, PathResolver(tmp_path))
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "combine", "--keep", "-q", *map(str, shards)],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    theirs = coverage_json(tmp_path, "--show-contexts")
+    assert_same_files(data, theirs)
+    for path in ("m.py", "n.py"):
+        expected = {int(line): sorted(c) for line, c in theirs["files"][path]["contexts"].items()}
+        assert running_by_line(data, path) == expected, path
+
+
+def test_the_unnamed_context_and_a_null_named_one_are_one_context(tmp_path: Path) -> None:
+    """coverage.py writes "" for no context; a context row named NULL reads as the same
+    one, listed once, with what both ran (line data: one line a record)."""
+    m = tmp_path / "m.py"
+    m.write_text("def f(x):\n    if x:\n        return 1\n    return 2\n")
+    path = tmp_path / ".coverage"
+    data = coverage.CoverageData(basename=str(path))
+    data.add_lines({str(m): [1, 2, 3]})
+    data.write()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("insert into context (id, context) values (7, null)")
+        db.execute("insert into line_bits values (1, 7, ?)", (nums_to_numbits([1, 4]),))
+    read = read_coverage([path], PathResolver(tmp_path))
+    assert read.contexts is not None and read.contexts.names == ("",)
+    assert running_by_line(read, "m.py") == {1: [""], 2: [""], 3: [""], 4: [""]}
 
 
 def test_only_the_files_evidence_scope_counts_are_kept_per_context(branch_run: Path) -> None:
