@@ -214,6 +214,21 @@ def test_a_context_named_by_a_blob_is_refused_and_an_unnamed_one_is_the_empty_co
     assert data.files["app/a.py"].executed == {1, 4}
 
 
+@pytest.mark.parametrize("per_context", [True, False], ids=["per-context", "merged"])
+def test_records_of_a_file_the_gate_does_not_claim_are_not_read(
+    data_file: Callable[..., Path], per_context: bool
+) -> None:
+    """`keep=` leaves a file's records unread, so even a context id no row lists, in
+    app/b.py's records only, refuses nothing when only app/a.py is claimed."""
+    path = data_file()
+    sql(path, "insert into file (id, path) values (2, 'app/b.py')")
+    sql(path, "insert into arc (file_id, context_id, fromno, tono) values (2, 99, -1, 1)")
+    data = read_coverage(
+        [path], PathResolver(path.parent), keep="app/a.py".__eq__, per_context=lambda _: per_context
+    )
+    assert list(data.files) == ["app/a.py"] and data.files["app/a.py"].executed == {1, 4}
+
+
 def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
     arcs = data_file(".coverage.arcs")
     sql(arcs, "update arc set tono = 10000000 where tono = 4")
