@@ -14,8 +14,8 @@ from pathlib import Path
 
 import coverage
 import pytest
-from coverage.numbits import nums_to_numbits
 from conftest import TESTS
+from coverage.numbits import nums_to_numbits
 from support.cache import built_once
 from support.portable import symlink
 
@@ -326,7 +326,9 @@ def test_only_the_checkouts_settings_count_never_the_working_directorys(
 
 
 @pytest.mark.parametrize(
-    "setup_cfg", [b"[metadata]\nname = cafe\n", b"[metadata]\nname = caf\xe9\n"], ids=["utf8", "latin1"]
+    "setup_cfg",
+    [b"[metadata]\nname = cafe\n", b"[metadata]\nname = caf\xe9\n"],
+    ids=["utf8", "latin1"],
 )
 def test_a_setup_cfg_without_a_coverage_section_gives_way_to_pyproject(
     tmp_path: Path, setup_cfg: bytes

@@ -377,7 +377,9 @@ def test_a_suite_level_result_of_a_test_module_is_kept_and_stored_with_its_file(
 ) -> None:
     """A suite named like a pytest module (`tests.test_db`) gives its suite-level result
     that module's file: `keep` decides on it, and the case keeps it."""
-    path = document(tmp_path, '<testsuite name="tests.test_db"><error message="db down"/></testsuite>')
+    path = document(
+        tmp_path, '<testsuite name="tests.test_db"><error message="db down"/></testsuite>'
+    )
     asked: list[tuple[str, str | None]] = []
 
     def keep(nodeid: str, file: str | None) -> bool:
