@@ -621,6 +621,30 @@ def test_binary_deleted_and_mode_only_changes_add_no_lines() -> None:
 
 
 @pytest.mark.parametrize(
+    "binary",
+    [
+        "Binary files a/x.bin and b/x.bin differ\r",  # a CRLF line in a diff read as LF
+        "Binary file x.bin has changed",  # the other ending unidiff's pattern reads
+    ],
+)
+def test_a_binary_line_ending_as_unidiff_reads_it_adds_no_lines(binary: str) -> None:
+    text = (
+        "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+x = 1\n"
+        f"diff --git a/x.bin b/x.bin\nindex 1..2 100644\n{binary}\n"
+    )
+    assert lines(parse_diff(text.encode(), "t.diff")) == {"x.py": {1}}
+
+
+def test_a_refused_header_line_is_shown_in_the_message() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_diff(b"--- a/x.py\nBinary files x and y\n", "evil.diff")
+    assert caught.value.message == (
+        "evil.diff: line 2 is no diff header git writes "
+        "(20 characters: 'Binary files x and y'); refused"
+    )
+
+
+@pytest.mark.parametrize(
     ("quoted", "path"),
     [
         ("t\\303\\251st.py", "tést.py"),
