@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http.server
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -313,6 +315,36 @@ def test_git_says_why_it_failed_in_english(repo: Path, monkeypatch) -> None:
     )
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for git")
+def test_git_saying_shallow_gives_the_hint_whichever_command_failed(
+    repo: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The fetch-depth hint also follows git's own words: here the diff, after
+    merge-base found the base, dies as git does when a fetch rewrote .git/shallow
+    under it (git, except that `diff` says so, stands first on PATH)."""
+    real = shutil.which("git")
+    assert real is not None
+    stand_in = tmp_path / "bin" / "git"
+    stand_in.parent.mkdir()
+    stand_in.write_text(
+        "#!/bin/sh\n"
+        'for arg in "$@"; do if [ "$arg" = diff ]; then\n'
+        "  echo 'fatal: shallow file has changed since we read it' >&2; exit 128\n"
+        "fi; done\n"
+        f'exec "{real}" "$@"\n'
+    )
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{stand_in.parent}{os.pathsep}{os.environ['PATH']}")
+    sha = git(repo, "merge-base", "base", "HEAD").strip()
+    with pytest.raises(InputError) as caught:
+        git_changes(repo, "base")
+    assert caught.value.message == (
+        f"git diff {sha[:12]} HEAD failed in {repo}: "
+        "fatal: shallow file has changed since we read it"
+    )
+    assert caught.value.hint == git_diff.SHALLOW_HINT
+
+
 def test_gits_message_is_cut_to_300_characters(repo: Path) -> None:
     ref = "x" * 400
     with pytest.raises(InputError) as caught:
@@ -422,6 +454,43 @@ def test_killing_git_as_it_exits_is_no_error() -> None:
     assert proc.wait() == 0
     git_diff._kill(proc)  # the group is gone: nothing raised
     assert proc.returncode == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="git's process group is killed as one on POSIX")
+def test_an_interrupted_gate_kills_git_and_the_fetch_it_started(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Ctrl-C while git's lazy fetch waits on a stalled remote: the interrupt goes on,
+    and git with its fetch is killed at once (the remote sees the connection close),
+    not left running after the gate."""
+    clone = partial_clone(tmp_path)
+    seen: list[str] = []
+
+    def stalled_remote(server: socket.socket) -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.settimeout(20)
+            conn.recv(1 << 16)  # the fetch's request, never answered
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C
+            try:
+                while conn.recv(1 << 16):
+                    pass
+                seen.append("closed")
+            except ConnectionResetError:
+                seen.append("closed")
+            except TimeoutError:
+                seen.append("still open")
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        git(clone, "remote", "set-url", "origin", f"http://127.0.0.1:{port}/repo.git")
+        monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+        remote = threading.Thread(target=stalled_remote, args=(server,), daemon=True)
+        remote.start()
+        with pytest.raises(KeyboardInterrupt):
+            git_changes(clone, "base")
+        remote.join(30)
+    assert seen == ["closed"]
 
 
 class _Unauthorized(http.server.BaseHTTPRequestHandler):
