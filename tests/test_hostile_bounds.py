@@ -341,7 +341,8 @@ def test_names_no_file_system_holds_in_a_data_file(
 @pytest.mark.skipif(os.name == "nt", reason="the length the system refuses is POSIX's PATH_MAX")
 def test_a_name_too_long_under_the_root_is_no_source(data_file: Callable[..., Path]) -> None:
     """A measured name of 4,090 characters passes the name check, but under the root
-    it is longer than any path the system takes (ENAMETOOLONG): no source, and no error."""
+    it is longer than any path the system takes (ENAMETOOLONG): an absent source, as
+    any other, never an OSError."""
     name = "d/" * 2043 + "a.py"
     path = data_file(measured=name)
     message = refused(path, path.parent, "the source of 1 measured file is not under")
