@@ -24,6 +24,7 @@ from gate.core.model import CoverageData
 from gate.core.paths import PathResolver
 from gate.errors import InputError
 from gate.readers import detect_coverage_format, read_coverage
+from gate.readers.import_lines import MAX_SOURCE_BYTES
 
 pytestmark = pytest.mark.slow
 
@@ -274,6 +275,22 @@ def test_a_source_symlinked_to_a_file_inside_the_checkout_is_read(tmp_path: Path
     data = read_coverage([lines_data(tmp_path, "app/alias.py")], PathResolver(tmp_path))
     alias = data.files["app/alias.py"]
     assert (sorted(alias.statements), sorted(alias.executed)) == ([1, 2], [1])
+
+
+def test_a_source_of_exactly_the_size_limit_is_analysed_and_one_byte_more_is_refused(
+    tmp_path: Path,
+) -> None:
+    source = "x = 1\ny = 2\n"
+    m = tmp_path / "m.py"
+    m.write_text(source + "#" * (MAX_SOURCE_BYTES - len(source)))
+    data_file = lines_data(tmp_path, "m.py")
+    analysed = read_coverage([data_file], PathResolver(tmp_path)).files["m.py"]
+    assert (sorted(analysed.statements), sorted(analysed.executed)) == ([1, 2], [1])
+    with m.open("a") as grown:
+        grown.write("#")
+    with pytest.raises(InputError) as info:
+        read_coverage([data_file], PathResolver(tmp_path))
+    assert str(info.value) == ("m.py: 16,777,217 bytes; too large to be analysed as Python source")
 
 
 def test_a_data_file_that_measured_nothing_is_rejected(tmp_path: Path) -> None:
