@@ -192,6 +192,20 @@ def test_an_unparsable_source_is_an_error_naming_it(branch_run: Path, tmp_path: 
         read_coverage([root / ".coverage"], PathResolver(root))
 
 
+def test_an_unparsable_source_is_named_as_measured_with_coverage_pys_reason(
+    tmp_path: Path,
+) -> None:
+    m = tmp_path / "m.py"
+    m.write_text("def broken(:\n")
+    data_file = lines_data(tmp_path, str(m))  # recorded by its absolute path
+    with pytest.raises(InputError) as info:
+        read_coverage([data_file], PathResolver(tmp_path))
+    assert str(info.value) == (
+        f"m.py: cannot analyse the source measured as {m}: "
+        f"Couldn't parse '{m}' as Python source: 'invalid syntax' at line 1"
+    )
+
+
 def test_an_sqlite_file_that_is_not_coverage_data(tmp_path: Path) -> None:
     path = tmp_path / ".coverage"
     with closing(sqlite3.connect(path)) as db:
