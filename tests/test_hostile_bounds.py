@@ -184,6 +184,7 @@ def test_a_data_file_whose_has_arcs_is_not_a_number(data_file: Callable[..., Pat
         ("update arc set context_id = null", True, "context id None, which the context table"),
         ("update line_bits set context_id = 7", False, "context id 7, which the context table"),
         ("update arc set file_id = 42", True, "file id 42, which the file table does not list"),
+        ("update arc set file_id = null", True, "file id None, which the file table does not"),
     ],
 )
 def test_records_of_rows_that_do_not_exist(
@@ -227,6 +228,21 @@ def test_records_of_a_file_the_gate_does_not_claim_are_not_read(
         [path], PathResolver(path.parent), keep="app/a.py".__eq__, per_context=lambda _: per_context
     )
     assert list(data.files) == ["app/a.py"] and data.files["app/a.py"].executed == {1, 4}
+
+
+@pytest.mark.parametrize("per_context", [True, False], ids=["per-context", "merged"])
+@pytest.mark.parametrize("file_id", [-1, -2, 0])
+def test_a_file_id_of_any_integer_reads_as_any_other(
+    data_file: Callable[..., Path], file_id: int, per_context: bool
+) -> None:
+    """coverage.py numbers files from 1, but a file id is any SQLite integer: -1 (the
+    reader's "no file yet" once) lost its records, read as a file nothing ran."""
+    path = data_file()
+    sql(path, "pragma foreign_keys = off")
+    sql(path, "update file set id = ?", file_id)
+    sql(path, "update arc set file_id = ?", file_id)
+    data = read_coverage([path], PathResolver(path.parent), per_context=lambda _: per_context)
+    assert data.files["app/a.py"].executed == {1, 4}
 
 
 def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
