@@ -245,6 +245,31 @@ def test_a_file_id_of_any_integer_reads_as_any_other(
     assert data.files["app/a.py"].executed == {1, 4}
 
 
+def test_the_file_tables_problems_are_named_in_full(data_file: Callable[..., Path]) -> None:
+    """A path that is no text, files a plugin measured (each noted, the rest read),
+    and absent sources (listed by comma)."""
+    path = data_file()
+    sql(path, "update file set path = x'2a'")
+    assert refused(path, path.parent, "named by text") == (
+        f"{show_path(path)}: file id 1 is not named by text"
+    )
+    path = data_file()
+    sql(path, "insert into file (id, path) values (2, 'app/p.html'), (3, 'app/q.html')")
+    sql(path, "insert into tracer (file_id, tracer) values (2, 'plug.in'), (3, 'plug.in')")
+    notes = read_coverage([path], PathResolver(path.parent)).notes
+    assert [n for n in notes if "plugin" in n] == [
+        f"{show_path(path)}: {name} was measured by a coverage.py plugin; its statements "
+        "cannot be analysed here, so it is left out"
+        for name in ("app/p.html", "app/q.html")
+    ]
+    sql(path, "delete from tracer")
+    assert f"{show_path(path)}: the source of 2 measured files is not under" in refused(
+        path, path.parent, "app/p.html, app/q.html; statements and branches come from"
+    )
+    sql(path, "update file set path = 'app/a' || char(0) || '.py' where id = 1")
+    assert refused(path, path.parent, "NUL").startswith(f"{show_path(path)}: measured file ")
+
+
 def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
     arcs = data_file(".coverage.arcs")
     sql(arcs, "update arc set tono = 10000000 where tono = 4")
