@@ -72,6 +72,18 @@ def test_another_major_minor_is_noted(tmp_path: Path, version: str) -> None:
     assert f"written by coverage.py {version} and is analysed with coverage.py {ours}" in note
 
 
+def test_the_note_names_the_data_file_and_says_what_to_do(tmp_path: Path) -> None:
+    path = data_file(tmp_path)
+    set_version(path, "6.5.0")
+    assert notes_of(path) == [
+        f"coverage.py versions differ, so branch counts can differ: {path} was written by "
+        f"coverage.py 6.5.0 and is analysed with coverage.py {coverage.__version__}. Pin the "
+        "same coverage.py where the tests run and where the gate runs, or, where evidence "
+        "scope is not needed, pass the Cobertura or JSON report the project's own coverage.py "
+        "wrote"
+    ]
+
+
 def test_the_same_major_minor_is_not_noted(tmp_path: Path) -> None:
     path = data_file(tmp_path)
     major, minor, *_ = coverage.__version__.split(".")

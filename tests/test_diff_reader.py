@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http.server
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -313,6 +315,36 @@ def test_git_says_why_it_failed_in_english(repo: Path, monkeypatch) -> None:
     )
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for git")
+def test_git_saying_shallow_gives_the_hint_whichever_command_failed(
+    repo: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The fetch-depth hint also follows git's own words: here the diff, after
+    merge-base found the base, dies as git does when a fetch rewrote .git/shallow
+    under it (git, except that `diff` says so, stands first on PATH)."""
+    real = shutil.which("git")
+    assert real is not None
+    stand_in = tmp_path / "bin" / "git"
+    stand_in.parent.mkdir()
+    stand_in.write_text(
+        "#!/bin/sh\n"
+        'for arg in "$@"; do if [ "$arg" = diff ]; then\n'
+        "  echo 'fatal: shallow file has changed since we read it' >&2; exit 128\n"
+        "fi; done\n"
+        f'exec "{real}" "$@"\n'
+    )
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{stand_in.parent}{os.pathsep}{os.environ['PATH']}")
+    sha = git(repo, "merge-base", "base", "HEAD").strip()
+    with pytest.raises(InputError) as caught:
+        git_changes(repo, "base")
+    assert caught.value.message == (
+        f"git diff {sha[:12]} HEAD failed in {repo}: "
+        "fatal: shallow file has changed since we read it"
+    )
+    assert caught.value.hint == git_diff.SHALLOW_HINT
+
+
 def test_gits_message_is_cut_to_300_characters(repo: Path) -> None:
     ref = "x" * 400
     with pytest.raises(InputError) as caught:
@@ -412,6 +444,53 @@ def test_a_remote_that_never_answers_ends_at_the_timeout(tmp_path: Path, monkeyp
     assert [str(exc) for exc in outcome] == [
         f"git diff {sha[:12]} HEAD failed: git did not finish within 1 s"
     ]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="git's process group is killed as one on POSIX")
+def test_killing_git_as_it_exits_is_no_error() -> None:
+    """The timer may fire just as git finishes: its process group is gone by then
+    (ESRCH), which is no error; nothing is left to kill."""
+    proc = subprocess.Popen(["git", "--version"], stdout=subprocess.DEVNULL, start_new_session=True)
+    assert proc.wait() == 0
+    git_diff._kill(proc)  # the group is gone: nothing raised
+    assert proc.returncode == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="git's process group is killed as one on POSIX")
+def test_an_interrupted_gate_kills_git_and_the_fetch_it_started(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Ctrl-C while git's lazy fetch waits on a stalled remote: the interrupt goes on,
+    and git with its fetch is killed at once (the remote sees the connection close),
+    not left running after the gate."""
+    clone = partial_clone(tmp_path)
+    seen: list[str] = []
+
+    def stalled_remote(server: socket.socket) -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.settimeout(20)
+            conn.recv(1 << 16)  # the fetch's request, never answered
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C
+            try:
+                while conn.recv(1 << 16):
+                    pass
+                seen.append("closed")
+            except ConnectionResetError:
+                seen.append("closed")
+            except TimeoutError:
+                seen.append("still open")
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        git(clone, "remote", "set-url", "origin", f"http://127.0.0.1:{port}/repo.git")
+        monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+        remote = threading.Thread(target=stalled_remote, args=(server,), daemon=True)
+        remote.start()
+        with pytest.raises(KeyboardInterrupt):
+            git_changes(clone, "base")
+        remote.join(30)
+    assert seen == ["closed"]
 
 
 class _Unauthorized(http.server.BaseHTTPRequestHandler):
@@ -608,6 +687,30 @@ def test_binary_deleted_and_mode_only_changes_add_no_lines() -> None:
         "diff --git a/run.sh b/run.sh\nold mode 100644\nnew mode 100755\n"
     )
     assert parse_diff(text.encode(), "t.diff").files == {}
+
+
+@pytest.mark.parametrize(
+    "binary",
+    [
+        "Binary files a/x.bin and b/x.bin differ\r",  # a CRLF line in a diff read as LF
+        "Binary file x.bin has changed",  # the other ending unidiff's pattern reads
+    ],
+)
+def test_a_binary_line_ending_as_unidiff_reads_it_adds_no_lines(binary: str) -> None:
+    text = (
+        "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+x = 1\n"
+        f"diff --git a/x.bin b/x.bin\nindex 1..2 100644\n{binary}\n"
+    )
+    assert lines(parse_diff(text.encode(), "t.diff")) == {"x.py": {1}}
+
+
+def test_a_refused_header_line_is_shown_in_the_message() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_diff(b"--- a/x.py\nBinary files x and y\n", "evil.diff")
+    assert caught.value.message == (
+        "evil.diff: line 2 is no diff header git writes "
+        "(20 characters: 'Binary files x and y'); refused"
+    )
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,16 @@ from pathlib import Path
 import coverage
 import pytest
 from conftest import TESTS
+from coverage.numbits import nums_to_numbits
 from support.cache import built_once
 from support.portable import symlink
 
+from gate.core.contexts import contexts_running
 from gate.core.model import CoverageData
 from gate.core.paths import PathResolver
 from gate.errors import InputError
 from gate.readers import detect_coverage_format, read_coverage
+from gate.readers.import_lines import MAX_SOURCE_BYTES
 
 pytestmark = pytest.mark.slow
 
@@ -189,6 +192,20 @@ def test_an_unparsable_source_is_an_error_naming_it(branch_run: Path, tmp_path: 
         read_coverage([root / ".coverage"], PathResolver(root))
 
 
+def test_an_unparsable_source_is_named_as_measured_with_coverage_pys_reason(
+    tmp_path: Path,
+) -> None:
+    m = tmp_path / "m.py"
+    m.write_text("def broken(:\n")
+    data_file = lines_data(tmp_path, str(m))  # recorded by its absolute path
+    with pytest.raises(InputError) as info:
+        read_coverage([data_file], PathResolver(tmp_path))
+    assert str(info.value) == (
+        f"m.py: cannot analyse the source measured as {m}: "
+        f"Couldn't parse '{m}' as Python source: 'invalid syntax' at line 1"
+    )
+
+
 def test_an_sqlite_file_that_is_not_coverage_data(tmp_path: Path) -> None:
     path = tmp_path / ".coverage"
     with closing(sqlite3.connect(path)) as db:
@@ -232,6 +249,64 @@ def test_files_outside_the_checkout_are_never_opened(tmp_path: Path) -> None:
     assert "/etc/passwd" in str(info.value) and "../secret.py" in str(info.value)
 
 
+def lines_data(root: Path, *measured: str) -> Path:
+    """A real data file in `root` that ran line 1 of each `measured` name."""
+    path = root / ".coverage"
+    data = coverage.CoverageData(basename=str(path))
+    data.add_lines({name: [1] for name in measured})
+    data.write()
+    return path
+
+
+def test_a_folder_symlinked_out_of_the_checkout_holds_no_source(tmp_path: Path) -> None:
+    """However deep the symlinked folder: its files are outside, never opened."""
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "app").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.py").write_text("TOKEN = 1\n")
+    symlink(root / "app" / "vendor", outside, directory=True)
+    data_file = lines_data(root, "app/vendor/secret.py")
+    with pytest.raises(InputError, match="source of 1 measured file is not under") as info:
+        read_coverage([data_file], PathResolver(root))
+    assert "app/vendor/secret.py" in str(info.value)
+
+
+def test_a_name_that_steps_out_of_the_checkout_and_back_in_is_no_source(tmp_path: Path) -> None:
+    """`../repo/app/a.py` leads back into the checkout, but it is no repository
+    path (no interaction could claim it): refused like any name outside."""
+    root = tmp_path / "repo"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "a.py").write_text("x = 1\n")
+    data_file = lines_data(root, "../repo/app/a.py")
+    with pytest.raises(InputError, match="source of 1 measured file is not under"):
+        read_coverage([data_file], PathResolver(root))
+
+
+def test_a_source_symlinked_to_a_file_inside_the_checkout_is_read(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "a.py").write_text("x = 1\ny = 2\n")
+    symlink(tmp_path / "app" / "alias.py", Path("a.py"))
+    data = read_coverage([lines_data(tmp_path, "app/alias.py")], PathResolver(tmp_path))
+    alias = data.files["app/alias.py"]
+    assert (sorted(alias.statements), sorted(alias.executed)) == ([1, 2], [1])
+
+
+def test_a_source_of_exactly_the_size_limit_is_analysed_and_one_byte_more_is_refused(
+    tmp_path: Path,
+) -> None:
+    source = "x = 1\ny = 2\n"
+    m = tmp_path / "m.py"
+    m.write_text(source + "#" * (MAX_SOURCE_BYTES - len(source)))
+    data_file = lines_data(tmp_path, "m.py")
+    analysed = read_coverage([data_file], PathResolver(tmp_path)).files["m.py"]
+    assert (sorted(analysed.statements), sorted(analysed.executed)) == ([1, 2], [1])
+    with m.open("a") as grown:
+        grown.write("#")
+    with pytest.raises(InputError) as info:
+        read_coverage([data_file], PathResolver(tmp_path))
+    assert str(info.value) == ("m.py: 16,777,217 bytes; too large to be analysed as Python source")
+
+
 def test_a_data_file_that_measured_nothing_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / ".coverage"
     data = coverage.CoverageData(basename=str(path))
@@ -248,6 +323,203 @@ def test_broken_coverage_settings_are_an_input_error(branch_run: Path, tmp_path:
     (root / ".coveragerc").write_text("[report]\nexclude_lines = [unclosed\n")
     with pytest.raises(InputError, match=r"\.coveragerc: coverage\.py settings"):
         read_coverage([root / ".coverage"], PathResolver(root))
+
+
+SETTINGS_SOURCE = "x = 1\nif x:\n    y = 2\nz = 3\n"
+EXCLUDE_Y = '[tool.coverage.report]\nexclude_also = ["y = 2"]\n'
+
+
+def measured_in(root: Path) -> Path:
+    """`coverage run m.py` in `root` (its own settings), m.py being SETTINGS_SOURCE."""
+    (root / "m.py").write_text(SETTINGS_SOURCE)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "COVERAGE_"))}
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "run", "m.py"],
+        cwd=root, check=True, capture_output=True, env=env,
+    )  # fmt: skip
+    return root / ".coverage"
+
+
+def test_only_the_checkouts_settings_count_never_the_working_directorys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout with no coverage.py settings: the .coveragerc of the directory the
+    gate runs in is not read (coverage json in the checkout does not read it either)."""
+    root, elsewhere = tmp_path / "repo", tmp_path / "cwd"
+    root.mkdir()
+    elsewhere.mkdir()
+    data_file = measured_in(root)
+    (elsewhere / ".coveragerc").write_text("[report]\nexclude_also =\n    y = 2\n")
+    monkeypatch.chdir(elsewhere)
+    data = read_coverage([data_file], PathResolver(root))
+    assert sorted(data.files["m.py"].statements) == [1, 2, 3, 4]
+    assert_same_files(data, coverage_json(root))
+
+
+@pytest.mark.parametrize(
+    "setup_cfg",
+    [b"[metadata]\nname = cafe\n", b"[metadata]\nname = caf\xe9\n"],
+    ids=["utf8", "latin1"],
+)
+def test_a_setup_cfg_without_a_coverage_section_gives_way_to_pyproject(
+    tmp_path: Path, setup_cfg: bytes
+) -> None:
+    """coverage.py reads setup.cfg, tox.ini and pyproject.toml only when they hold its
+    settings: pyproject.toml's exclusion counts. Bytes that are not UTF-8 in a setup.cfg
+    with no coverage section do not change that (nor end the read)."""
+    (tmp_path / "pyproject.toml").write_text(EXCLUDE_Y)
+    data_file = measured_in(tmp_path)
+    expected = coverage_json(tmp_path)
+    (tmp_path / "setup.cfg").write_bytes(setup_cfg)
+    data = read_coverage([data_file], PathResolver(tmp_path))
+    assert sorted(data.files["m.py"].statements) == [1, 2, 4]
+    assert_same_files(data, expected)
+
+
+def test_coverage_settings_that_are_not_utf8_are_refused_naming_the_file(tmp_path: Path) -> None:
+    """coverage.py reads its settings as UTF-8 and fails on other bytes: refused as
+    bad input naming the file, never an internal error."""
+    data_file = measured_in(tmp_path)
+    settings = tmp_path / ".coveragerc"
+    settings.write_bytes(b"[report]\n# caf\xe9\nexclude_also =\n    y = 2\n")
+    with pytest.raises(InputError) as info:
+        read_coverage([data_file], PathResolver(tmp_path))
+    assert str(info.value) == (
+        f"{settings}: coverage.py settings: not UTF-8 text, which coverage.py cannot read"
+    )
+
+
+BRANCH_SHAPES = """\
+def pick(x, y):
+    if (x and
+            y):
+        return 1
+    return 2
+
+
+def matches(a):
+    if a == [
+        1,
+    ]:
+        return "one"
+    return "other"
+
+
+def guarded(x):
+    if x:  # pragma: no branch
+        return 1
+    return 2
+
+
+def never(x):
+    if x:
+        raise ValueError(x)  # pragma: no cover
+    return 3
+
+
+def spin(n):
+    while n: n -= 1
+    return n
+"""
+DRIVE_SHAPES = (
+    "import shapes\nshapes.pick(1, 0)\nshapes.pick(0, 0)\nshapes.matches([2])\n"
+    "shapes.guarded(1)\nshapes.never(0)\nshapes.spin(2)\n"
+)
+
+
+def test_branches_are_counted_as_coverage_pys_analysis_counts_them(tmp_path: Path) -> None:
+    """results.Analysis: a multi-line condition records arcs inside itself, which fold
+    onto the line (a self-arc) and prove neither of its exits; a `no branch` line's
+    untaken exit is not missing; an exit into excluded code is no branch."""
+    (tmp_path / "shapes.py").write_text(BRANCH_SHAPES)
+    (tmp_path / "drive.py").write_text(DRIVE_SHAPES)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "COVERAGE_"))}
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "run", "--branch", "--include=shapes.py", "drive.py"],
+        cwd=tmp_path, check=True, capture_output=True, env=env,
+    )  # fmt: skip
+    assert_same_as_coverage_py(tmp_path)
+    shapes = read_coverage([tmp_path / ".coverage"], PathResolver(tmp_path)).files["shapes.py"]
+    assert shapes.branches is not None
+    assert {line: b.missing for line, b in shapes.branches.items()} == {
+        2: ("4",),
+        9: ("12",),
+        17: (),
+    }
+
+
+IMPORTED = [(-1, 1), (1, -1)]  # arcs of m.py / n.py below: imported, f(1), f(0)
+RAN_ONE = [(-1, 2), (2, 3), (3, -1)]
+RAN_ZERO = [(-1, 2), (2, 4), (4, -1)]
+
+
+def shard(path: Path, runs: list[tuple[str, dict[str, list[tuple[int, int]]]]]) -> Path:
+    """A real data file of `runs` (context, arcs per file), contexts numbered in order."""
+    data = coverage.CoverageData(basename=str(path))
+    for context, arcs in runs:
+        data.set_context(context)
+        data.add_arcs(arcs)
+    data.write()
+    return path
+
+
+def running_by_line(data: CoverageData, path: str) -> dict[int, list[str]]:
+    """Each executed line's contexts, as contexts_running lists them (ascending)."""
+    assert data.contexts is not None
+    fc, names = data.contexts.files[path], data.contexts.names
+    out: dict[int, list[str]] = {}
+    for line in sorted(data.files[path].statements):
+        ran = contexts_running(fc, [line])
+        assert ran == sorted(set(ran)), (path, line, ran)  # ascending, each once
+        if ran:
+            out[line] = sorted(names[c] for c in ran)
+    return out
+
+
+def test_a_context_recorded_by_several_data_files_ran_the_union(tmp_path: Path) -> None:
+    """Shards that number the same tests' contexts in other orders: per file and
+    test, what ran is what `coverage combine` then `coverage json --show-contexts` says."""
+    source = "def f(x):\n    if x:\n        return 1\n    return 2\n"
+    m, n = tmp_path / "m.py", tmp_path / "n.py"
+    m.write_text(source)
+    n.write_text(source)
+    shards = [
+        shard(tmp_path / ".coverage.a", [
+            ("t1", {str(m): IMPORTED + RAN_ONE}), ("t2", {str(m): RAN_ZERO}),
+        ]),
+        shard(tmp_path / ".coverage.b", [  # n.py's contexts alone are out of order here
+            ("t1", {str(n): IMPORTED}),
+            ("t3", {str(m): RAN_ONE, str(n): RAN_ONE}),
+            ("t2", {str(n): RAN_ZERO, str(m): IMPORTED}),
+        ]),
+    ]  # fmt: skip
+    data = read_coverage(shards, PathResolver(tmp_path))
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "combine", "--keep", "-q", *map(str, shards)],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    theirs = coverage_json(tmp_path, "--show-contexts")
+    assert_same_files(data, theirs)
+    for path in ("m.py", "n.py"):
+        expected = {int(line): sorted(c) for line, c in theirs["files"][path]["contexts"].items()}
+        assert running_by_line(data, path) == expected, path
+
+
+def test_the_unnamed_context_and_a_null_named_one_are_one_context(tmp_path: Path) -> None:
+    """coverage.py writes "" for no context; a context row named NULL reads as the same
+    one, listed once, with what both ran (line data: one line a record)."""
+    m = tmp_path / "m.py"
+    m.write_text("def f(x):\n    if x:\n        return 1\n    return 2\n")
+    path = tmp_path / ".coverage"
+    data = coverage.CoverageData(basename=str(path))
+    data.add_lines({str(m): [1, 2, 3]})
+    data.write()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("insert into context (id, context) values (7, null)")
+        db.execute("insert into line_bits values (1, 7, ?)", (nums_to_numbits([1, 4]),))
+    read = read_coverage([path], PathResolver(tmp_path))
+    assert read.contexts is not None and read.contexts.names == ("",)
+    assert running_by_line(read, "m.py") == {1: [""], 2: [""], 3: [""], 4: [""]}
 
 
 def test_only_the_files_evidence_scope_counts_are_kept_per_context(branch_run: Path) -> None:

@@ -184,6 +184,7 @@ def test_a_data_file_whose_has_arcs_is_not_a_number(data_file: Callable[..., Pat
         ("update arc set context_id = null", True, "context id None, which the context table"),
         ("update line_bits set context_id = 7", False, "context id 7, which the context table"),
         ("update arc set file_id = 42", True, "file id 42, which the file table does not list"),
+        ("update arc set file_id = null", True, "file id None, which the file table does not"),
     ],
 )
 def test_records_of_rows_that_do_not_exist(
@@ -196,6 +197,77 @@ def test_records_of_rows_that_do_not_exist(
     with pytest.raises(InputError) as info:
         read_coverage([path], PathResolver(path.parent), per_context=lambda _: per_context)
     assert f"{show_path(path)}: data recorded for {problem}" in str(info.value)
+
+
+def test_a_context_named_by_a_blob_is_refused_and_an_unnamed_one_is_the_empty_context(
+    data_file: Callable[..., Path],
+) -> None:
+    """coverage.py names a context by text, or by NULL for none (read as the empty
+    context); SQLite would store a blob too (a text column turns only numbers to text)."""
+    path = data_file()
+    sql(path, "update context set context = x'2a'")
+    assert refused(path, path.parent, "named by text") == (
+        f"{show_path(path)}: context id 1 is not named by text"
+    )
+    sql(path, "update context set context = null")
+    data = read_coverage([path], PathResolver(path.parent))
+    assert data.contexts is not None and data.contexts.names == ("",)
+    assert data.files["app/a.py"].executed == {1, 4}
+
+
+@pytest.mark.parametrize("per_context", [True, False], ids=["per-context", "merged"])
+def test_records_of_a_file_the_gate_does_not_claim_are_not_read(
+    data_file: Callable[..., Path], per_context: bool
+) -> None:
+    """`keep=` leaves a file's records unread, so even a context id no row lists, in
+    app/b.py's records only, refuses nothing when only app/a.py is claimed."""
+    path = data_file()
+    sql(path, "insert into file (id, path) values (2, 'app/b.py')")
+    sql(path, "insert into arc (file_id, context_id, fromno, tono) values (2, 99, -1, 1)")
+    data = read_coverage(
+        [path], PathResolver(path.parent), keep="app/a.py".__eq__, per_context=lambda _: per_context
+    )
+    assert list(data.files) == ["app/a.py"] and data.files["app/a.py"].executed == {1, 4}
+
+
+@pytest.mark.parametrize("per_context", [True, False], ids=["per-context", "merged"])
+@pytest.mark.parametrize("file_id", [-1, -2, 0])
+def test_a_file_id_of_any_integer_reads_as_any_other(
+    data_file: Callable[..., Path], file_id: int, per_context: bool
+) -> None:
+    """coverage.py numbers files from 1, but a file id is any SQLite integer: -1 (the
+    reader's "no file yet" once) lost its records, read as a file nothing ran."""
+    path = data_file()
+    sql(path, "pragma foreign_keys = off")
+    sql(path, "update file set id = ?", file_id)
+    sql(path, "update arc set file_id = ?", file_id)
+    data = read_coverage([path], PathResolver(path.parent), per_context=lambda _: per_context)
+    assert data.files["app/a.py"].executed == {1, 4}
+
+
+def test_the_file_tables_problems_are_named_in_full(data_file: Callable[..., Path]) -> None:
+    """A path that is no text, files a plugin measured (each noted, the rest read),
+    and absent sources (listed by comma)."""
+    path = data_file()
+    sql(path, "update file set path = x'2a'")
+    assert refused(path, path.parent, "named by text") == (
+        f"{show_path(path)}: file id 1 is not named by text"
+    )
+    path = data_file()
+    sql(path, "insert into file (id, path) values (2, 'app/p.html'), (3, 'app/q.html')")
+    sql(path, "insert into tracer (file_id, tracer) values (2, 'plug.in'), (3, 'plug.in')")
+    notes = read_coverage([path], PathResolver(path.parent)).notes
+    assert [n for n in notes if "plugin" in n] == [
+        f"{show_path(path)}: {name} was measured by a coverage.py plugin; its statements "
+        "cannot be analysed here, so it is left out"
+        for name in ("app/p.html", "app/q.html")
+    ]
+    sql(path, "delete from tracer")
+    assert f"{show_path(path)}: the source of 2 measured files is not under" in refused(
+        path, path.parent, "app/p.html, app/q.html; statements and branches come from"
+    )
+    sql(path, "update file set path = 'app/a' || char(0) || '.py' where id = 1")
+    assert refused(path, path.parent, "NUL").startswith(f"{show_path(path)}: measured file ")
 
 
 def test_line_numbers_no_source_has(data_file: Callable[..., Path]) -> None:
@@ -305,6 +377,17 @@ def test_names_no_file_system_holds_in_a_data_file(
     sql(path, "update file set path = ?", name)
     message = refused(path, path.parent, problem)
     assert "measured file" in message and "is not a usable path: it " in message
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the length the system refuses is POSIX's PATH_MAX")
+def test_a_name_too_long_under_the_root_is_no_source(data_file: Callable[..., Path]) -> None:
+    """A measured name of 4,090 characters passes the name check, but under the root
+    it is longer than any path the system takes (ENAMETOOLONG): an absent source, as
+    any other, never an OSError."""
+    name = "d/" * 2043 + "a.py"
+    path = data_file(measured=name)
+    message = refused(path, path.parent, "the source of 1 measured file is not under")
+    assert "must be present" in message
 
 
 @pytest.mark.skipif(os.name == "nt", reason="ELOOP is POSIX: Windows names a loop otherwise")

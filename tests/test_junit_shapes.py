@@ -31,12 +31,12 @@ from support.reports import evaluate
 from gate.config.load import config_from_data
 from gate.core.evaluate import Evaluation
 from gate.core.model import FileCoverage, Outcome
-from gate.core.paths import PathResolver
+from gate.core.paths import MAX_PATH, PathResolver
 from gate.core.patterns import TestSelector
 from gate.core.report import InteractionResult
 from gate.errors import InputError
 from gate.readers import read_tests
-from gate.readers.junit import JunitStats, read_junit
+from gate.readers.junit import MAX_NAME, JunitStats, read_junit
 
 TEARDOWN_PROJECT = """\
 import pytest
@@ -372,6 +372,40 @@ def test_every_case_is_counted_and_keep_decides_on_its_identity_and_file(
     ]
 
 
+def test_a_suite_level_result_of_a_test_module_is_kept_and_stored_with_its_file(
+    tmp_path: Path,
+) -> None:
+    """A suite named like a pytest module (`tests.test_db`) gives its suite-level result
+    that module's file: `keep` decides on it, and the case keeps it."""
+    path = document(
+        tmp_path, '<testsuite name="tests.test_db"><error message="db down"/></testsuite>'
+    )
+    asked: list[tuple[str, str | None]] = []
+
+    def keep(nodeid: str, file: str | None) -> bool:
+        asked.append((nodeid, file))
+        return file == "tests/test_db.py"
+
+    kept = list(read_junit(path, PathResolver(tmp_path), keep=keep))
+    nodeid = "tests/test_db.py::(suite-level error)"
+    assert asked == [(nodeid, "tests/test_db.py")]
+    assert [(c.nodeid, c.file, c.outcome, c.message) for c in kept] == [
+        (nodeid, "tests/test_db.py", Outcome.ERROR, "db down")
+    ]
+
+
+def test_read_junit_yields_every_case_as_written_repeats_included(tmp_path: Path) -> None:
+    """read_junit hands on every case in document order, a repeated identity and a
+    test named like a repeat's key (`x #2`) included: merging is read_tests' rule."""
+    cases = PASSED_RUN + FAILED_RUN.replace('"flaky"', '"flaky #2"') + PASSED_RUN
+    path = write(tmp_path, "junit.xml", cases)
+    assert [(c.nodeid, c.outcome) for c in read_junit(path, PathResolver(tmp_path))] == [
+        ("t::flaky", Outcome.PASSED),
+        ("t::flaky #2", Outcome.FAILED),
+        ("t::flaky", Outcome.PASSED),
+    ]
+
+
 def test_a_file_with_no_test_case_says_so(tmp_path: Path) -> None:
     path = document(tmp_path, '<testsuites><testsuite name="s" tests="0"/></testsuites>')
     notes = read_tests([path], PathResolver(tmp_path)).notes
@@ -389,6 +423,24 @@ def test_an_overlong_name_is_refused_in_a_class_already_seen(tmp_path: Path) -> 
         f"{path}: <testcase> name, classname or file of 65,549 characters "
         "is not a test name (line 2)"
     )
+
+
+def test_a_name_or_file_of_exactly_the_bound_is_read(tmp_path: Path) -> None:
+    """MAX_NAME characters of classname and name, a file= of MAX_PATH characters: read;
+    one more is refused (test_an_overlong_name_is_refused_in_a_class_already_seen)."""
+    classname = "c" * (MAX_NAME - 1)
+    file = "d/" * ((MAX_PATH - 4) // 2) + "t.py"
+    assert len(file) == MAX_PATH
+    path = document(
+        tmp_path,
+        f'<testsuite><testcase classname="{classname}" name="n"/>'
+        f'<testcase classname="t" name="m" file="{file}"/></testsuite>',
+    )
+    cases = list(read_junit(path, PathResolver(tmp_path)))
+    assert [(c.nodeid, c.file) for c in cases] == [
+        (f"{classname}::n", None),
+        (f"{file}::m", file),
+    ]
 
 
 FILES = [None, "tests/test_a.py", "tests/test_b.py"]

@@ -120,6 +120,11 @@ def _use_settings(settings: str | bool) -> None:
         _coverage[:] = [coverage.Coverage(data_file=None, config_file=settings)]
     except CoverageException as exc:
         raise InputError(f"{show_path(settings)}: coverage.py settings: {exc}") from None
+    except UnicodeDecodeError:  # coverage.py reads its settings as UTF-8 and raises this
+        raise InputError(
+            f"{show_path(settings)}: coverage.py settings: not UTF-8 text, which coverage.py "
+            "cannot read"
+        ) from None
 
 
 def _analyse_job(job: tuple[str, RawFile], *, root: Path, has_arcs: bool) -> FileContexts:

@@ -73,6 +73,7 @@ _ORPHAN_CONTEXT = (
 )
 _IN_WANTED = " file_id in (select id from temp.wanted)"
 MERGED = 0  # the context number of a merged file's records: what any context ran
+_NO_ROW = object()  # the file id before the first row
 
 
 Chunk: TypeAlias = "tuple[array[int], array[int], array[int]]"
@@ -399,7 +400,7 @@ def _collect(
     a merged file's under MERGED. A row naming a file or context id that has no
     row of its own is refused: coverage.py's foreign keys would never write one
     (a merged file's context ids were vetted by `_refuse_orphan_context`)."""
-    current_file = -1
+    current_file: object = _NO_ROW  # equal to no file id: SQLite keeps any value there
     skip = merged = False
     contexts = offsets = values = array("I")
     for file_id, context_id, records in rows:
