@@ -10,7 +10,9 @@ For any patterns and any paths or test ids, both must agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from itertools import product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -196,6 +198,44 @@ def test_literal_patterns_pick_from_the_index_only() -> None:
         cases[3],
     ]
     assert TestSelector(["tests/c.py"]).pick(index) == []
+
+
+def spelled(
+    alphabet: str | list[str], most: int, joiner: str = "", least: int = 0
+) -> Iterator[str]:
+    """Every string of `least` to `most` items of the alphabet, joined by `joiner`."""
+    for size in range(least, most + 1):
+        yield from map(joiner.join, product(alphabet, repeat=size))
+
+
+def test_every_short_segment_glob_agrees_with_the_reference() -> None:
+    """Each `*` piece is found leftmost in what the pieces before it left over and
+    before the last piece (`a*a*b` needs two `a`s, `*a*b*` takes `aba`), with or
+    without `?` in it: every glob of up to five of `ab?*` on every name of up to four."""
+    names = list(spelled("ab", 4))
+    for pattern in spelled("ab?*", 5):
+        for name in names:
+            assert matches_path(pattern, name) == ref_glob(pattern, name), (pattern, name)
+
+
+def test_every_short_run_of_whole_segments_agrees_with_the_reference() -> None:
+    """Each group of segments between two `**` is placed after the groups before it
+    (`a/**/a/**` needs two `a` segments): every glob of up to five segments of `a`,
+    `b`, `*`, `**` on every path of up to four segments of `a`, `b`."""
+    paths = list(spelled("ab", 4, "/", least=1))
+    for pattern in spelled(["a", "b", "*", "**"], 5, "/", least=1):
+        for path in paths:
+            assert matches_path(pattern, path) == ref_glob(pattern, path), (pattern, path)
+
+
+def test_every_short_glob_with_a_double_star_in_a_segment_agrees_with_the_reference() -> None:
+    """`**` inside a segment (the NFA): `*` and `?` still never take a `/`, empty
+    segments (`//a` for `*/a**`) included: every glob of up to five of `a/*?` on every path of
+    up to four of `ab/`."""
+    paths = list(spelled("ab/", 4))
+    for pattern in (p for p in spelled("a/*?", 5) if "**" in p):
+        for path in paths:
+            assert matches_path(pattern, path) == ref_glob(pattern, path), (pattern, path)
 
 
 # --------------------------------------------------------------------------- each rule, named
