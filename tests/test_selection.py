@@ -298,6 +298,22 @@ def test_node_id_selects_itself_and_below_never_a_longer_name() -> None:
         assert not selector("tests/x.py::test_ab[1]", "tests/x.py"), pattern
 
 
+def test_a_node_id_glob_with_a_literal_file_part_picks_the_tests_of_that_file() -> None:
+    """The file part is the pattern before its first `::` (a class and a wildcard may
+    follow), whatever its characters."""
+    cases = [
+        TestCase("tests/x.py::TestA::test_a", "tests/x.py", Outcome.PASSED),
+        TestCase("tests/x.py::TestB::test_a", "tests/x.py", Outcome.PASSED),
+        TestCase("tests/XX::XX::test_b", None, Outcome.PASSED),
+        TestCase("tests/XX::XY::test_b", None, Outcome.PASSED),
+    ]
+    index = CaseIndex(cases)
+    for pattern, only in (("tests/x.py::TestA::test_*", 0), ("tests/XX::XX::test_?", 2)):
+        expected = [c for c in cases if ref_test(pattern, c.nodeid, c.file)]
+        assert expected == [cases[only]]
+        assert TestSelector([pattern]).pick(index) == expected, pattern
+
+
 def test_a_file_glob_matches_the_classname_of_tests_from_other_languages() -> None:
     assert matches_test("com.example.*Test", "com.example.ClientTest::sends", None)
     assert not matches_test("com.example.*Test", "com.example.Client::sends", None)
