@@ -101,18 +101,25 @@ def test_a_real_id_that_looks_like_a_repeat_is_replaced_as_a_dictionary_would() 
 
 
 def test_every_case_comes_back_as_given_across_chunks() -> None:
-    """Plain cases are rebuilt from their parts; cases carrying more are kept whole.
-    Past 4,096 cases the names go into a second chunk."""
+    """Plain cases are rebuilt from their parts; cases carrying more (a message, a
+    duration, a failure text or output alone) are kept whole. Past 4,096 cases the
+    names go into a second chunk."""
     cases = [
         TestCase(f"tests/t{n % 7}.py::C{n % 3}::test_{n}[p::{n}]", f"tests/t{n % 7}.py",
                  list(Outcome)[n % 4], "m" if n % 5 == 0 else "", "j.xml",
                  0.25 if n % 11 == 0 else None)
         for n in range(10_000)
     ]  # fmt: skip
+    cases.append(TestCase("tests/t.py::details", "tests/t.py", Outcome.FAILED, details="Trace"))
+    cases.append(TestCase("tests/t.py::output", "tests/t.py", Outcome.PASSED, output="out"))
     store = stored([cases])
     assert list(store.values()) == cases
     assert [store[c.nodeid] for c in cases[::997]] == cases[::997]
     assert "tests/t0.py::C0::test_0[p::0]" in store and "nope" not in store
+
+
+def test_a_new_store_is_an_empty_mapping() -> None:
+    assert len(CaseStore()) == 0 and list(CaseStore()) == []
 
 
 def test_of_keeps_every_case_in_order_without_merging() -> None:
@@ -147,7 +154,7 @@ def test_by_subject_gives_a_class_of_one_file_and_report_as_one_run_in_order() -
     their report come together, by their file, else their id's file part; an id with
     neither a `::` nor a file is a subject of its own."""
     cases = [TestCase("a.py::T::t1", None, Outcome.PASSED, report="j.xml"),
-             TestCase("a.py::T::t2", None, Outcome.PASSED, report="j.xml"),
+             TestCase("a.py::T::u2", None, Outcome.PASSED, report="j.xml"),
              TestCase("a.py::U::t", None, Outcome.PASSED, report="j.xml"),
              TestCase("c1", "c.py", Outcome.PASSED, report="j.xml"),
              TestCase("d1", "c.py", Outcome.PASSED, report="j.xml"),

@@ -277,6 +277,7 @@ def test_double_star_slash_matches_zero_or_more_directories() -> None:
     assert matches_path("a**/x.py", "ab/c/x.py")
     assert not matches_path("app/**/x.py", "appx.py")
     assert matches_path("app/**", "app/a/b")  # a final `**`: everything below
+    assert not matches_path("XX**XX", "XXa")  # `**` in a segment: the rest still matches
     assert not matches_path("app/**", "app")
 
 
