@@ -135,6 +135,8 @@ def test_a_sealed_store_takes_no_more_cases() -> None:
     store = CaseStore.of([])
     with pytest.raises(RuntimeError, match=r"^CaseStore\.add after seal$"):
         store.add(TestCase("a.py::t", None, Outcome.PASSED))
+    with pytest.raises(RuntimeError, match=r"^CaseStore\.adder after seal$"):
+        store.adder()
 
 
 def test_a_reports_repeats_are_counted_across_another_report_added_between() -> None:

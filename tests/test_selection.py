@@ -278,6 +278,7 @@ def test_double_star_slash_matches_zero_or_more_directories() -> None:
     assert not matches_path("app/**/x.py", "appx.py")
     assert matches_path("app/**", "app/a/b")  # a final `**`: everything below
     assert not matches_path("XX**XX", "XXa")  # `**` in a segment: the rest still matches
+    assert matches_path("XX**XX", "XXa/bXX")  # and it spans directories
     assert not matches_path("app/**", "app")
 
 
