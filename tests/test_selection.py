@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from gate.core.model import Outcome, TestCase
 from gate.core.patterns import (
+    MEMO_LIMIT,
     CaseIndex,
     TestSelector,
     matches_module,
@@ -314,6 +315,20 @@ def test_a_node_id_glob_with_a_literal_file_part_picks_the_tests_of_that_file() 
         expected = [c for c in cases if ref_test(pattern, c.nodeid, c.file)]
         assert expected == [cases[only]]
         assert TestSelector([pattern]).pick(index) == expected, pattern
+
+
+def test_a_selector_remembers_at_most_memo_limit_subjects() -> None:
+    """Hostile reports may name any number of test files: the verdicts remembered by
+    subject stay within MEMO_LIMIT (they are forgotten all at once when it is reached),
+    and a forgotten subject is judged again the same."""
+    selector = TestSelector(["tests/a*.py"])
+    most = 0
+    for n in range(MEMO_LIMIT + 2):
+        subject = f"tests/{'a' if n % 2 else 'b'}{n}.py"
+        assert selector(f"{subject}::t", subject) == (n % 2 == 1)
+        most = max(most, len(selector._memo))
+    assert most == MEMO_LIMIT
+    assert selector("tests/a1.py::t", "tests/a1.py") and not selector("tests/b0.py::t", None)
 
 
 def test_a_file_glob_matches_the_classname_of_tests_from_other_languages() -> None:
