@@ -331,6 +331,17 @@ def test_a_selector_remembers_at_most_memo_limit_subjects() -> None:
     assert selector("tests/a1.py::t", "tests/a1.py") and not selector("tests/b0.py::t", None)
 
 
+def test_a_glob_is_tried_on_paths_at_any_depth_below_its_literal_directory() -> None:
+    """A selector looks a path's globs up by each directory the path starts with,
+    not only its own: `app/*/x.py` (its literal directory `app/`) meets `app/a/x.py`."""
+    keep = paths_matcher((), ("app/*/x.py", "app/**/y.py"))
+    assert keep("app/a/x.py") and keep("app/a/b/y.py")
+    assert not keep("app/a/b/x.py")
+    selector = TestSelector(["tests/*/test_a.py", "tests/*/test_b.py::test_?"])
+    assert selector("tests/x/test_a.py::test_one", "tests/x/test_a.py")
+    assert selector("tests/x/test_b.py::test_1", None)
+
+
 def test_a_file_glob_matches_the_classname_of_tests_from_other_languages() -> None:
     assert matches_test("com.example.*Test", "com.example.ClientTest::sends", None)
     assert not matches_test("com.example.*Test", "com.example.Client::sends", None)
