@@ -101,30 +101,91 @@ def test_a_real_id_that_looks_like_a_repeat_is_replaced_as_a_dictionary_would() 
 
 
 def test_every_case_comes_back_as_given_across_chunks() -> None:
-    """Plain cases are rebuilt from their parts; cases carrying more are kept whole.
-    Past 4,096 cases the names go into a second chunk."""
+    """Plain cases are rebuilt from their parts; cases carrying more (a message, a
+    duration, a failure text or output alone) are kept whole. Past 4,096 cases the
+    names go into a second chunk."""
     cases = [
         TestCase(f"tests/t{n % 7}.py::C{n % 3}::test_{n}[p::{n}]", f"tests/t{n % 7}.py",
                  list(Outcome)[n % 4], "m" if n % 5 == 0 else "", "j.xml",
                  0.25 if n % 11 == 0 else None)
         for n in range(10_000)
     ]  # fmt: skip
+    cases.append(TestCase("tests/t.py::details", "tests/t.py", Outcome.FAILED, details="Trace"))
+    cases.append(TestCase("tests/t.py::output", "tests/t.py", Outcome.PASSED, output="out"))
     store = stored([cases])
     assert list(store.values()) == cases
     assert [store[c.nodeid] for c in cases[::997]] == cases[::997]
     assert "tests/t0.py::C0::test_0[p::0]" in store and "nope" not in store
 
 
+def test_a_new_store_is_an_empty_mapping() -> None:
+    assert len(CaseStore()) == 0 and list(CaseStore()) == []
+
+
 def test_of_keeps_every_case_in_order_without_merging() -> None:
+    """Not even a later report's case replaces an earlier one of the same id."""
     cases = [TestCase("a.py::t", None, Outcome.PASSED, "", "1.xml")] * 3
+    cases += [TestCase("a.py::t", None, Outcome.FAILED, "", "2.xml")]
     store = CaseStore.of(cases)
-    assert list(store.values()) == cases and len(store) == 3
+    assert list(store.values()) == cases and len(store) == 4
+    assert list(store) == ["a.py::t"] * 4
 
 
 def test_a_sealed_store_takes_no_more_cases() -> None:
     store = CaseStore.of([])
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"^CaseStore\.add after seal$"):
         store.add(TestCase("a.py::t", None, Outcome.PASSED))
+    with pytest.raises(RuntimeError, match=r"^CaseStore\.adder after seal$"):
+        store.adder()
+
+
+def test_a_reports_repeats_are_counted_across_another_report_added_between() -> None:
+    """Within one report a repeat is `id #k`, however its cases and another report's
+    were interleaved when added: the third `t` of 1.xml is `t #3`, it replaces nothing."""
+    cases = [TestCase("a.py::t", None, Outcome.PASSED, "", "1.xml"),
+             TestCase("a.py::t", None, Outcome.FAILED, "", "1.xml"),
+             TestCase("b.py::u", None, Outcome.PASSED, "", "2.xml"),
+             TestCase("a.py::t", None, Outcome.SKIPPED, "", "1.xml")]  # fmt: skip
+    store = stored([cases])
+    assert list(store) == ["a.py::t", "a.py::t #2", "b.py::u", "a.py::t #3"]
+    assert list(store.values()) == cases
+
+
+def test_by_subject_gives_a_class_of_one_file_and_report_as_one_run_in_order() -> None:
+    """The cases that share their id up to its last `::` (a class's), their file and
+    their report come together, by their file, else their id's file part; an id with
+    neither a `::` nor a file is a subject of its own."""
+    cases = [TestCase("a.py::T::t1", None, Outcome.PASSED, report="j.xml"),
+             TestCase("a.py::T::u2", None, Outcome.PASSED, report="j.xml"),
+             TestCase("a.py::U::t", None, Outcome.PASSED, report="j.xml"),
+             TestCase("c1", "c.py", Outcome.PASSED, report="j.xml"),
+             TestCase("d1", "c.py", Outcome.PASSED, report="j.xml"),
+             TestCase("c2", "c.py", Outcome.PASSED, report="j.xml"),
+             TestCase("e", None, Outcome.PASSED, report="j.xml"),
+             TestCase("f", None, Outcome.PASSED, report="j.xml")]  # fmt: skip
+    subjects = [(subject, list(numbers)) for subject, numbers in CaseStore.of(cases).by_subject()]
+    assert subjects == [
+        ("a.py", [0, 1]),
+        ("a.py", [2]),
+        ("c.py", [3, 4, 5]),
+        ("e", [6]),
+        ("f", [7]),
+    ]
+
+
+def test_a_cases_head_is_its_id_before_the_first_double_colon(tmp_path: Path) -> None:
+    """However the case was stored: whole (its prefix holds the head), or in parts by
+    the JUnit reader with its whole id as its name (no classname: the prefix is empty)."""
+    ids = ["a.py::T::t[x::y]", "aXX::XX::t", "noid", "", "a.py::"]
+    store = CaseStore.of([TestCase(i, None, Outcome.PASSED) for i in ids])
+    assert [store.head(n) for n in store.numbers()] == [i.split("::")[0] for i in ids]
+    path = tmp_path / "junit.xml"
+    path.write_text('<testsuite><testcase name="tests/x.py::test_a"/></testsuite>', "utf-8")
+    read = read_tests([path], PathResolver(tmp_path), details=False).cases
+    assert [read.head(n) for n in read.numbers()] == ["tests/x.py"]
+    index = CaseIndex(read)
+    for pattern in ("tests/x.py", "tests/x.py::test_a"):
+        assert TestSelector([pattern]).pick(index) == list(read.values()), pattern
 
 
 def test_picked_cases_read_like_a_list_of_them() -> None:

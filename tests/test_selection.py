@@ -10,13 +10,16 @@ For any patterns and any paths or test ids, both must agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from itertools import product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gate.core.model import Outcome, TestCase
 from gate.core.patterns import (
+    MEMO_LIMIT,
     CaseIndex,
     TestSelector,
     matches_module,
@@ -198,6 +201,44 @@ def test_literal_patterns_pick_from_the_index_only() -> None:
     assert TestSelector(["tests/c.py"]).pick(index) == []
 
 
+def spelled(
+    alphabet: str | list[str], most: int, joiner: str = "", least: int = 0
+) -> Iterator[str]:
+    """Every string of `least` to `most` items of the alphabet, joined by `joiner`."""
+    for size in range(least, most + 1):
+        yield from map(joiner.join, product(alphabet, repeat=size))
+
+
+def test_every_short_segment_glob_agrees_with_the_reference() -> None:
+    """Each `*` piece is found leftmost in what the pieces before it left over and
+    before the last piece (`a*a*b` needs two `a`s, `*a*b*` takes `aba`), with or
+    without `?` in it: every glob of up to five of `ab?*` on every name of up to four."""
+    names = list(spelled("ab", 4))
+    for pattern in spelled("ab?*", 5):
+        for name in names:
+            assert matches_path(pattern, name) == ref_glob(pattern, name), (pattern, name)
+
+
+def test_every_short_run_of_whole_segments_agrees_with_the_reference() -> None:
+    """Each group of segments between two `**` is placed after the groups before it
+    (`a/**/a/**` needs two `a` segments): every glob of up to five segments of `a`,
+    `b`, `*`, `**` on every path of up to four segments of `a`, `b`."""
+    paths = list(spelled("ab", 4, "/", least=1))
+    for pattern in spelled(["a", "b", "*", "**"], 5, "/", least=1):
+        for path in paths:
+            assert matches_path(pattern, path) == ref_glob(pattern, path), (pattern, path)
+
+
+def test_every_short_glob_with_a_double_star_in_a_segment_agrees_with_the_reference() -> None:
+    """`**` inside a segment (the NFA): `*` and `?` still never take a `/`, empty
+    segments (`//a` for `*/a**`) included: every glob of up to five of `a/*?` on every path of
+    up to four of `ab/`."""
+    paths = list(spelled("ab/", 4))
+    for pattern in (p for p in spelled("a/*?", 5) if "**" in p):
+        for path in paths:
+            assert matches_path(pattern, path) == ref_glob(pattern, path), (pattern, path)
+
+
 # --------------------------------------------------------------------------- each rule, named
 
 
@@ -237,6 +278,8 @@ def test_double_star_slash_matches_zero_or_more_directories() -> None:
     assert matches_path("a**/x.py", "ab/c/x.py")
     assert not matches_path("app/**/x.py", "appx.py")
     assert matches_path("app/**", "app/a/b")  # a final `**`: everything below
+    assert not matches_path("XX**XX", "XXa")  # `**` in a segment: the rest still matches
+    assert matches_path("XX**XX", "XXa/bXX")  # and it spans directories
     assert not matches_path("app/**", "app")
 
 
@@ -256,6 +299,47 @@ def test_node_id_selects_itself_and_below_never_a_longer_name() -> None:
             assert selector(f"tests/x.py::{below}", "tests/x.py"), (pattern, below)
         assert not selector("tests/x.py::test_ab", "tests/x.py"), pattern
         assert not selector("tests/x.py::test_ab[1]", "tests/x.py"), pattern
+
+
+def test_a_node_id_glob_with_a_literal_file_part_picks_the_tests_of_that_file() -> None:
+    """The file part is the pattern before its first `::` (a class and a wildcard may
+    follow), whatever its characters."""
+    cases = [
+        TestCase("tests/x.py::TestA::test_a", "tests/x.py", Outcome.PASSED),
+        TestCase("tests/x.py::TestB::test_a", "tests/x.py", Outcome.PASSED),
+        TestCase("tests/XX::XX::test_b", None, Outcome.PASSED),
+        TestCase("tests/XX::XY::test_b", None, Outcome.PASSED),
+    ]
+    index = CaseIndex(cases)
+    for pattern, only in (("tests/x.py::TestA::test_*", 0), ("tests/XX::XX::test_?", 2)):
+        expected = [c for c in cases if ref_test(pattern, c.nodeid, c.file)]
+        assert expected == [cases[only]]
+        assert TestSelector([pattern]).pick(index) == expected, pattern
+
+
+def test_a_selector_remembers_at_most_memo_limit_subjects() -> None:
+    """Hostile reports may name any number of test files: the verdicts remembered by
+    subject stay within MEMO_LIMIT (they are forgotten all at once when it is reached),
+    and a forgotten subject is judged again the same."""
+    selector = TestSelector(["tests/a*.py"])
+    most = 0
+    for n in range(MEMO_LIMIT + 2):
+        subject = f"tests/{'a' if n % 2 else 'b'}{n}.py"
+        assert selector(f"{subject}::t", subject) == (n % 2 == 1)
+        most = max(most, len(selector._memo))
+    assert most == MEMO_LIMIT
+    assert selector("tests/a1.py::t", "tests/a1.py") and not selector("tests/b0.py::t", None)
+
+
+def test_a_glob_is_tried_on_paths_at_any_depth_below_its_literal_directory() -> None:
+    """A selector looks a path's globs up by each directory the path starts with,
+    not only its own: `app/*/x.py` (its literal directory `app/`) meets `app/a/x.py`."""
+    keep = paths_matcher((), ("app/*/x.py", "app/**/y.py"))
+    assert keep("app/a/x.py") and keep("app/a/b/y.py")
+    assert not keep("app/a/b/x.py")
+    selector = TestSelector(["tests/*/test_a.py", "tests/*/test_b.py::test_?"])
+    assert selector("tests/x/test_a.py::test_one", "tests/x/test_a.py")
+    assert selector("tests/x/test_b.py::test_1", None)
 
 
 def test_a_file_glob_matches_the_classname_of_tests_from_other_languages() -> None:
