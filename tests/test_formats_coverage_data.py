@@ -225,12 +225,43 @@ def test_a_coverage_4_data_file_is_refused_clearly(tmp_path: Path) -> None:
 
 
 def test_branch_and_line_data_do_not_combine(branch_run: Path, tmp_path: Path) -> None:
+    """Refused whichever comes first, naming both files, what each recorded and the fix."""
     lines_only = tmp_path / ".coverage.lines"
     data = coverage.CoverageData(basename=str(lines_only))
     data.add_lines({str(branch_run / "shop" / "payments" / "retry.py"): [1, 3]})
     data.write()
-    with pytest.raises(InputError, match="cannot combine branch and statement data"):
-        read_coverage([branch_run / ".coverage", lines_only], PathResolver(branch_run))
+    branches = branch_run / ".coverage"
+    for first, second, recorded in ((branches, lines_only, "lines only"),
+                                    (lines_only, branches, "branches")):  # fmt: skip
+        with pytest.raises(InputError) as info:
+            read_coverage([first, second], PathResolver(branch_run))
+        assert info.value.message == (
+            f"{second}: records {recorded}, unlike {first}; coverage.py cannot combine "
+            "branch and statement data either"
+        )
+        assert (
+            info.value.hint
+            == "measure every shard with the same settings (--cov-branch everywhere)"
+        )
+
+
+@pytest.mark.parametrize("absent", [5, 6, 8])
+def test_absent_sources_are_named_up_to_five_then_counted(tmp_path: Path, absent: int) -> None:
+    names = [f"app/m{k}.py" for k in range(absent)]
+    data = coverage.CoverageData(basename=str(tmp_path / ".coverage"))
+    data.add_lines({name: [1] for name in names})
+    data.write()
+    with pytest.raises(InputError) as info:
+        read_coverage([tmp_path / ".coverage"], PathResolver(tmp_path))
+    more = f" and {absent - 5} more" if absent > 5 else ""
+    assert info.value.message == (
+        f"{tmp_path / '.coverage'}: the source of {absent} measured files is not under "
+        f"{tmp_path}: {', '.join(names[:5])}{more}; statements and branches come from the "
+        "source, so it must be present"
+    )
+    assert (
+        info.value.hint == "run the gate in the checkout, or map the recorded prefix with `paths`"
+    )
 
 
 def test_files_outside_the_checkout_are_never_opened(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ class RawFile:
 
     __slots__ = ("chunks", "measured_as", "per_context")
 
-    def __init__(self, per_context: bool = True) -> None:
+    def __init__(self, per_context: bool) -> None:
         # One (contexts, offsets into values, values) run per data file.
         self.chunks: list[Chunk] = []
         self.measured_as: list[str] = []
