@@ -160,10 +160,10 @@ def _read_one(
             for merged in (False, True):
                 ids = [i for i, target in kept.items() if target.per_context is not merged]
                 if ids:
-                    only = None if len(ids) == len(by_id) else ids
+                    filtered = _file_filter(db, None if len(ids) == len(by_id) else ids)
                     if merged:  # SQLite merges the contexts: it vets their ids too
-                        _refuse_orphan_context(path, db, has_arcs, only)
-                    rows = _rows(path, db, has_arcs, only, merged)
+                        _refuse_orphan_context(path, db, has_arcs, filtered)
+                    rows = _rows(path, db, has_arcs, filtered, merged)
                     _collect(path, rows, by_id, context_ids)
     except (sqlite3.Error, UnicodeDecodeError) as exc:  # text that is not UTF-8: corrupt pages
         raise InputError(f"{show_path(path)}: cannot read the coverage.py data: {exc}") from None
@@ -231,13 +231,14 @@ def _metadata(path: Path, db: sqlite3.Connection) -> tuple[bool, set[str], str |
 
 
 def _rows(
-    path: Path, db: sqlite3.Connection, has_arcs: bool, only: Iterable[int] | None, merged: bool
+    path: Path, db: sqlite3.Connection, has_arcs: bool, filtered: bool, merged: bool
 ) -> Iterable[tuple[int, int, Iterable[int]]]:
     """(file id, context id, record values) per file and context, grouped by file,
-    for the file ids `only` names (None: all); `merged`: one run of arcs per file.
+    of the files in `temp.wanted` when `filtered` (else all); `merged`: one run of
+    arcs per file.
     SQLite concatenates a run's arcs, so Python sees one row per run rather than
     one per arc, and decodes it without parsing numbers."""
-    where = " where" + _IN_WANTED if _file_filter(db, only) else ""
+    where = " where" + _IN_WANTED if filtered else ""
     if has_arcs:
         # The largest |line number| of each run comes with it, in the same pass:
         # one outside +-MAX_LINES has no valid code point (see ARC_OFFSET).
@@ -249,8 +250,8 @@ def _rows(
 
 
 def _file_filter(db: sqlite3.Connection, only: Iterable[int] | None) -> bool:
-    """Whether a query must keep to the file ids `only` names (None: all), which
-    then fill `temp.wanted`."""
+    """Whether the queries must keep to the file ids `only` names (None: all),
+    which then fill `temp.wanted`, once for every query of the group."""
     if only is None:
         return False
     # A table, not a list of literals: the (file_id, context_id, ...) index then
@@ -262,13 +263,13 @@ def _file_filter(db: sqlite3.Connection, only: Iterable[int] | None) -> bool:
 
 
 def _refuse_orphan_context(
-    path: Path, db: sqlite3.Connection, has_arcs: bool, only: Iterable[int] | None
+    path: Path, db: sqlite3.Connection, has_arcs: bool, filtered: bool
 ) -> None:
     """Refuse records of a context the context table does not list (coverage.py's
-    foreign keys would never write one), among the files `only` names (None: all):
-    `_collect` does so for the rows it reads per context."""
+    foreign keys would never write one), of the files in `temp.wanted` when
+    `filtered` (else all): `_collect` does so for the rows it reads per context."""
     table = "arc" if has_arcs else "line_bits"
-    also = " and" + _IN_WANTED if _file_filter(db, only) else ""
+    also = " and" + _IN_WANTED if filtered else ""
     row = db.execute(_ORPHAN_CONTEXT.format(table=table, also=also)).fetchone()
     if row is not None:
         raise InputError(f"{show_path(path)}: {_orphan('context', row[0])}")
