@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from support import CORPUS, GITHUB_API
 from support.cache import built_once
+from support.mutation import quickest_first
 from support.reports import valid
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,6 +26,12 @@ GOLDEN = TESTS / "golden"
 # The fixture project and the demo example have tests of their own: they are run
 # in subprocesses by the tests that need their reports, never collected here.
 collect_ignore = ["fixture_project", "fixture_plugins", "hostile"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `python3 dev.py mutate`, a mutant's quickest tests first (support/mutation.py)."""
+    quickest_first(items)
+
 
 # A command started in the background by a shell, and mutmut's workers, start with
 # SIGINT ignored, and so would every gate the tests start: the tests that interrupt
