@@ -343,9 +343,44 @@ def test_a_data_file_that_measured_nothing_is_rejected(tmp_path: Path) -> None:
     data = coverage.CoverageData(basename=str(path))
     data.add_arcs({})
     data.write()
-    with pytest.raises(InputError, match="measured no files") as info:
+    with pytest.raises(InputError) as info:
         read_coverage([path], PathResolver(tmp_path))
-    assert str(path) in str(info.value)
+    assert str(info.value) == (
+        f"{path}: coverage.py data file that measured no files; refusing to read it as 0 lines"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "schema"),
+    [("update coverage_schema set version = 6", "6"), ("delete from coverage_schema", "None")],
+)
+def test_a_data_file_of_another_schema_is_refused_naming_it_and_the_fix(
+    tmp_path: Path, change: str, schema: str
+) -> None:
+    path = lines_data(tmp_path, str(tmp_path / "m.py"))
+    (tmp_path / "m.py").write_text("x = 1\n")
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(change)
+    with pytest.raises(InputError) as info:
+        read_coverage([path], PathResolver(tmp_path))
+    assert (
+        info.value.message
+        == f"{path}: coverage.py data schema {schema}; this reader knows schema 7"
+    )
+    assert info.value.hint == "export the report with the coverage.py that wrote it: coverage xml"
+
+
+def test_a_data_file_sqlite_cannot_decode_is_refused_naming_it(tmp_path: Path) -> None:
+    """A context name that is not UTF-8 (corrupt pages, or a hostile file); SQLite's
+    own words follow, which differ between Python versions."""
+    path = lines_data(tmp_path, str(tmp_path / "m.py"))
+    (tmp_path / "m.py").write_text("x = 1\n")
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("update context set context = cast(x'ff' as text)")
+    with pytest.raises(InputError) as info:
+        read_coverage([path], PathResolver(tmp_path))
+    assert str(info.value).startswith(f"{path}: cannot read the coverage.py data: ")
+    assert "'context'" in str(info.value)
 
 
 def test_broken_coverage_settings_are_an_input_error(branch_run: Path, tmp_path: Path) -> None:

@@ -398,24 +398,21 @@ def _collect(
     context_ids: dict[int, int],
 ) -> None:
     """Fold (file, context, record values) rows, grouped by file, into the files:
-    a merged file's under MERGED. A row naming a file or context id that has no
-    row of its own is refused: coverage.py's foreign keys would never write one
-    (a merged file's context ids were vetted by `_refuse_orphan_context`)."""
+    a merged file's under MERGED. The rows are those of kept files only (the query
+    reads no others), so a row naming a file or context id that has no row of its
+    own is refused: coverage.py's foreign keys would never write one (a merged
+    file's context ids were vetted by `_refuse_orphan_context`)."""
     current_file: object = _NO_ROW  # equal to no file id: SQLite keeps any value there
-    skip = merged = False
+    merged = False
     contexts = offsets = values = array("I")
     for file_id, context_id, records in rows:
         if file_id != current_file:
             current_file = file_id
-            if file_id not in by_id:
+            target = by_id.get(file_id)
+            if target is None:
                 raise InputError(f"{show_path(path)}: {_orphan('file', file_id)}")
-            target = by_id[file_id]
-            skip = target is None  # not wanted, or measured by a plugin: left out
-            if target is not None:
-                contexts, offsets, values = target.new_chunk()
-                merged = not target.per_context
-        if skip:
-            continue
+            contexts, offsets, values = target.new_chunk()
+            merged = not target.per_context
         number = MERGED if merged else context_ids.get(context_id)
         if number is None:
             raise InputError(f"{show_path(path)}: {_orphan('context', context_id)}")
