@@ -4,6 +4,7 @@ LCOV, JaCoCo and coverage.py JSON figures equal the producers' own totals
 
 from __future__ import annotations
 
+import hashlib
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -12,10 +13,11 @@ from pathlib import Path
 import pytest
 from support import CORPUS
 
-from gate.core.model import CoverageData
+from gate.core.model import CoverageData, InputFile
 from gate.core.paths import PathResolver
 from gate.errors import InputError
 from gate.readers import detect_coverage_format, read_coverage
+from gate.text import show_path
 
 COVERAGE = CORPUS / "coverage"
 ALL = sorted(p for p in COVERAGE.glob("*/*") if p.is_file())
@@ -230,3 +232,102 @@ def test_json_figures_equal_its_summary(path: Path, tmp_path: Path) -> None:
         if doc["meta"]["branch_coverage"]:
             assert f.branch_total == summary["num_branches"], f.path
             assert f.branch_covered == summary["covered_branches"], f.path
+
+
+# --- read_coverage: every format in one call, and what is none of them ----------------
+
+
+MIXED = {
+    "coverage.xml": (
+        '<?xml version="1.0" ?><coverage version="7.6.1"><sources><source>.</source></sources>'
+        '<packages><package name="app"><classes>'
+        '<class name="a" filename="app/a.py"><lines><line number="0" hits="1"/>'
+        '<line number="1" hits="1"/></lines></class>'
+        '<class name="x" filename="vendor/x.py"><lines><line number="1" hits="1"/></lines></class>'
+        "</classes></package></packages></coverage>"
+    ),
+    "lcov.info": "SF:app/b.py\nDA:1,1\nend_of_record\nSF:vendor/y.py\nDA:1,0\nend_of_record\n",
+    "jacoco.xml": (
+        '<report name="r"><package name="app"><sourcefile name="C.java">'
+        '<line nr="1" mi="0" ci="1" mb="0" cb="0"/></sourcefile></package>'
+        '<package name="vendor"><sourcefile name="Z.java">'
+        '<line nr="1" mi="1" ci="0" mb="0" cb="0"/></sourcefile></package></report>'
+    ),
+    "coverage.json": json.dumps(
+        {
+            "meta": {"version": "7.6.1", "branch_coverage": False},
+            "files": {
+                name: {"executed_lines": [1], "missing_lines": [], "excluded_lines": []}
+                for name in ("app/d.py", "vendor/w.py")
+            },
+        }
+    ),
+}
+
+
+def test_read_coverage_reads_each_format_keeps_what_keep_claims_and_names_each_input(
+    tmp_path: Path,
+) -> None:
+    """One call reads a report of every format; `keep` is asked by each reader, what
+    a reader read past is noted, and every input is recorded with its path, the
+    SHA-256 of its bytes and its format."""
+    paths = [tmp_path / name for name in MIXED]
+    for path in paths:
+        path.write_text(MIXED[path.name])
+    resolver = PathResolver(tmp_path)
+    everything = read_coverage(paths, resolver)
+    assert sorted(everything.files) == [
+        "app/C.java", "app/a.py", "app/b.py", "app/d.py",
+        "vendor/Z.java", "vendor/w.py", "vendor/x.py", "vendor/y.py",
+    ]  # fmt: skip
+    claimed = read_coverage(paths, resolver, keep=lambda path: path.startswith("app/"))
+    assert sorted(claimed.files) == ["app/C.java", "app/a.py", "app/b.py", "app/d.py"]
+    assert claimed.inputs == tuple(
+        InputFile(str(path), hashlib.sha256(path.read_bytes()).hexdigest(), fmt)
+        for path, fmt in zip(paths, ["cobertura", "lcov", "jacoco", "coveragepy-json"], strict=True)
+    )
+    assert claimed.notes == (f"{paths[0]}: 1 <line> element with number 0 ignored",)
+    assert claimed.contexts is None
+
+
+def test_no_coverage_report_at_all_never_passes() -> None:
+    with pytest.raises(InputError) as info:
+        read_coverage([], PathResolver(Path("/nonexistent-root")))
+    assert str(info.value) == "no coverage report given; a gate without coverage never passes"
+
+
+HTML_PAGE = "an HTML page (an error page saved as a report?)"
+NOT_COVERAGE = {
+    "coverage.py-4": (
+        b'!coverage.py: This is a private format, don\'t read it directly!{"lines": {}}',
+        "a coverage.py 4.x data file, which coverage.py 5+ no longer reads\n"
+        "hint: re-run the tests with coverage.py 5 or later, or export `coverage xml`",
+    ),
+    "html": (b"<!DOCTYPE html><html><body>502</body></html>", HTML_PAGE),
+    # past the first 256 bytes only the parsed root tells an HTML page, in any case
+    "html-root": (b"<!-- " + b"x" * 300 + b" -->\n<HTML><body/></HTML>", HTML_PAGE),
+    "junit": (b"<testsuites/>", "a JUnit test report, not a coverage report"),
+    "junit-suite": (b"<testsuite/>", "a JUnit test report, not a coverage report"),
+    "other-xml": (
+        b"<coverage-report/>",
+        "XML with root <coverage-report> is not a coverage format signal-gate reads",
+    ),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00", "binary data, not a coverage report"),
+    "text": (
+        b"mode: set\n",
+        "not a coverage report signal-gate can read "
+        "(Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON or data file)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", NOT_COVERAGE)
+def test_a_file_of_no_coverage_format_is_refused_saying_what_it_is(
+    tmp_path: Path, kind: str
+) -> None:
+    content, problem = NOT_COVERAGE[kind]
+    path = tmp_path / "coverage.xml"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_coverage([path], PathResolver(tmp_path))
+    assert str(info.value) == f"{show_path(path)}: {problem}"

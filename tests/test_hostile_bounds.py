@@ -643,3 +643,53 @@ def test_a_name_with_a_nul_is_refused_with_pythons_reason(tmp_path: Path) -> Non
 
 def test_a_directory_is_no_report(tmp_path: Path) -> None:
     assert refused_before_reading(tmp_path) == f"{tmp_path}: is a directory, not a file"
+
+
+def test_paths_and_globs_name_files_under_the_root_each_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative path or glob is read under the root, wherever the gate runs from; an
+    absolute one as it is; a directory a glob matches is no report; a file named
+    twice (a path and a glob) is one input."""
+    root, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    (root / "shards" / "3.xml").mkdir(parents=True)
+    one = write(root, "shards/1.xml", COBERTURA)
+    two = write(root, "shards/2.xml", COBERTURA)
+    single = write(root, "coverage.xml", COBERTURA)
+    (elsewhere / "shards").mkdir(parents=True)
+    write(elsewhere, "coverage.xml", COBERTURA)  # what the current directory would offer
+    write(elsewhere, "shards/9.xml", COBERTURA)
+    monkeypatch.chdir(elsewhere)
+    assert expand(["shards/*.xml", "coverage.xml", "shards/1.xml"], root, "coverage") == [
+        one, two, single,
+    ]  # fmt: skip
+    assert expand([str(root / "shards" / "2*"), str(single)], tmp_path / "x", "JUnit") == [
+        two, single,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pattern", "what", "problem"),
+    [
+        ("shards/*.xml", "coverage",
+         "coverage pattern 'shards/*.xml' matches no file under {root}"),
+        ("junit-*.xml", "JUnit", "JUnit pattern 'junit-*.xml' matches no file under {root}"),
+        ("coverage.xml", "coverage", "{path}: coverage file not found"),
+        ("junit.xml", "JUnit", "{path}: JUnit file not found"),
+        ("XML/X.xml", "coverage", "{path}: coverage file not found"),  # no wildcard in it
+    ],
+)  # fmt: skip
+def test_a_path_or_glob_naming_no_file_says_how_to_produce_the_report(
+    tmp_path: Path, pattern: str, what: str, problem: str
+) -> None:
+    (tmp_path / "shards" / "a.xml").mkdir(parents=True)  # a directory is no report
+    with pytest.raises(InputError) as info:
+        expand([pattern], tmp_path, what)
+    produce = {
+        "coverage": "produce it with `pytest --cov --cov-branch --cov-report=xml:coverage.xml`, "
+        "or point --coverage (or reports.coverage) at yours",
+        "JUnit": "produce it with `pytest --junitxml=junit.xml`, "
+        "or point --junit (or reports.junit) at yours",
+    }[what]
+    shown = problem.format(root=show_path(tmp_path), path=show_path(tmp_path / pattern))
+    assert str(info.value) == f"{shown}\nhint: {produce}"

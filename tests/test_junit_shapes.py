@@ -17,6 +17,7 @@ pytest run; the others are the shapes their writers produce, written out here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -30,7 +31,7 @@ from support.reports import evaluate
 
 from gate.config.load import config_from_data
 from gate.core.evaluate import Evaluation
-from gate.core.model import FileCoverage, Outcome
+from gate.core.model import FileCoverage, InputFile, Outcome
 from gate.core.paths import MAX_PATH, PathResolver
 from gate.core.patterns import TestSelector
 from gate.core.report import InteractionResult
@@ -480,3 +481,57 @@ def test_a_selector_keeps_what_it_would_say_of_each_case_on_its_own(
     every = list(read_junit(path, resolver, details=False))
     kept = list(read_junit(path, resolver, keep=selector, details=False))
     assert kept == [c for c in every if selector(c.nodeid, c.file)]
+
+
+# --- read_tests: what it takes, what it keeps, what it records -----------------------------
+
+
+def test_read_tests_keeps_the_details_and_records_each_file_once_with_its_digest(
+    tmp_path: Path,
+) -> None:
+    """By default a case keeps its failure text and time (the evidence package reads
+    them); `keep` decides what is stored; each file is read and recorded once, and a
+    file with cases has no note."""
+    failing = (
+        '<testcase classname="tests.test_a" name="bad" time="0.5">'
+        '<failure message="boom">Traceback: boom</failure></testcase>'
+        '<testcase classname="tests.test_b" name="other"/>'
+    )
+    first = write(tmp_path, "junit-1.xml", failing)
+    second = write(tmp_path, "junit-2.xml", case("alone"))
+    resolver = PathResolver(tmp_path)
+    results = read_tests(
+        [first, second, first], resolver, keep=lambda nodeid, file: "test_b" not in nodeid
+    )
+    assert sorted(results.cases) == ["tests/test_a.py::alone", "tests/test_a.py::bad"]
+    bad = results.cases["tests/test_a.py::bad"]
+    assert (bad.outcome, bad.message, bad.details, bad.duration) == (
+        Outcome.FAILED, "boom", "boom\nTraceback: boom", 0.5,
+    )  # fmt: skip
+    assert results.inputs == tuple(
+        InputFile(str(path), hashlib.sha256(path.read_bytes()).hexdigest(), "junit")
+        for path in (first, second)
+    )
+    assert results.notes == ()
+
+
+def test_no_junit_report_at_all_is_refused() -> None:
+    with pytest.raises(InputError) as info:
+        read_tests([], PathResolver(Path("/nonexistent-root")))
+    assert str(info.value) == "no JUnit report given; evidence tests cannot be confirmed"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("<!DOCTYPE html><html><body>502</body></html>",
+         "an HTML page (an error page saved as a report?)"),
+        ("tests passed: 3", "not XML, so not a JUnit report"),
+    ],
+    ids=["html", "text"],
+)  # fmt: skip
+def test_a_junit_file_that_is_no_xml_is_refused_saying_what_it_is(
+    tmp_path: Path, content: str, problem: str
+) -> None:
+    path = document(tmp_path, content)
+    assert refusal(path) == f"{path}: {problem}"
