@@ -535,3 +535,27 @@ def test_a_junit_file_that_is_no_xml_is_refused_saying_what_it_is(
 ) -> None:
     path = document(tmp_path, content)
     assert refusal(path) == f"{path}: {problem}"
+
+
+@pytest.mark.parametrize("seen", [False, True], ids=["first-of-its-class", "class-seen"])
+def test_the_bound_is_on_classname_and_name_together_whether_or_not_the_class_was_seen(
+    tmp_path: Path, seen: bool
+) -> None:
+    """MAX_NAME characters of classname and name are read; one more is refused, be
+    the case the first of its class or one whose class identity is already known."""
+    classname = "tests.test_a"
+    before = f'<testcase classname="{classname}" name="one"/>\n' if seen else ""
+    fits = "n" * (MAX_NAME - len(classname))
+    path = document(
+        tmp_path,
+        f'<testsuite>{before}<testcase classname="{classname}" name="{fits}"/></testsuite>',
+    )
+    assert f"tests/test_a.py::{fits}" in read_tests([path], PathResolver(tmp_path)).cases
+    path = document(
+        tmp_path,
+        f'<testsuite>{before}<testcase classname="{classname}" name="{fits}x"/></testsuite>',
+    )
+    assert refusal(path) == (
+        f"{path}: <testcase> name, classname or file of 65,537 characters "
+        f"is not a test name (line {1 + seen})"
+    )

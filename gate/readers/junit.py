@@ -186,7 +186,7 @@ class _Identities:
                 self._prefixes.clear()
             probe = junit_identity(classname, self._PROBE, file)
             cached = self._prefixes[key] = (probe.nodeid[:-1], probe.file)
-        elif len(name) > MAX_NAME:
+        elif len(classname) + len(name) > MAX_NAME:  # the bound _check_sizes applies
             self._check_sizes(el, classname, name, raw_file)
         return cached[0], name, cached[1]
 
