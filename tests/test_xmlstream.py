@@ -24,6 +24,7 @@ from gate.readers.xmlstream import (
     MAX_PROLOG_BYTES,
     MAX_ROOT_ATTRIBUTES,
     local_name,
+    looks_like_html,
     release,
     stream,
 )
@@ -258,3 +259,52 @@ def test_a_utf16_head_cut_inside_a_surrogate_pair_is_read(tmp_path: Path) -> Non
 def test_a_report_the_system_will_not_open_is_refused_with_its_reason(tmp_path: Path) -> None:
     path = unopenable(tmp_path, "<coverage/>")
     assert read_refusal(path) == f"{show_path(path)}: cannot read: Permission denied"
+
+
+HTML_PAGE = "an HTML page (an error page saved as a report?)"
+
+
+@pytest.mark.parametrize("reader", ["coverage", "junit"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<!DOCTYPE html>\n<title>502 Bad Gateway</title>\n<h1>502</h1>",  # <html> is optional
+        b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>',
+    ],
+    ids=["html5-without-html-tag", "xhtml"],
+)
+def test_an_html_page_is_refused_as_one_before_parsing(
+    tmp_path: Path, reader: str, page: bytes
+) -> None:
+    """A doctype alone says HTML, and so does `<html` after an XML declaration: both
+    readers say so before any parse (the JUnit reader would only name the root)."""
+    path = tmp_path / "report.xml"
+    path.write_bytes(page)
+    assert read_refusal(path, reader) == f"{show_path(path)}: {HTML_PAGE}"
+
+
+def test_an_html_page_is_told_by_its_first_256_bytes() -> None:
+    assert looks_like_html(b"<!-- " + b"x" * 246 + b"<html>")  # `<html` ends at byte 256
+    assert not looks_like_html(b"<!-- " + b"x" * 247 + b"<html>")
+
+
+def test_the_format_is_told_from_the_first_head_bytes_only(tmp_path: Path) -> None:
+    """Detection reads HEAD_BYTES of a report however large it is: a NUL after them is
+    never looked at (binary data is told by a NUL within them)."""
+    path = tmp_path / "coverage.xml"
+    path.write_bytes(b"x" * HEAD_BYTES + b"\x00")
+    assert read_refusal(path) == (
+        f"{show_path(path)}: not a coverage report signal-gate can read "
+        "(Cobertura XML, JaCoCo XML, LCOV, coverage.py JSON or data file)"
+    )
+
+
+def test_a_utf16_head_is_decoded_in_whole_characters(tmp_path: Path) -> None:
+    """The head of a UTF-16 report is cut to whole 2-byte units before decoding: an
+    LCOV record whose `SF:` ends the first HEAD_BYTES bytes is still found."""
+    blank = (HEAD_BYTES - len(codecs.BOM_UTF16_LE) - len("SF:".encode("utf-16-le"))) // 2
+    text = "\n" * blank + "SF:a.py\nDA:1,1\nend_of_record\n"
+    path = tmp_path / "coverage.info"
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    assert path.read_bytes()[HEAD_BYTES - 6 : HEAD_BYTES].decode("utf-16-le") == "SF:"
+    assert set(read_coverage([path], PathResolver(tmp_path)).files) == {"a.py"}
