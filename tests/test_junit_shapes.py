@@ -559,3 +559,30 @@ def test_the_bound_is_on_classname_and_name_together_whether_or_not_the_class_wa
         f"{path}: <testcase> name, classname or file of 65,537 characters "
         f"is not a test name (line {1 + seen})"
     )
+
+
+def test_without_details_each_case_keeps_its_outcome_file_and_report(tmp_path: Path) -> None:
+    """Without details, cases with no message are stored compactly by class: each
+    still has its own outcome, identity, file and report; a result outside any case,
+    after them, is counted as a case too."""
+    path = document(
+        tmp_path,
+        '<testsuite name="s"><testcase classname="tests.test_a" name="ok"/>'
+        '<testcase classname="tests.test_a" name="bad"><failure/></testcase>'
+        '<testcase classname="tests.test_a" name="broken"><error/></testcase>'
+        '<testcase classname="tests.test_a" name="later"><skipped/></testcase>'
+        '<testcase classname="b" name="other" file="tests/test_b.py"/>'
+        '<error message="teardown"/></testsuite>',
+    )
+    stats = JunitStats()
+    cases = list(read_junit(path, PathResolver(tmp_path), stats=stats, details=False))
+    report = str(path)
+    assert [(c.nodeid, c.file, c.outcome, c.message, c.report) for c in cases] == [
+        ("tests/test_a.py::ok", "tests/test_a.py", Outcome.PASSED, "", report),
+        ("tests/test_a.py::bad", "tests/test_a.py", Outcome.FAILED, "", report),
+        ("tests/test_a.py::broken", "tests/test_a.py", Outcome.ERROR, "", report),
+        ("tests/test_a.py::later", "tests/test_a.py", Outcome.SKIPPED, "", report),
+        ("tests/test_b.py::other", "tests/test_b.py", Outcome.PASSED, "", report),
+        ("s::(suite-level error)", None, Outcome.ERROR, "teardown", report),
+    ]
+    assert stats.cases == 6
