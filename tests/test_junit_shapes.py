@@ -586,3 +586,22 @@ def test_without_details_each_case_keeps_its_outcome_file_and_report(tmp_path: P
         ("s::(suite-level error)", None, Outcome.ERROR, "teardown", report),
     ]
     assert stats.cases == 6
+
+
+def test_a_case_without_a_name_is_its_class_or_file_wherever_it_stands(tmp_path: Path) -> None:
+    """A <testcase> with no name (or a blank one) is identified by its classname and
+    file alone, be it the first of its class or not; one with no classname by its name."""
+    path = document(
+        tmp_path,
+        '<testsuite name="s"><testcase classname="tests.test_a" name="one"/>'
+        '<testcase classname="tests.test_a" name=" "/>'
+        '<testcase classname="b" file="tests/test_b.py"/>'
+        '<testcase name="alone"/></testsuite>',
+    )
+    cases = list(read_junit(path, PathResolver(tmp_path), details=False))
+    assert [(c.nodeid, c.file) for c in cases] == [
+        ("tests/test_a.py::one", "tests/test_a.py"),
+        ("tests/test_a.py", "tests/test_a.py"),
+        ("tests/test_b.py", "tests/test_b.py"),
+        ("alone", None),
+    ]
