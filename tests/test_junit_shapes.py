@@ -311,6 +311,7 @@ def test_an_unusable_file_attribute_is_named_with_its_line(tmp_path: Path) -> No
         (" ", "tests/test_x.py", "tests/test_x.py::test_a"),
         (".", "tests/test_x.py", "tests/test_x.py::test_a"),
         ("./", "tests/test_x.py", "tests/test_x.py::test_a"),  # the root is no file
+        ("..", "tests/test_x.py", "tests/test_x.py::test_a"),  # nor is its parent
         ("X", "X", "X::tests.test_x::test_a"),  # a file named X is one, not a module
     ],
 )  # fmt: skip
