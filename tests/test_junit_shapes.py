@@ -606,3 +606,17 @@ def test_a_case_without_a_name_is_its_class_or_file_wherever_it_stands(tmp_path:
         ("tests/test_b.py", "tests/test_b.py"),
         ("alone", None),
     ]
+
+
+def test_a_file_attribute_past_max_path_is_refused(tmp_path: Path) -> None:
+    """A file= of MAX_PATH characters is read (test_a_name_or_file_of_exactly_the_bound_is_read);
+    one more is refused before it is resolved."""
+    file = "d/" * ((MAX_PATH - 4) // 2) + "tt.py"
+    assert len(file) == MAX_PATH + 1
+    path = document(
+        tmp_path, f'<testsuite><testcase classname="t" name="m" file="{file}"/></testsuite>'
+    )
+    assert refusal(path) == (
+        f"{path}: <testcase> name, classname or file of 4,097 characters "
+        "is not a test name (line 1)"
+    )
