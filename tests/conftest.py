@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from support import CORPUS, GITHUB_API
 from support.cache import built_once
-from support.mutation import quickest_first
+from support.mutation import hang_limit, quickest_first
 from support.reports import valid
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,6 +31,13 @@ collect_ignore = ["fixture_project", "fixture_plugins", "hostile"]
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under `python3 dev.py mutate`, a mutant's quickest tests first (support/mutation.py)."""
     quickest_first(items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    """Under `python3 dev.py mutate`, a test a mutant makes hang ends it (support/mutation.py)."""
+    with hang_limit(item.nodeid):
+        return (yield)
 
 
 # A command started in the background by a shell, and mutmut's workers, start with

@@ -131,34 +131,37 @@ def test_evidence_scope_from_shards_equals_one_run(sharded: Sharded, tmp_path: P
     ],
     ids=["xml+data", "lcov+json+xml", "json+lcov+data"],
 )
-def test_mixed_report_formats_merge(sharded: Sharded, shard_files: tuple[str, ...]) -> None:
+def test_mixed_report_formats_merge(
+    sharded: Sharded, shard_files: tuple[str, ...], tmp_path: Path
+) -> None:
     """Shards need not agree on a format: each may upload XML, LCOV, JSON or its
-    data file (the LCOV and JSON made by coverage.py from the shard's data)."""
+    data file (the LCOV and JSON made by coverage.py from the shard's data, written
+    beside the project: it is shared by every test, and by mutmut's runs)."""
     shards = sharded.root / "shards"
     for number in (1, 2, 3):
         data = f"--data-file={shards / str(number) / f'.coverage.{number}'}"
         for kind in ("lcov", "json"):
-            out = shards / str(number) / f"coverage.{kind}"
+            out = tmp_path / str(number) / f"coverage.{kind}"
             subprocess.run(
                 [sys.executable, "-m", "coverage", kind, "-q", data, "-o", str(out)],
                 cwd=sharded.root, check=True, capture_output=True,
             )  # fmt: skip
+    made = {f"{n}/coverage.{kind}" for n in (1, 2, 3) for kind in ("lcov", "json")}
+    reports = tuple(str((tmp_path if f in made else shards) / f) for f in shard_files)
     one = check(sharded.root, ("coverage.xml",), ("junit.xml",))
-    many = check(sharded.root, tuple(f"shards/{f}" for f in shard_files), ("shards/**/junit*.xml",))
+    many = check(sharded.root, reports, ("shards/**/junit*.xml",))
     assert_same_verdict(one, many)
 
 
 def test_a_suite_uploaded_twice_is_not_counted_twice(sharded: Sharded, tmp_path: Path) -> None:
-    again = sharded.root / "shards" / "1-retry"
-    again.mkdir(exist_ok=True)
-    shutil.copy(sharded.root / "shards" / "1" / "junit.xml", again / "junit.xml")
+    again = tmp_path / "1-retry" / "junit.xml"  # beside the shared project, never in it
+    again.parent.mkdir()
+    shutil.copy(sharded.root / "shards" / "1" / "junit.xml", again)
+    uploaded = [*sorted((sharded.root / "shards").glob("**/junit*.xml")), again]
     once = read_tests([sharded.root / "junit.xml"], PathResolver(sharded.root))
-    twice = read_tests(
-        sorted((sharded.root / "shards").glob("**/junit*.xml")), PathResolver(sharded.root)
-    )
+    twice = read_tests(uploaded, PathResolver(sharded.root))
     assert len(twice.inputs) == 4
     assert twice.cases.keys() == once.cases.keys()
     one = check(sharded.root, ("coverage.xml",), ("junit.xml",))
-    many = check(sharded.root, ("shards/**/coverage*.xml",), ("shards/**/junit*.xml",))
+    many = check(sharded.root, ("shards/**/coverage*.xml",), tuple(map(str, uploaded)))
     assert_same_verdict(one, many)
-    shutil.rmtree(again)
