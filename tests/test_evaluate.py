@@ -377,6 +377,29 @@ def test_a_module_file_present_on_disk_but_missing_from_coverage_blocks_ready() 
     assert a.statements == 0 and a.confidence == 0
 
 
+def test_an_evidence_file_absent_from_the_source_tree_is_named_as_absent() -> None:
+    """With the source present, a pattern naming a file that does not exist says
+    so, rather than that the file ran no test."""
+    ev = Evaluation(
+        build_config(), {f.path: f for f in FULL}, build_tests(), TODAY,
+        repo_files=frozenset({"app/a.py"}),
+    )  # fmt: skip
+    (a,) = evaluate(ev).interactions
+    assert "evidence file 'tests/test_a.py' does not exist" in a.gaps
+    assert not any("matched no test" in g for g in a.gaps)
+
+
+def test_a_line_threshold_over_files_without_statements_is_a_gap_not_a_pass() -> None:
+    """A claimed file with no statement (an empty module) measures nothing: the
+    line threshold cannot be met by it, and nothing more covered would meet it."""
+    report = evaluate_one(
+        [build_file("app/a.py", 0, 0)], PASSING, defaults={"threshold": {"branch": None}}
+    )
+    (a,) = report.interactions
+    assert a.gaps == ["no statements measured in its files"] and a.to_pass == []
+    assert a.status is Status.ATTENTION and a.coverage_percent is None and not report.passed
+
+
 def test_missing_branches_are_named(tmp_path: Path) -> None:
     f = FileCoverage(
         "app/a.py",
