@@ -246,6 +246,42 @@ def test_it_excuses_thresholds_only_never_a_contract_or_evidence_scope_gap(
     assert a.reasons == ["interaction a is REQUIRES ATTENTION"] and not report.passed
 
 
+# Branches counted on lines the report measures no statement on (as LCOV's BRDA
+# records can be, without DA records).
+BRANCHES_ONLY = FileCoverage("app/a.py", frozenset(), frozenset(), {1: LineBranches(2, 0)})
+
+
+@pytest.mark.parametrize(
+    ("branch", "head", "gap"),
+    [
+        (None, cov(50, 0), None),
+        (95, BRANCHES_ONLY, "no statements measured in its files"),
+        (95, cov(50, 0), "no branch data in the coverage reports (measure with --cov-branch)"),
+    ],
+)
+def test_it_never_excuses_what_was_not_measured(
+    branch: float | None, head: FileCoverage, gap: str | None
+) -> None:
+    """A module pattern that matches no file, a side measured on nothing: no
+    threshold is met or missed there, so a shortfall next to them is not all that
+    fails, even when the baseline shares both."""
+    interaction = {"id": "a", "name": "A", "direction": "outbound",
+                   "modules": ["app/a.py", "app/gone.py"],
+                   "evidence": ["tests/test_a.py"]}  # fmt: skip
+    cfg = config(
+        defaults={"threshold": {"line": 95, "branch": branch}, "ratchet": True},
+        interactions=[interaction],
+    )
+    report = gate([head], baseline=gate([head], cfg=cfg), change=NO_CHANGE, cfg=cfg)
+    (a,) = report.interactions
+    assert "module 'app/gone.py' matches no source file" in a.gaps
+    assert gap is None or gap in a.gaps
+    assert a.to_pass  # a shortfall too
+    assert a.ratchet.state is RatchetState.NOT_APPLIED
+    assert a.ratchet.reason == "it fails for more than its thresholds"
+    assert not report.passed
+
+
 def test_an_interaction_new_since_the_base_is_not_held() -> None:
     base = gate([cov(10, 10, "app/b.py")], cfg=config("b"))
     report = gate([cov(50, 42)], baseline=base, change=NO_CHANGE)
