@@ -143,6 +143,12 @@ def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) ->
         ("//server/share/x.py", "/server/share/x.py"),
         ("./a/./b/", "a/b"),
         ("", ""),
+        (".", ""),  # the root itself
+        ("a/b/../..", ""),
+        # '..' at the root stays at the root, on a drive too
+        ("/../x.py", "/x.py"),
+        ("C:\\..\\x.py", "C:/x.py"),
+        ("c:/x/../../..", "c:/"),
     ],
 )
 def test_normalise(raw: str, expected: str) -> None:
