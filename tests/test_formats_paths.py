@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from gate.core.paths import PathResolver, UnusablePath, escapes, is_file, normalise
+from gate.core.paths import (
+    MAX_PATH,
+    PathResolver,
+    UnusablePath,
+    escapes,
+    is_file,
+    normalise,
+    unusable,
+)
 from gate.readers import read_coverage
 
 
@@ -145,6 +153,9 @@ def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) ->
         ("", ""),
         (".", ""),  # the root itself
         ("a/b/../..", ""),
+        # a relative path stays relative, whatever its first characters
+        ("XX/XX/a.py", "XX/XX/a.py"),
+        ("XX/XX/../..", ""),
         # '..' at the root stays at the root, on a drive too
         ("/../x.py", "/x.py"),
         ("C:\\..\\x.py", "C:/x.py"),
@@ -153,3 +164,13 @@ def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) ->
 )
 def test_normalise(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
+
+
+def test_a_path_of_max_path_characters_is_usable_and_one_more_is_not(tmp_path: Path) -> None:
+    """MAX_PATH characters is the longest usable path (segments of 200 bytes)."""
+    longest = "/".join(["a" * 200] * 20) + "/" + "b" * (MAX_PATH - 20 * 201)
+    assert len(longest) == MAX_PATH and unusable(longest) is None
+    assert PathResolver(tmp_path).resolve(longest) == longest
+    assert unusable(longest + "c") == (
+        f"is {MAX_PATH + 1:,} characters long (no path is longer than {MAX_PATH:,})"
+    )
