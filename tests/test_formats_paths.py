@@ -89,6 +89,22 @@ def test_source_roots_of_the_report(tree: Path) -> None:
     assert resolver.resolve("util.py", ["--source", "lib"]) == "lib/util.py"
 
 
+@pytest.mark.parametrize("alias", ["/", "C:\\"])
+def test_paths_remap_a_file_system_root(tree: Path, alias: str) -> None:
+    """Sources that sat at the root of the machine that measured them."""
+    name = alias.replace("\\", "/") + "client.py"
+    assert PathResolver(tree).resolve(name) == name  # nothing here by that name
+    assert PathResolver(tree, {"src/app": (alias,)}).resolve(name) == "src/app/client.py"
+
+
+@pytest.mark.parametrize(
+    ("path", "outside"),
+    [("..", True), ("../x.py", True), ("..x.py", False), ("x/..y", False), ("x.py", False)],
+)
+def test_escapes_is_a_climb_out_of_the_root(path: str, outside: bool) -> None:
+    assert escapes(path) is outside
+
+
 def test_paths_remap_a_prefix_that_does_not_exist_here(tree: Path) -> None:
     """`paths: {src: [/app/code]}`: the container copied src/ to /app/code, so no
     suffix of the recorded path exists in the checkout."""
@@ -141,6 +157,8 @@ def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) ->
     assert info.value.reason == "contains a NUL character"
     with pytest.raises(UnusablePath, match=r"^has a segment of 256 bytes"):
         resolver.resolve("pkg/" + "a" * 253 + ".py")
+    longest = "a" * 252 + ".py"  # MAX_SEGMENT bytes: a name file systems hold
+    assert resolver.resolve("pkg/" + longest) == "pkg/" + longest
 
 
 @pytest.mark.parametrize(
