@@ -89,6 +89,16 @@ def test_source_roots_of_the_report(tree: Path) -> None:
     assert resolver.resolve("util.py", ["--source", "lib"]) == "lib/util.py"
 
 
+def test_the_files_given_are_the_repository_not_what_is_on_disk(tmp_path: Path) -> None:
+    """Given the scanned repository's files, a report path resolves against them: a
+    copy under a directory the scan skips (build/) is not a source file."""
+    (tmp_path / "build/lib/app").mkdir(parents=True)
+    (tmp_path / "build/lib/app/x.py").touch()
+    resolver = PathResolver(tmp_path, files=frozenset({"app/x.py"}))
+    assert resolver.resolve("/ci/work/build/lib/app/x.py") == "app/x.py"
+    assert PathResolver(tmp_path).resolve("/ci/work/build/lib/app/x.py") == "build/lib/app/x.py"
+
+
 @pytest.mark.parametrize("alias", ["/", "C:\\"])
 def test_paths_remap_a_file_system_root(tree: Path, alias: str) -> None:
     """Sources that sat at the root of the machine that measured them."""
