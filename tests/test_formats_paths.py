@@ -89,6 +89,15 @@ def test_source_roots_of_the_report(tree: Path) -> None:
     assert resolver.resolve("util.py", ["--source", "lib"]) == "lib/util.py"
 
 
+def test_a_name_is_looked_up_once_and_resolves_the_same_way_every_time(tree: Path) -> None:
+    """Every mention of a name in the reports maps to one file: the first answer is kept."""
+    resolver = PathResolver(tree)
+    assert resolver.resolve("/ci/work/lib/util.py") == "lib/util.py"
+    (tree / "lib/util.py").unlink()
+    assert resolver.resolve("/ci/work/lib/util.py") == "lib/util.py"
+    assert PathResolver(tree).resolve("/ci/work/lib/util.py") == "/ci/work/lib/util.py"
+
+
 def test_the_files_given_are_the_repository_not_what_is_on_disk(tmp_path: Path) -> None:
     """Given the scanned repository's files, a report path resolves against them: a
     copy under a directory the scan skips (build/) is not a source file."""
