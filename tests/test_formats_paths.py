@@ -42,6 +42,9 @@ def tree(tmp_path: Path) -> Path:
         ("c:/Users/dev/proj/src/app/client.py", "src/app/client.py"),
         ("D:\\XXXX\\src\\app\\client.py", "src/app/client.py"),  # a checkout at D:\XXXX
         ("D:\\ci\\src\\app\\client.py", "src/app/client.py"),
+        # a checkout at the root of a container (COPY . /) or of a drive
+        ("/src/app/client.py", "src/app/client.py"),
+        ("C:\\src\\app\\client.py", "src/app/client.py"),
         ("/home/runner/work/repo/repo/src/app/client.py", "src/app/client.py"),
         ("/app/src/app/client.py", "src/app/client.py"),  # a container's copy of the tree
         ("/usr/src/app/lib/util.py", "lib/util.py"),
