@@ -138,6 +138,13 @@ def test_paths_remap_a_prefix_that_does_not_exist_here(tree: Path) -> None:
     assert remapped.resolve("/app/code/app/client.py") == "src/app/client.py"
     windows = PathResolver(tree, {"src": ("D:\\build\\code",)})
     assert windows.resolve("D:\\build\\code\\app\\client.py") == "src/app/client.py"
+    # Only a trailing '/' is dropped from either side, whatever they end with.
+    osx = PathResolver(tree, {"ios/OSX/": ("/build/OSX/",)})
+    assert osx.resolve("/build/OSX/a.py") == "ios/OSX/a.py"
+    assert osx.resolve("/build/OS/a.py") == "/build/OS/a.py"
+    # A folder name may end with a space: `dist /` keeps it.
+    spaced = PathResolver(tree, {"dist /": ("/build",)})
+    assert spaced.resolve("/build/x.py") == "dist /x.py"
 
 
 def test_without_the_source_the_guess_is_relative_and_an_escape_is_marked(
