@@ -14,7 +14,15 @@ from support.reports import evaluate
 
 from gate.config.load import config_from_data
 from gate.core.evaluate import Evaluation
-from gate.core.model import Diff, FileCoverage, LineBranches, Outcome, TestCase, TestResults
+from gate.core.model import (
+    ContextIndex,
+    Diff,
+    FileCoverage,
+    LineBranches,
+    Outcome,
+    TestCase,
+    TestResults,
+)
 from gate.core.report import RatchetState, Report, Status
 
 TODAY = dt.date(2026, 11, 29)
@@ -203,6 +211,75 @@ def test_it_excuses_thresholds_only_never_a_failing_test() -> None:
     assert a.ratchet.state is RatchetState.NOT_APPLIED
     assert a.ratchet.reason == "it fails for more than its thresholds"
     assert a.reasons == ["interaction a is REQUIRES ATTENTION"] and not report.passed
+
+
+# Per-test contexts in which no file of the interaction was recorded.
+NO_FILE_RECORDED = ContextIndex(("", "tests/test_a.py::t0"), ("", "tests/test_a.py::t0"), {})
+
+
+@pytest.mark.parametrize(
+    ("own", "contexts", "gap"),
+    [
+        ({"contract": {"tests": ["tests/test_contract.py"]}}, None,
+         "no passing contract test (none matched: 'tests/test_contract.py')"),
+        ({"coverage_scope": "evidence"}, NO_FILE_RECORDED,
+         "app/a.py: not in the coverage.py data with per-test contexts"),
+    ],
+)  # fmt: skip
+def test_it_excuses_thresholds_only_never_a_contract_or_evidence_scope_gap(
+    own: dict, contexts: ContextIndex | None, gap: str
+) -> None:
+    """Each gap alone, with a shortfall the baseline shares (0/50 both): the ratchet
+    would hold the thresholds, but the other gap keeps the interaction failing."""
+    interaction = {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py"],
+                   "evidence": ["tests/test_a.py"], **own}  # fmt: skip
+    cfg = config(interactions=[interaction])
+    ev = Evaluation(
+        cfg, {"app/a.py": cov(50, 0)}, PASSING, TODAY, contexts=contexts,
+        diff=NO_CHANGE, baseline=base_report(50, 0), baseline_source="base.json",
+    )  # fmt: skip
+    report = evaluate(ev)
+    (a,) = report.interactions
+    assert gap in a.gaps and a.to_pass == ["48 more statements"]
+    assert a.ratchet.state is RatchetState.NOT_APPLIED
+    assert a.ratchet.reason == "it fails for more than its thresholds"
+    assert a.reasons == ["interaction a is REQUIRES ATTENTION"] and not report.passed
+
+
+# Branches counted on lines the report measures no statement on (as LCOV's BRDA
+# records can be, without DA records).
+BRANCHES_ONLY = FileCoverage("app/a.py", frozenset(), frozenset(), {1: LineBranches(2, 0)})
+
+
+@pytest.mark.parametrize(
+    ("branch", "head", "gap"),
+    [
+        (None, cov(50, 0), None),
+        (95, BRANCHES_ONLY, "no statements measured in its files"),
+        (95, cov(50, 0), "no branch data in the coverage reports (measure with --cov-branch)"),
+    ],
+)
+def test_it_never_excuses_what_was_not_measured(
+    branch: float | None, head: FileCoverage, gap: str | None
+) -> None:
+    """A module pattern that matches no file, a side measured on nothing: no
+    threshold is met or missed there, so a shortfall next to them is not all that
+    fails, even when the baseline shares both."""
+    interaction = {"id": "a", "name": "A", "direction": "outbound",
+                   "modules": ["app/a.py", "app/gone.py"],
+                   "evidence": ["tests/test_a.py"]}  # fmt: skip
+    cfg = config(
+        defaults={"threshold": {"line": 95, "branch": branch}, "ratchet": True},
+        interactions=[interaction],
+    )
+    report = gate([head], baseline=gate([head], cfg=cfg), change=NO_CHANGE, cfg=cfg)
+    (a,) = report.interactions
+    assert "module 'app/gone.py' matches no source file" in a.gaps
+    assert gap is None or gap in a.gaps
+    assert a.to_pass  # a shortfall too
+    assert a.ratchet.state is RatchetState.NOT_APPLIED
+    assert a.ratchet.reason == "it fails for more than its thresholds"
+    assert not report.passed
 
 
 def test_an_interaction_new_since_the_base_is_not_held() -> None:

@@ -17,7 +17,7 @@ from gate.config.load import config_from_data
 from gate.core.evaluate import Evaluation, shortfall
 from gate.core.model import FileCoverage, LineBranches, Outcome, TestCase, TestResults
 from gate.core.numbers import distinct_percents, percent_below
-from gate.core.report import Status, to_data
+from gate.core.report import Status, WaiverInfo, to_data
 from gate.core.thresholds import missing_branch_labels
 
 TODAY = dt.date(2026, 11, 29)
@@ -320,6 +320,36 @@ def test_waiver_keeps_a_failing_interaction_visible_but_not_failing_until_it_exp
     assert "(waiver expired 2026-11-28)" in expired.reasons[0]
 
 
+def test_a_waiver_holds_through_its_until_date_and_is_reported_as_written() -> None:
+    waiver = {"target": "a", "reason": "rewrite (#12)", "until": TODAY.isoformat(),
+              "owner": "team-a"}  # fmt: skip
+    files = [build_file("app/a.py", 10, 5, (2, 2))]
+    report = evaluate_one(files, PASSING, waivers=[waiver], overall={"min_confidence": 0})
+    assert report.passed  # the last day it holds
+    assert report.interactions[0].waiver == WaiverInfo(
+        reason="rewrite (#12)", until="2026-11-29", owner="team-a", expired=False
+    )
+
+
+def test_the_report_carries_the_configs_identity_and_unmapped_policy() -> None:
+    report = evaluate_one(
+        FULL, PASSING, id="shop", title="Shop gate", maintainer="team-shop",
+        unmapped={"paths": ["app/*.py"], "policy": "fail"},
+    )  # fmt: skip
+    assert (report.id, report.title, report.maintainer) == ("shop", "Shop gate", "team-shop")
+    assert report.unmapped_policy == "fail"
+
+
+def test_unmapped_paths_are_path_globs_not_module_patterns() -> None:
+    """`app/new` names that path only (no directory rule, as a module pattern has);
+    `app/new/**` is everything below it."""
+    files = [build_file("app/a.py", 4, 4, (2, 2)), build_file("app/new/x.py", 4, 4, (2, 2))]
+    literal = evaluate_one(files, PASSING, unmapped={"paths": ["app/new"]})
+    assert literal.unmapped == []
+    below = evaluate_one(files, PASSING, unmapped={"paths": ["app/new/**"]})
+    assert below.unmapped == ["app/new/x.py"]
+
+
 def test_not_required_interaction_never_fails_the_gate_but_critical_is_always_required() -> None:
     files = [build_file("app/a.py", 10, 5, (2, 2))]
     base = {"id": "a", "name": "A", "direction": "outbound", "modules": ["app/a.py"],
@@ -375,6 +405,29 @@ def test_a_module_file_present_on_disk_but_missing_from_coverage_blocks_ready() 
     assert "app/a.py: not in the coverage reports (never imported by the tests?)" in a.gaps
     assert a.status is Status.ATTENTION
     assert a.statements == 0 and a.confidence == 0
+
+
+def test_an_evidence_file_absent_from_the_source_tree_is_named_as_absent() -> None:
+    """With the source present, a pattern naming a file that does not exist says
+    so, rather than that the file ran no test."""
+    ev = Evaluation(
+        build_config(), {f.path: f for f in FULL}, build_tests(), TODAY,
+        repo_files=frozenset({"app/a.py"}),
+    )  # fmt: skip
+    (a,) = evaluate(ev).interactions
+    assert "evidence file 'tests/test_a.py' does not exist" in a.gaps
+    assert not any("matched no test" in g for g in a.gaps)
+
+
+def test_a_line_threshold_over_files_without_statements_is_a_gap_not_a_pass() -> None:
+    """A claimed file with no statement (an empty module) measures nothing: the
+    line threshold cannot be met by it, and nothing more covered would meet it."""
+    report = evaluate_one(
+        [build_file("app/a.py", 0, 0)], PASSING, defaults={"threshold": {"branch": None}}
+    )
+    (a,) = report.interactions
+    assert a.gaps == ["no statements measured in its files"] and a.to_pass == []
+    assert a.status is Status.ATTENTION and a.coverage_percent is None and not report.passed
 
 
 def test_missing_branches_are_named(tmp_path: Path) -> None:

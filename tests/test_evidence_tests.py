@@ -3,10 +3,13 @@ pattern that selected no test, saying why, and the `skipped` rule."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from gate.config.load import config_from_data
 from gate.config.schema import Interaction
-from gate.core.evidence_tests import judge_tests
+from gate.core.evidence_tests import judge_tests, pass_fraction
 from gate.core.model import Outcome, TestCase
+from gate.core.report import TestCounts
 
 
 def interaction(*evidence: str) -> Interaction:
@@ -62,3 +65,24 @@ def test_a_single_skipped_test_means_none_ran_said_first() -> None:
         "evidence 'tests/test_b.py' matched no test in the JUnit results",
     ]
     assert verdict.notes == ["test tests/test_a.py::test_1 skipped (skip allowed)"]
+
+
+def test_an_errored_test_counts_as_an_error_and_against_the_pass_rate() -> None:
+    each = [Outcome.PASSED, Outcome.ERROR, Outcome.FAILED, Outcome.ERROR, Outcome.SKIPPED]
+    evidence = [case(f"tests/test_a.py::test_{i}", o) for i, o in enumerate(each)]
+    verdict = judge_tests(interaction("tests/test_a.py"), evidence, REPO)
+    assert verdict.counts == TestCounts(total=5, passed=1, failed=1, errors=2, skipped=1)
+    assert pass_fraction(verdict.counts) == Fraction(1, 4)  # the skip did not run
+    assert verdict.gaps == [
+        "test tests/test_a.py::test_1 errored",
+        "test tests/test_a.py::test_2 failed",
+        "test tests/test_a.py::test_3 errored",
+    ]
+
+
+def test_no_test_selected_is_not_every_test_skipped() -> None:
+    """Nothing selected is a pattern's gap, not "none ran" (which makes it UNKNOWN)."""
+    verdict = judge_tests(interaction("tests/test_b.py"), [], REPO)
+    assert not verdict.none_ran
+    assert verdict.counts == TestCounts()
+    assert verdict.gaps == ["evidence 'tests/test_b.py' matched no test in the JUnit results"]

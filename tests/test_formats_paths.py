@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from gate.core.paths import PathResolver, UnusablePath, escapes, is_file, normalise
+from gate.core.paths import (
+    MAX_PATH,
+    PathResolver,
+    UnusablePath,
+    escapes,
+    is_file,
+    normalise,
+    unusable,
+)
 from gate.readers import read_coverage
 
 
@@ -32,6 +40,11 @@ def tree(tmp_path: Path) -> Path:
         (".\\src\\app\\client.py", "src/app/client.py"),
         ("C:\\runner\\work\\repo\\repo\\src\\app\\client.py", "src/app/client.py"),
         ("c:/Users/dev/proj/src/app/client.py", "src/app/client.py"),
+        ("D:\\XXXX\\src\\app\\client.py", "src/app/client.py"),  # a checkout at D:\XXXX
+        ("D:\\ci\\src\\app\\client.py", "src/app/client.py"),
+        # a checkout at the root of a container (COPY . /) or of a drive
+        ("/src/app/client.py", "src/app/client.py"),
+        ("C:\\src\\app\\client.py", "src/app/client.py"),
         ("/home/runner/work/repo/repo/src/app/client.py", "src/app/client.py"),
         ("/app/src/app/client.py", "src/app/client.py"),  # a container's copy of the tree
         ("/usr/src/app/lib/util.py", "lib/util.py"),
@@ -81,6 +94,41 @@ def test_source_roots_of_the_report(tree: Path) -> None:
     assert resolver.resolve("util.py", ["--source", "lib"]) == "lib/util.py"
 
 
+def test_a_name_is_looked_up_once_and_resolves_the_same_way_every_time(tree: Path) -> None:
+    """Every mention of a name in the reports maps to one file: the first answer is kept."""
+    resolver = PathResolver(tree)
+    assert resolver.resolve("/ci/work/lib/util.py") == "lib/util.py"
+    (tree / "lib/util.py").unlink()
+    assert resolver.resolve("/ci/work/lib/util.py") == "lib/util.py"
+    assert PathResolver(tree).resolve("/ci/work/lib/util.py") == "/ci/work/lib/util.py"
+
+
+def test_the_files_given_are_the_repository_not_what_is_on_disk(tmp_path: Path) -> None:
+    """Given the scanned repository's files, a report path resolves against them: a
+    copy under a directory the scan skips (build/) is not a source file."""
+    (tmp_path / "build/lib/app").mkdir(parents=True)
+    (tmp_path / "build/lib/app/x.py").touch()
+    resolver = PathResolver(tmp_path, files=frozenset({"app/x.py"}))
+    assert resolver.resolve("/ci/work/build/lib/app/x.py") == "app/x.py"
+    assert PathResolver(tmp_path).resolve("/ci/work/build/lib/app/x.py") == "build/lib/app/x.py"
+
+
+@pytest.mark.parametrize("alias", ["/", "C:\\"])
+def test_paths_remap_a_file_system_root(tree: Path, alias: str) -> None:
+    """Sources that sat at the root of the machine that measured them."""
+    name = alias.replace("\\", "/") + "client.py"
+    assert PathResolver(tree).resolve(name) == name  # nothing here by that name
+    assert PathResolver(tree, {"src/app": (alias,)}).resolve(name) == "src/app/client.py"
+
+
+@pytest.mark.parametrize(
+    ("path", "outside"),
+    [("..", True), ("../x.py", True), ("..x.py", False), ("x/..y", False), ("x.py", False)],
+)
+def test_escapes_is_a_climb_out_of_the_root(path: str, outside: bool) -> None:
+    assert escapes(path) is outside
+
+
 def test_paths_remap_a_prefix_that_does_not_exist_here(tree: Path) -> None:
     """`paths: {src: [/app/code]}`: the container copied src/ to /app/code, so no
     suffix of the recorded path exists in the checkout."""
@@ -90,6 +138,13 @@ def test_paths_remap_a_prefix_that_does_not_exist_here(tree: Path) -> None:
     assert remapped.resolve("/app/code/app/client.py") == "src/app/client.py"
     windows = PathResolver(tree, {"src": ("D:\\build\\code",)})
     assert windows.resolve("D:\\build\\code\\app\\client.py") == "src/app/client.py"
+    # Only a trailing '/' is dropped from either side, whatever they end with.
+    osx = PathResolver(tree, {"ios/OSX/": ("/build/OSX/",)})
+    assert osx.resolve("/build/OSX/a.py") == "ios/OSX/a.py"
+    assert osx.resolve("/build/OS/a.py") == "/build/OS/a.py"
+    # A folder name may end with a space: `dist /` keeps it.
+    spaced = PathResolver(tree, {"dist /": ("/build",)})
+    assert spaced.resolve("/build/x.py") == "dist /x.py"
 
 
 def test_without_the_source_the_guess_is_relative_and_an_escape_is_marked(
@@ -133,6 +188,8 @@ def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) ->
     assert info.value.reason == "contains a NUL character"
     with pytest.raises(UnusablePath, match=r"^has a segment of 256 bytes"):
         resolver.resolve("pkg/" + "a" * 253 + ".py")
+    longest = "a" * 252 + ".py"  # MAX_SEGMENT bytes: a name file systems hold
+    assert resolver.resolve("pkg/" + longest) == "pkg/" + longest
 
 
 @pytest.mark.parametrize(
@@ -143,7 +200,26 @@ def test_a_name_no_file_system_can_hold_is_refused_saying_why(tmp_path: Path) ->
         ("//server/share/x.py", "/server/share/x.py"),
         ("./a/./b/", "a/b"),
         ("", ""),
+        (".", ""),  # the root itself
+        ("a/b/../..", ""),
+        # a relative path stays relative, whatever its first characters
+        ("XX/XX/a.py", "XX/XX/a.py"),
+        ("XX/XX/../..", ""),
+        # '..' at the root stays at the root, on a drive too
+        ("/../x.py", "/x.py"),
+        ("C:\\..\\x.py", "C:/x.py"),
+        ("c:/x/../../..", "c:/"),
     ],
 )
 def test_normalise(raw: str, expected: str) -> None:
     assert normalise(raw) == expected
+
+
+def test_a_path_of_max_path_characters_is_usable_and_one_more_is_not(tmp_path: Path) -> None:
+    """MAX_PATH characters is the longest usable path (segments of 200 bytes)."""
+    longest = "/".join(["a" * 200] * 20) + "/" + "b" * (MAX_PATH - 20 * 201)
+    assert len(longest) == MAX_PATH and unusable(longest) is None
+    assert PathResolver(tmp_path).resolve(longest) == longest
+    assert unusable(longest + "c") == (
+        f"is {MAX_PATH + 1:,} characters long (no path is longer than {MAX_PATH:,})"
+    )

@@ -292,6 +292,15 @@ def test_bracket_is_literal_never_a_character_class() -> None:
     assert not matches_test("tests/x.py::test_a[1]", "tests/x.py::test_a1", None)
 
 
+def test_a_directory_pattern_is_that_directory_whatever_its_last_characters() -> None:
+    """Only its trailing '/' is dropped (`ios/OSX/` is `ios/OSX`, never `ios/OS`)."""
+    for pattern in ("ios/OSX", "ios/OSX/", "ios\\OSX\\"):
+        keep = paths_matcher((pattern,))
+        assert keep("ios/OSX/a.py") and keep("ios/OSX/X/b.py")
+        assert not keep("ios/OS/a.py") and not keep("ios/OSXY/a.py") and not keep("ios/OSX")
+        assert keep.pick(["ios/OS/a.py", "ios/OSX/a.py", "ios/OSXY/a.py"]) == ["ios/OSX/a.py"]
+
+
 def test_node_id_selects_itself_and_below_never_a_longer_name() -> None:
     for pattern in ("tests/x.py::test_a", "tests/*.py::test_a", "tests/x.py::test_?"):
         selector = TestSelector([pattern])

@@ -155,12 +155,13 @@ class PathResolver:
         root = self._root_posix.rstrip("/") + "/"
         if path.startswith(root):
             return [path[len(root) :]]
-        # An absolute path from another machine: try its suffixes
-        # (/home/runner/work/repo/repo/app/x.py -> app/x.py).
+        # An absolute path from another machine: try its suffixes, longest first
+        # (/home/runner/work/repo/repo/app/x.py -> app/x.py; /app/x.py, from a
+        # checkout at a container's root, -> app/x.py).
         parts = path.split("/")[1:]
         if _DRIVE.match(path):
             parts = parts[1:] if parts and parts[0] == "" else parts
-        forms = ["/".join(parts[i:]) for i in range(1, len(parts))]
+        forms = ["/".join(parts[i:]) for i in range(len(parts))]
         return [*forms, path]
 
     def _remapped(self, path: str) -> str:
