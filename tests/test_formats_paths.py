@@ -223,3 +223,13 @@ def test_a_path_of_max_path_characters_is_usable_and_one_more_is_not(tmp_path: P
     assert unusable(longest + "c") == (
         f"is {MAX_PATH + 1:,} characters long (no path is longer than {MAX_PATH:,})"
     )
+
+
+@pytest.mark.parametrize("folder", ["src", "XXXX", "a b"])
+def test_the_first_folder_under_a_drive_is_kept_whatever_its_name(
+    tmp_path: Path, folder: str
+) -> None:
+    """A checkout at a drive's root: the whole path after the drive is the repository path."""
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "x.py").write_text("")
+    assert PathResolver(tmp_path).resolve(f"C:\\{folder}\\x.py") == f"{folder}/x.py"
