@@ -1,4 +1,5 @@
-"""A mutant's quickest tests first, for mutation testing only.
+"""A mutant's quickest tests first, and a limit on a test it makes hang: for
+mutation testing only (`python3 dev.py mutate`).
 
 mutmut runs the tests that reach a mutated function with `pytest -x`, in the order of
 a set: a mutant most tests catch in a millisecond could wait 50 s behind slow
